@@ -1,0 +1,444 @@
+"""The only module that touches polib: load PO/POT files with precise errors, merge, and save them atomically
+in exactly the bytes gettext's msgcat would write, so edits in Poedit or Weblate give clean diffs."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+from rapidfuzz import fuzz, process
+from unicode_segmentation_rs import line_break_units, text_width
+
+from .errors import CatalogError, ConcurrentEditError
+
+PAGE_WIDTH = 79
+FUZZY = "fuzzy"
+OBSOLETE_PREFIX = "#~ "
+
+
+@dataclass
+class Entry:
+    """One message, kept apart from polib so the rest of the tool depends on our model, not on a parser."""
+
+    msgid: str
+    msgstr: str = ""
+    msgctxt: str | None = None
+    msgid_plural: str | None = None
+    msgstr_plural: dict[int, str] = field(default_factory=dict)
+    flags: list[str] = field(default_factory=list)
+    translator_comments: list[str] = field(default_factory=list)
+    extracted_comments: list[str] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
+    previous_msgctxt: str | None = None
+    previous_msgid: str | None = None
+    previous_msgid_plural: str | None = None
+    obsolete: bool = False
+    line: int = 0
+
+    @property
+    def key(self) -> tuple[str | None, str]:
+        return (self.msgctxt, self.msgid)
+
+    @property
+    def fuzzy(self) -> bool:
+        return FUZZY in self.flags
+
+    def set_fuzzy(self, on: bool) -> None:
+        if on and not self.fuzzy:
+            self.flags.insert(0, FUZZY)
+        elif not on and self.fuzzy:
+            self.flags.remove(FUZZY)
+        if not on:
+            self.previous_msgctxt = self.previous_msgid = self.previous_msgid_plural = None
+
+    @property
+    def has_translation(self) -> bool:
+        if self.msgid_plural is not None:
+            return bool(self.msgstr_plural) and all(self.msgstr_plural.values())
+        return bool(self.msgstr)
+
+    @property
+    def translated(self) -> bool:
+        """Reviewed: a translation a human has accepted (gettext's 'translated', not fuzzy)."""
+        return self.has_translation and not self.fuzzy
+
+    @property
+    def translation(self) -> str:
+        return self.msgstr_plural.get(0, "") if self.msgid_plural is not None else self.msgstr
+
+
+@dataclass
+class Catalog:
+    path: Path
+    header: Entry
+    entries: list[Entry] = field(default_factory=list)
+    encoding: str = "utf-8"
+    newline: str = "\n"
+    bom: bool = False
+    #: sha256 of the bytes this catalog was read from, to notice edits made on disk meanwhile
+    loaded_digest: str | None = None
+
+    @property
+    def active(self) -> list[Entry]:
+        return [e for e in self.entries if not e.obsolete]
+
+    def index(self) -> dict[tuple[str | None, str], Entry]:
+        return {e.key: e for e in self.active}
+
+    def header_field(self, name: str) -> str | None:
+        for line in self.header.msgstr.split("\n"):
+            key, sep, value = line.partition(":")
+            if sep and key.strip().lower() == name.lower():
+                return value.strip()
+        return None
+
+    def set_header_field(self, name: str, value: str) -> None:
+        lines = [l for l in self.header.msgstr.split("\n") if l]
+        for i, line in enumerate(lines):
+            if line.partition(":")[0].strip().lower() == name.lower():
+                lines[i] = f"{name}: {value}"
+                break
+        else:
+            lines.append(f"{name}: {value}")
+        self.header.msgstr = "".join(l + "\n" for l in lines)
+
+
+# ---------------------------------------------------------------------------------------------------- loading
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _entry_from_polib(e: polib.POEntry) -> Entry:
+    plural = {int(k): v for k, v in e.msgstr_plural.items()} if e.msgid_plural else {}
+    return Entry(
+        msgid=e.msgid,
+        msgstr=e.msgstr if not e.msgid_plural else "",
+        msgctxt=e.msgctxt,
+        msgid_plural=e.msgid_plural or None,
+        msgstr_plural=plural,
+        flags=list(e.flags),
+        translator_comments=e.tcomment.split("\n") if e.tcomment else [],
+        extracted_comments=e.comment.split("\n") if e.comment else [],
+        references=[f"{f}:{l}" if l else f for f, l in e.occurrences],
+        previous_msgctxt=e.previous_msgctxt,
+        previous_msgid=e.previous_msgid,
+        previous_msgid_plural=e.previous_msgid_plural,
+        obsolete=bool(e.obsolete),
+        line=e.linenum or 0,
+    )
+
+
+def _polib_error(path: Path, exc: Exception) -> CatalogError:
+    import re
+
+    text = str(exc)
+    match = re.search(r"\(line (\d+)\)(?::\s*(.*))?", text)
+    if match:
+        detail = match.group(2) or "syntax error"
+        return CatalogError(detail.rstrip("."), path, int(match.group(1)))
+    return CatalogError(text, path)
+
+
+def loads(data: bytes, path: Path) -> Catalog:
+    """Parse PO bytes; every problem becomes a CatalogError naming the file and line."""
+    from .poscan import scan
+
+    text, encoding, newline, bom = scan(data, path)
+    try:
+        po = polib.pofile(text, wrapwidth=PAGE_WIDTH, check_for_duplicates=False)
+    except (OSError, ValueError) as exc:
+        raise _polib_error(path, exc) from None
+    header = Entry(
+        msgid="",
+        msgstr="".join(f"{k}: {v}\n" for k, v in po.metadata.items()),
+        translator_comments=po.header.split("\n") if po.header else [],
+        flags=[FUZZY] if po.metadata_is_fuzzy else [],
+    )
+    entries = [_entry_from_polib(e) for e in po]
+    return Catalog(path=path, header=header, entries=entries, encoding=encoding, newline=newline, bom=bom,
+                   loaded_digest=_digest(data))
+
+
+def load(path: Path) -> Catalog:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise CatalogError(f"cannot read catalog: {exc.strerror or exc}", path) from None
+    return loads(data, Path(path))
+
+
+def load_or_none(path: Path) -> Catalog | None:
+    return load(path) if Path(path).exists() else None
+
+
+# ---------------------------------------------------------------------------------------------------- writing
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\a": "\\a", "\b": "\\b",
+            "\f": "\\f", "\v": "\\v"}
+_ESCAPE_TABLE = str.maketrans(_ESCAPES)
+
+
+def _odd_backslashes(text: str) -> bool:
+    return (len(text) - len(text.rstrip("\\"))) % 2 == 1
+
+
+# libunistring (gettext's line breaker) also breaks after . , : ; directly followed by a letter ("a.b" → "a.|b").
+_AFTER_INFIX = re.compile(r"(?<=[.,:;])(?=[^\W\d_])")
+
+
+def _units(escaped: str) -> list[str]:
+    """Break opportunities as gettext sees them: never inside an escape, never before a final `\\n`."""
+    units: list[str] = []
+    for unit in line_break_units(escaped):
+        for part in _AFTER_INFIX.split(unit):
+            if units and (part == "\\n" or _odd_backslashes(units[-1])):
+                units[-1] += part
+            else:
+                units.append(part)
+    return units
+
+
+def _wrap(escaped: str, width: int) -> list[str]:
+    """Greedy fill at UAX #14 break opportunities (libunistring's, as gettext's write-po.c uses), never inside
+    an escape sequence."""
+    lines: list[str] = []
+    current, used = "", 0
+    for unit in _units(escaped):
+        w = text_width(unit)
+        if current.strip() and used + w > width:  # leading spaces stay with what follows
+            lines.append(current)
+            current, used = "", 0
+        current += unit
+        used += w
+    if current:
+        lines.append(current)
+    return lines
+
+
+def _quote(keyword: str, value: str, prefix: str = "") -> list[str]:
+    """gettext's layout of one string: one line if it fits, else an empty first string and wrapped continuations,
+    with a break after every embedded newline."""
+    head = f"{prefix}{keyword} "
+    pieces = value.split("\n")
+    escaped = [p.translate(_ESCAPE_TABLE) + ("\\n" if i < len(pieces) - 1 else "") for i, p in enumerate(pieces)]
+    whole = "".join(escaped)
+    inner_newline = len([p for p in escaped if p]) > 1
+    if not inner_newline and (len(head) + 2 + text_width(whole) <= PAGE_WIDTH or len(_units(whole)) == 1):
+        return [f'{head}"{whole}"']  # fits, or cannot be broken anyway
+    width = PAGE_WIDTH - len(prefix) - 2
+    return [f'{head}""'] + [f'{prefix}"{part}"' for piece in escaped if piece for part in _wrap(piece, width)]
+
+
+def _comment_lines(marker: str, lines: list[str]) -> list[str]:
+    return [marker if not line else f"{marker} {line}" for line in lines]
+
+
+def _reference_lines(references: list[str]) -> list[str]:
+    out: list[str] = []
+    current = "#:"
+    for ref in references:
+        if len(current) > 2 and len(current) + 1 + len(ref) > PAGE_WIDTH:
+            out.append(current)
+            current = "#:"
+        current += " " + ref
+    if len(current) > 2:
+        out.append(current)
+    return out
+
+
+def _entry_lines(entry: Entry) -> list[str]:
+    lines = _comment_lines("#", entry.translator_comments)
+    lines += _comment_lines("#.", entry.extracted_comments)
+    if not entry.obsolete:  # msgcat drops references of obsolete entries and repeats none
+        lines += _reference_lines(list(dict.fromkeys(entry.references)))
+    if entry.flags:
+        lines.append("#, " + ", ".join(entry.flags))
+    prev = "#~| " if entry.obsolete else "#| "
+    if entry.previous_msgctxt is not None:
+        lines += _quote("msgctxt", entry.previous_msgctxt, prev)
+    if entry.previous_msgid is not None:
+        lines += _quote("msgid", entry.previous_msgid, prev)
+    if entry.previous_msgid_plural is not None:
+        lines += _quote("msgid_plural", entry.previous_msgid_plural, prev)
+    p = OBSOLETE_PREFIX if entry.obsolete else ""
+    if entry.msgctxt is not None:
+        lines += _quote("msgctxt", entry.msgctxt, p)
+    lines += _quote("msgid", entry.msgid, p)
+    if entry.msgid_plural is not None:
+        lines += _quote("msgid_plural", entry.msgid_plural, p)
+        for n in sorted(entry.msgstr_plural):
+            lines += _quote(f"msgstr[{n}]", entry.msgstr_plural[n], p)
+    else:
+        lines += _quote("msgstr", entry.msgstr, p)
+    return lines
+
+
+def dumps(catalog: Catalog) -> bytes:
+    """Serialise as msgcat does; the encoding, BOM and line endings the file came with are kept."""
+    blocks = [_entry_lines(catalog.header)] if catalog.header.msgstr or catalog.header.translator_comments else []
+    blocks += [_entry_lines(e) for e in catalog.entries if not e.obsolete]
+    blocks += [_entry_lines(e) for e in catalog.entries if e.obsolete]
+    text = "\n\n".join("\n".join(b) for b in blocks) + "\n"
+    if catalog.newline != "\n":
+        text = text.replace("\n", catalog.newline)
+    try:
+        data = text.encode(catalog.encoding)
+    except UnicodeEncodeError:
+        # A translation the declared charset cannot hold: switch the file to UTF-8 rather than lose text.
+        catalog.encoding = "utf-8"
+        catalog.set_header_field("Content-Type", "text/plain; charset=UTF-8")
+        return dumps(catalog)
+    return (b"\xef\xbb\xbf" if catalog.bom else b"") + data
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Temporary file in the same folder, flush, fsync, rename: readers see the old file or the new, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def save(catalog: Catalog, check_unchanged_on_disk: bool = True) -> bool:
+    """Write only when the bytes differ (no churn, mtimes kept); refuse to clobber an edit made on disk meanwhile.
+
+    Returns True when the file was written."""
+    data = dumps(catalog)
+    path = catalog.path
+    current = path.read_bytes() if path.exists() else None
+    if current == data:
+        catalog.loaded_digest = _digest(data)
+        return False
+    if check_unchanged_on_disk and current is not None and catalog.loaded_digest is not None \
+            and _digest(current) != catalog.loaded_digest:
+        raise ConcurrentEditError("catalog changed on disk while l10n was working on it; run the command again",
+                                  path)
+    atomic_write(path, data)
+    catalog.loaded_digest = _digest(data)
+    return True
+
+
+def changed_on_disk(catalog: Catalog) -> bool:
+    path = catalog.path
+    if not path.exists():
+        return catalog.loaded_digest is not None
+    return catalog.loaded_digest is not None and _digest(path.read_bytes()) != catalog.loaded_digest
+
+
+# ---------------------------------------------------------------------------------------------------- merging
+
+FUZZY_MATCH_CUTOFF = 60.0  # msgmerge's fuzzy threshold is a similarity of 0.6
+
+
+@dataclass
+class MergeResult:
+    catalog: Catalog
+    kept: int = 0
+    fuzzy: int = 0
+    added: int = 0
+    obsoleted: int = 0
+
+
+def merge(template: Catalog, old: Catalog | None, path: Path, header: Entry) -> MergeResult:
+    """msgmerge --previous semantics: same msgid keeps its translation; a changed msgid inherits the closest old
+    translation as fuzzy with `#|` previous strings; a vanished one becomes obsolete; a new one arrives empty."""
+    result = MergeResult(Catalog(path=path, header=header))
+    if old is not None:
+        result.catalog.encoding, result.catalog.newline, result.catalog.bom = old.encoding, old.newline, old.bom
+        result.catalog.loaded_digest = old.loaded_digest
+    old_active = {e.key: e for e in old.entries if not e.obsolete} if old else {}
+    old_obsolete = {e.key: e for e in old.entries if e.obsolete} if old else {}
+    used: set[tuple[str | None, str]] = set()
+    pending: list[tuple[int, Entry]] = []
+    merged: list[Entry] = []
+    for tentry in template.active:
+        prior = old_active.get(tentry.key) or old_obsolete.get(tentry.key)
+        new = _from_template(tentry)
+        if prior is not None:
+            used.add(prior.key)
+            _inherit(new, prior, same=True)
+            result.kept += 1
+        else:
+            pending.append((len(merged), new))
+        merged.append(new)
+    # Fuzzy matching only among old translated entries nobody claimed, so an insert cannot steal a neighbour's.
+    candidates = {k: e for k, e in old_active.items() if k not in used and e.has_translation}
+    for _, new in pending:
+        if candidates:
+            keys = list(candidates)
+            best = process.extractOne(new.msgid, [k[1] for k in keys], scorer=fuzz.ratio,
+                                      score_cutoff=FUZZY_MATCH_CUTOFF)
+            if best is not None:
+                prior = candidates.pop(keys[best[2]])
+                used.add(prior.key)
+                _inherit(new, prior, same=False)
+                result.fuzzy += 1
+                continue
+        result.added += 1
+    result.catalog.entries = merged
+    for e in old.entries if old else []:
+        if e.key in used or e.key in {m.key for m in merged}:
+            continue
+        if e.has_translation or e.obsolete:
+            gone = _copy(e)
+            gone.obsolete = True
+            gone.references = []
+            result.catalog.entries.append(gone)
+            result.obsoleted += 0 if e.obsolete else 1
+    return result
+
+
+def _copy(e: Entry) -> Entry:
+    return Entry(**{**e.__dict__, "flags": list(e.flags), "msgstr_plural": dict(e.msgstr_plural),
+                    "translator_comments": list(e.translator_comments),
+                    "extracted_comments": list(e.extracted_comments), "references": list(e.references)})
+
+
+def _from_template(t: Entry) -> Entry:
+    flags = [f for f in t.flags if f != FUZZY]
+    return Entry(msgid=t.msgid, msgctxt=t.msgctxt, msgid_plural=t.msgid_plural, flags=flags,
+                 extracted_comments=list(t.extracted_comments), references=list(t.references),
+                 msgstr_plural={} if t.msgid_plural is None else {})
+
+
+def _inherit(new: Entry, prior: Entry, same: bool) -> None:
+    new.msgstr = prior.msgstr
+    new.msgstr_plural = dict(prior.msgstr_plural)
+    new.translator_comments = list(prior.translator_comments)
+    extra = [f for f in prior.flags if f not in new.flags and f != FUZZY]
+    new.flags += extra
+    if same:
+        if prior.fuzzy:
+            new.set_fuzzy(True)
+            new.previous_msgctxt = prior.previous_msgctxt
+            new.previous_msgid = prior.previous_msgid
+            new.previous_msgid_plural = prior.previous_msgid_plural
+    else:
+        new.set_fuzzy(True)
+        new.previous_msgctxt = prior.msgctxt
+        new.previous_msgid = prior.msgid
+        new.previous_msgid_plural = prior.msgid_plural

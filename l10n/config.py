@@ -1,0 +1,247 @@
+"""Reading l10n.yaml into frozen dataclasses, with precise messages and every path kept inside the project."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import langs
+from .errors import ConfigError
+
+CONFIG_NAME = "l10n.yaml"
+SEGMENTATIONS = ("paragraph", "sentence")
+GROUP_ORDERS = ("collation", "source")
+UNREVIEWED_POLICIES = ("banner", "skip")
+
+
+@dataclass(frozen=True)
+class SignatoriesConfig:
+    heading: str | None = None
+    order: str = "collation"
+    #: group heading → ISO 3166 / UN M.49 code, or None for an ordinary (non-country) heading
+    groups: dict[str, str | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MemoryConfig:
+    threshold: int = 85
+    compendia: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """Per-engine options from config; secrets are named here as environment variables, never stored."""
+
+    name: str
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PublishConfig:
+    min_reviewed: float = 100.0
+    unreviewed: str = "banner"
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    path: Path
+    source_language: str
+    documents: tuple[Path, ...]
+    languages: tuple[str, ...]
+    segmentation: str = "paragraph"
+    locales_dir: Path = Path("locales")
+    dist_dir: Path = Path("dist")
+    cache_dir: Path = Path(".l10n")
+    signatories: SignatoriesConfig = SignatoriesConfig()
+    engines: tuple[str, ...] = ("apertium",)
+    engines_by_language: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    engine_settings: dict[str, EngineSettings] = field(default_factory=dict)
+    glossary: Path | None = None
+    memory: MemoryConfig = MemoryConfig()
+    checks_disabled: tuple[str, ...] = ()
+    publish: PublishConfig = PublishConfig()
+
+    def engines_for(self, lang: str) -> tuple[str, ...]:
+        return self.engines_by_language.get(lang, self.engines)
+
+    def select_languages(self, wanted: tuple[str, ...] | list[str] | None) -> tuple[str, ...]:
+        """Restrict to --lang values, which must be configured languages."""
+        if not wanted:
+            return self.languages
+        chosen = []
+        for tag in wanted:
+            try:
+                code = langs.canonical(tag)
+            except ValueError as exc:
+                raise ConfigError(str(exc)) from None
+            if code not in self.languages:
+                raise ConfigError(f"language {code} is not in the project (languages: {', '.join(self.languages)})",
+                                  self.path)
+            chosen.append(code)
+        return tuple(chosen)
+
+
+_TOP_KEYS = {
+    "source_language", "documents", "languages", "segmentation", "locales_dir", "dist_dir", "cache_dir",
+    "signatories", "engines", "engines_by_language", "engine_settings", "glossary", "memory", "checks", "publish",
+}
+_SECTION_KEYS = {
+    "signatories": {"heading", "order", "groups"},
+    "memory": {"threshold", "compendia"},
+    "checks": {"disable"},
+    "publish": {"min_reviewed", "unreviewed"},
+}
+
+
+def find_config(explicit: Path | None = None, cwd: Path | None = None) -> Path:
+    path = explicit if explicit is not None else (cwd or Path.cwd()) / CONFIG_NAME
+    if not path.is_file():
+        raise ConfigError("no project config found (create l10n.yaml or pass --config PATH)", path)
+    return path
+
+
+def load_config(explicit: Path | None = None, cwd: Path | None = None) -> Config:
+    path = find_config(explicit, cwd).resolve()
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = mark.line + 1 if mark is not None else None
+        raise ConfigError(f"invalid YAML: {exc.problem}", path, line) from None
+    except (yaml.YAMLError, UnicodeDecodeError, OSError) as exc:
+        raise ConfigError(f"cannot read config: {exc}", path) from None
+    return parse_config(raw, path)
+
+
+def _unknown(keys: set[str], allowed: set[str], where: str, path: Path) -> None:
+    for key in sorted(map(str, keys - allowed)):
+        hint = difflib.get_close_matches(key, sorted(allowed), n=1)
+        suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+        raise ConfigError(f"unknown key {key!r} in {where}{suggestion}", path)
+
+
+def _tag(value: Any, where: str, path: Path) -> str:
+    try:
+        return langs.canonical(value)
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {exc}", path) from None
+
+
+def _inside(root: Path, value: Any, where: str, path: Path) -> Path:
+    """Resolve a configured path and refuse anything that escapes the project."""
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{where} must be a non-empty path string", path)
+    resolved = (root / value).resolve()
+    if not resolved.is_relative_to(root):
+        raise ConfigError(f"{where} {value!r} points outside the project", path)
+    return resolved.relative_to(root)
+
+
+def _choice(value: Any, choices: tuple[str, ...], where: str, path: Path) -> str:
+    if value not in choices:
+        raise ConfigError(f"{where} must be one of {', '.join(choices)}, not {value!r}", path)
+    return value
+
+
+def _str_list(value: Any, where: str, path: Path) -> list:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where} must be a list of strings", path)
+    return value
+
+
+def _section(raw: dict, name: str, path: Path) -> dict:
+    section = raw.get(name) or {}
+    if not isinstance(section, dict):
+        raise ConfigError(f"{name} must be a mapping", path)
+    _unknown(set(section), _SECTION_KEYS[name], name, path)
+    return section
+
+
+def parse_config(raw: Any, path: Path) -> Config:
+    """Validate the parsed YAML; every problem names the key and the file."""
+    if not isinstance(raw, dict):
+        raise ConfigError("config must be a mapping of keys to values", path)
+    root = path.parent
+    _unknown(set(raw), _TOP_KEYS, "l10n.yaml", path)
+    for key in ("source_language", "documents", "languages"):
+        if key not in raw:
+            raise ConfigError(f"missing required key {key!r}", path)
+    source = _tag(raw["source_language"], "source_language", path)
+    documents = tuple(_inside(root, d, "documents", path) for d in _str_list(raw["documents"], "documents", path))
+    if not documents:
+        raise ConfigError("documents must name at least one source file", path)
+    stems = [document_id(d) for d in documents]
+    if len(set(stems)) != len(stems):
+        raise ConfigError("two documents would share one catalog name", path)
+    languages = tuple(dict.fromkeys(_tag(t, "languages", path) for t in _str_list(raw["languages"], "languages", path)))
+    if source in languages:
+        raise ConfigError(f"languages must not include the source language {source}", path)
+
+    sig = _section(raw, "signatories", path)
+    groups = sig.get("groups") or {}
+    if not isinstance(groups, dict):
+        raise ConfigError("signatories.groups must map group headings to territory codes", path)
+    signatories = SignatoriesConfig(
+        heading=sig.get("heading"),
+        order=_choice(sig.get("order", "collation"), GROUP_ORDERS, "signatories.order", path),
+        groups={str(k): (None if v is None else str(v)) for k, v in groups.items()},
+    )
+
+    mem = _section(raw, "memory", path)
+    threshold = mem.get("threshold", 85)
+    if not isinstance(threshold, int) or not 0 < threshold <= 100:
+        raise ConfigError("memory.threshold must be a whole number from 1 to 100", path)
+    memory = MemoryConfig(threshold, tuple(_inside(root, c, "memory.compendia", path)
+                                           for c in _str_list(mem.get("compendia", []), "memory.compendia", path)))
+
+    pub = _section(raw, "publish", path)
+    min_reviewed = pub.get("min_reviewed", 100)
+    if not isinstance(min_reviewed, (int, float)) or not 0 <= min_reviewed <= 100:
+        raise ConfigError("publish.min_reviewed must be a percentage from 0 to 100", path)
+    publish = PublishConfig(float(min_reviewed),
+                            _choice(pub.get("unreviewed", "banner"), UNREVIEWED_POLICIES, "publish.unreviewed", path))
+
+    checks = _section(raw, "checks", path)
+    engines = tuple(_str_list(raw.get("engines", ["apertium"]), "engines", path))
+    by_lang_raw = raw.get("engines_by_language") or {}
+    if not isinstance(by_lang_raw, dict):
+        raise ConfigError("engines_by_language must map language codes to engine lists", path)
+    by_lang = {_tag(k, "engines_by_language", path): tuple(_str_list(v, f"engines_by_language.{k}", path))
+               for k, v in by_lang_raw.items()}
+    settings_raw = raw.get("engine_settings") or {}
+    if not isinstance(settings_raw, dict) or not all(isinstance(v, dict) for v in settings_raw.values()):
+        raise ConfigError("engine_settings must map engine names to option mappings", path)
+    settings = {str(k): EngineSettings(str(k), dict(v)) for k, v in settings_raw.items()}
+
+    glossary = raw.get("glossary")
+    return Config(
+        root=root,
+        path=path,
+        source_language=source,
+        documents=documents,
+        languages=languages,
+        segmentation=_choice(raw.get("segmentation", "paragraph"), SEGMENTATIONS, "segmentation", path),
+        locales_dir=_inside(root, raw.get("locales_dir", "locales"), "locales_dir", path),
+        dist_dir=_inside(root, raw.get("dist_dir", "dist"), "dist_dir", path),
+        cache_dir=_inside(root, raw.get("cache_dir", ".l10n"), "cache_dir", path),
+        signatories=signatories,
+        engines=engines,
+        engines_by_language=by_lang,
+        engine_settings=settings,
+        glossary=_inside(root, glossary, "glossary", path) if glossary is not None else None,
+        memory=memory,
+        checks_disabled=tuple(_str_list(checks.get("disable", []), "checks.disable", path)),
+        publish=publish,
+    )
+
+
+def document_id(path: Path) -> str:
+    """`source/appeal.fr.txt` → `appeal`: the catalog and output name of a document."""
+    return path.name.split(".", 1)[0]

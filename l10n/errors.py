@@ -1,0 +1,59 @@
+"""One family of errors for the whole core, so the CLI can turn any of them into one line and an exit code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class L10nError(Exception):
+    """Base class: a problem the user can fix, reported as one line without a traceback."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = Path(path) if path is not None else None
+        self.line = line
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+        return f"{where}{self.message}"
+
+
+class ConfigError(L10nError):
+    """l10n.yaml is missing, malformed, or names something invalid."""
+
+    exit_code = 2
+
+
+class SourceError(L10nError):
+    """A source document cannot be read or does not have the expected shape."""
+
+    exit_code = 1
+
+
+class CatalogError(L10nError):
+    """A PO or POT file is malformed; the file is left untouched."""
+
+    exit_code = 5
+
+
+class EngineError(L10nError):
+    """A translation engine failed in a way that stops it for this run."""
+
+    exit_code = 1
+
+
+class LockError(L10nError):
+    """Another l10n process is writing this project."""
+
+    exit_code = 6
+
+
+class ConcurrentEditError(L10nError):
+    """A file changed on disk while we worked on it and could not be merged safely."""
+
+    exit_code = 7

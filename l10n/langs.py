@@ -1,0 +1,71 @@
+"""Language tags, plural forms, names and collation, all from CLDR (Babel, ICU): a new language needs no code."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import icu
+from babel import Locale, UnknownLocaleError
+from babel.messages.plurals import get_plural
+
+_TAG_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+
+
+@lru_cache(maxsize=None)
+def locale(tag: str) -> Locale:
+    """Parse a BCP 47 tag known to CLDR; anything else (paths, typos) raises ValueError."""
+    if not isinstance(tag, str) or not _TAG_RE.match(tag):
+        raise ValueError(f"{tag!r} is not a BCP 47 language tag")
+    try:
+        return Locale.parse(tag, sep="-")
+    except (UnknownLocaleError, ValueError) as exc:
+        raise ValueError(f"{tag!r} is not a language known to CLDR") from exc
+
+
+def canonical(tag: str) -> str:
+    """The BCP 47 spelling used in config, directory names and HTML (`pt-BR`)."""
+    loc = locale(tag)
+    return "-".join(p for p in (loc.language, loc.script, loc.territory, loc.variant) if p)
+
+
+def gettext_code(tag: str) -> str:
+    """The POSIX spelling gettext wants in the PO `Language` header (`pt_BR`)."""
+    return str(locale(tag))
+
+
+def plural_forms(tag: str) -> str:
+    """The Plural-Forms header from Babel's CLDR-derived table, the one GNU gettext's msginit also writes."""
+    plural = get_plural(locale(tag))
+    return f"nplurals={plural.num_plurals}; plural={plural.plural_expr};"
+
+
+def nplurals(tag: str) -> int:
+    return get_plural(locale(tag)).num_plurals
+
+
+def territory_name(code: str, tag: str) -> str | None:
+    """The CLDR name of an ISO 3166 / UN M.49 territory in the given language."""
+    return locale(tag).territories.get(code)
+
+
+def language_name(tag: str, in_tag: str | None = None) -> str:
+    """A language's name in another language, or in itself (autonym) by default."""
+    loc = locale(tag)
+    name = loc.get_display_name(locale(in_tag) if in_tag else loc) or tag
+    return name[:1].upper() + name[1:]
+
+
+def direction(tag: str) -> str:
+    """`rtl` for Arabic, Hebrew, Persian…, `ltr` otherwise, from CLDR's character order."""
+    return "rtl" if locale(tag).character_order == "right-to-left" else "ltr"
+
+
+@lru_cache(maxsize=None)
+def _collator(tag: str) -> icu.Collator:
+    return icu.Collator.createInstance(icu.Locale(gettext_code(tag)))
+
+
+def collation_key(tag: str):
+    """A sort key following the language's CLDR collation (Spanish ñ, Swedish å, …), via ICU."""
+    return _collator(tag).getSortKey

@@ -1,0 +1,51 @@
+"""Where a translation came from, recorded in a translator comment (`# l10n: …`) that Poedit, Lokalize and Weblate
+keep, with a digest of the text written so that a later human edit is recognisable."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+PREFIX = "l10n: "
+
+CLDR, SOURCE_NAME, MACHINE, MEMORY, GLOSSARY = "cldr", "proper-name", "machine", "memory", "glossary"
+AUTOMATIC = (MACHINE, MEMORY, GLOSSARY)
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class Provenance:
+    origin: str
+    detail: str = ""
+    digest: str = ""
+
+    def comment(self) -> str:
+        parts = [self.origin] + ([self.detail] if self.detail else []) + ([f"sha:{self.digest}"] if self.digest else [])
+        return PREFIX + " ".join(parts)
+
+    def matches(self, text: str) -> bool:
+        """True while the translation is still exactly what the tool wrote."""
+        return bool(self.digest) and digest(text) == self.digest
+
+
+def parse(comments: list[str]) -> Provenance | None:
+    for line in comments:
+        if line.startswith(PREFIX):
+            words = line[len(PREFIX):].split()
+            if not words:
+                continue
+            sha = next((w[4:] for w in words if w.startswith("sha:")), "")
+            detail = " ".join(w for w in words[1:] if not w.startswith("sha:"))
+            return Provenance(words[0], detail, sha)
+    return None
+
+
+def replace(comments: list[str], new: Provenance | None, notes: list[str] = ()) -> list[str]:
+    """Swap our own comment lines for new ones, leaving every comment a translator wrote."""
+    kept = [c for c in comments if not c.startswith(PREFIX)]
+    ours = [new.comment()] if new else []
+    ours += [PREFIX + note for note in notes]
+    return ours + kept

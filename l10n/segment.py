@@ -1,0 +1,54 @@
+"""Sentence segmentation and its inverse: split a paragraph so that joining the parts restores it exactly."""
+
+from __future__ import annotations
+
+import re
+
+# Words that end with a full stop without ending a sentence (French and the languages signatories write in).
+ABBREVIATIONS = frozenset(
+    """m mm mme mmes mlle mlles dr pr me st ste cf etc ex p pp vol no nos art av bd env min max
+    mr mrs ms prof jr sr vs st inc ltd co corp dept univ approx fig ca e.v eg ie
+    nr bzw usw z.b u.a d.h s.o ggf vgl""".split()
+)
+
+# A candidate boundary: terminal punctuation (French puts a space before ! and ?), closing quotes or brackets,
+# then whitespace, then something that can start a sentence.
+_BOUNDARY = re.compile(
+    r"""(?P<end>[.!?…]+(?:\s?[»"”’)\]])*)(?P<space>\s+)(?=[«"“‘(\[¿¡]?\s?[\w])""",
+)
+
+
+def _is_abbreviation(before: str) -> bool:
+    """True when the text before a full stop ends with an abbreviation, an initial, a day number or a dotted acronym."""
+    token = re.split(r"[\s(«\"“]", before)[-1]
+    if not token:
+        return False
+    bare = token.rstrip(".").lower()
+    if bare in ABBREVIATIONS:
+        return True
+    if "." in bare:  # e.V, U.S, z.B: dotted abbreviations
+        return all(len(part) <= 3 for part in bare.split("."))
+    if bare.isdigit() and len(bare) <= 2:  # a day or an ordinal: "21. Mai", "1. Mai"
+        return True
+    return len(token) == 1 and token.isalpha() and token.isupper()  # an initial: "A. Miftakhov"
+
+
+def split_sentences(text: str) -> list[tuple[str, str]]:
+    """Split into (sentence, following whitespace) pairs; `join_sentences` restores the input exactly."""
+    parts: list[tuple[str, str]] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        end = match.group("end")
+        following = text[match.end():]
+        if end == "." and _is_abbreviation(text[start:match.start()]):
+            continue
+        if end == "." and not following[:1].isupper() and not following[:1] in "«\"“(¿¡":
+            continue  # "2019. et" or a lower-case continuation is not a new sentence
+        parts.append((text[start:match.start("space")], match.group("space")))
+        start = match.end()
+    parts.append((text[start:], ""))
+    return [p for p in parts if p[0] or p[1]]
+
+
+def join_sentences(parts: list[tuple[str, str]]) -> str:
+    return "".join(sentence + space for sentence, space in parts)
