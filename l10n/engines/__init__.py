@@ -1,0 +1,33 @@
+"""Machine translation engines behind one small interface, imported only when a project uses them."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from ..errors import EngineError
+from .base import Engine, EngineUnavailable, Translation
+
+# name → "module:Class"; modules are imported lazily so an offline run never loads HTTP clients.
+REGISTRY = {
+    "apertium": "apertium:ApertiumEngine",
+    "pseudo": "pseudo:PseudoEngine",
+    "google": "deep:GoogleEngine",
+    "mymemory": "deep:MyMemoryEngine",
+    "deepl": "deep:DeeplEngine",
+    "libre": "deep:LibreEngine",
+    "microsoft": "deep:MicrosoftEngine",
+}
+
+
+def create(name: str, options: dict[str, Any] | None = None) -> Engine:
+    """Instantiate an engine by its config name; unknown names are a clear error listing the known ones."""
+    spec = REGISTRY.get(name)
+    if spec is None:
+        raise EngineError(f"unknown engine {name!r} (known: {', '.join(sorted(REGISTRY))})")
+    module_name, class_name = spec.split(":")
+    module = importlib.import_module(f"{__name__}.{module_name}")
+    return getattr(module, class_name)(**(options or {}))
+
+
+__all__ = ["Engine", "EngineUnavailable", "Translation", "REGISTRY", "create"]
