@@ -131,17 +131,18 @@ def _chunks(lines: list[str]) -> list[list[tuple[int, str]]]:
     return chunks
 
 
-def read_text(path: Path) -> str:
-    """Read a source as UTF-8 (a BOM and any line endings accepted); a clear error otherwise."""
+def read_text(path: Path, shown: Path | None = None) -> str:
+    """Read a source as UTF-8 (a BOM and any line endings accepted); a clear error, naming the file as the
+    user wrote it (`shown`), otherwise."""
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise SourceError(f"cannot read source: {exc.strerror or exc}", path) from None
+        raise SourceError(f"cannot read source: {exc.strerror or exc}", shown or path) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise SourceError("source is not valid UTF-8", path, line) from None
+        raise SourceError("source is not valid UTF-8", shown or path, line) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -218,5 +219,4 @@ def _parse_groups(doc: Document, chunks: list[list[tuple[int, str]]], names: _Gr
 
 
 def load_document(config: Config, path: Path) -> Document:
-    full = config.root / path
-    return parse(path, read_text(full), config.source_language, config.signatories)
+    return parse(path, read_text(config.root / path, path), config.source_language, config.signatories)

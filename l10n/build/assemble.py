@@ -1,0 +1,112 @@
+"""Turn a source document and one language's catalog into a translated document model, choosing per segment
+between the reviewed translation, a draft, or the French original, and saying which."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .. import langs, provenance
+from ..catalog import Catalog, Entry
+from ..document import DATELINE, ORGANISATION, PARAGRAPH, SIGNATORIES_HEADING, TITLE, Document
+from ..extract import keyed_segments
+
+REVIEWED, UNREVIEWED, MACHINE, FALLBACK = "reviewed", "unreviewed", "machine", "fallback"
+BODY_ROLES = (TITLE, PARAGRAPH, DATELINE)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A rendered segment: its text, how trustworthy it is, and its language (the source's for a fallback)."""
+
+    text: str
+    state: str
+    lang: str
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+@dataclass
+class BodyBlock:
+    role: str
+    parts: list[tuple[Piece, str]]  # (sentence or paragraph, whitespace after it)
+
+
+@dataclass
+class GroupOut:
+    heading: Piece | None
+    code: str | None
+    organisations: list[Piece]
+
+
+@dataclass
+class Assembled:
+    lang: str
+    doc_id: str
+    body: list[BodyBlock] = field(default_factory=list)
+    signatories_heading: Piece | None = None
+    groups: list[GroupOut] = field(default_factory=list)
+
+    def pieces(self) -> list[Piece]:
+        out = [p for block in self.body for p, _ in block.parts]
+        if self.signatories_heading:
+            out.append(self.signatories_heading)
+        for group in self.groups:
+            out += ([group.heading] if group.heading else []) + group.organisations
+        return out
+
+    def count(self, state: str) -> int:
+        return sum(1 for p in self.pieces() if p.state == state)
+
+    @property
+    def has_unreviewed(self) -> bool:
+        return any(p.state != REVIEWED for p in self.pieces())
+
+    @property
+    def title(self) -> Piece | None:
+        return self.body[0].parts[0][0] if self.body and self.body[0].role == "title" else None
+
+
+def _choose(entry: Entry | None, source_text: str, lang: str, source_lang: str, allow_fuzzy: bool) -> Piece:
+    if entry is not None and entry.translated:
+        return Piece(entry.translation, REVIEWED, lang)
+    if entry is not None and allow_fuzzy and entry.has_translation:
+        origin = provenance.parse(entry.translator_comments)
+        machine = origin is not None and origin.origin in provenance.AUTOMATIC and origin.matches(entry.translation)
+        return Piece(entry.translation, MACHINE if machine else UNREVIEWED, lang)
+    return Piece(source_text, FALLBACK, source_lang)
+
+
+def assemble(doc: Document, po: Catalog | None, lang: str, source_lang: str, mode: str, allow_fuzzy: bool,
+             order: str = "collation") -> Assembled:
+    index = po.index() if po is not None else {}
+    out = Assembled(lang=lang, doc_id=doc.id)
+    blocks: dict[int, BodyBlock] = {}
+    groups: dict[int, GroupOut] = {}
+    for key, seg in keyed_segments(doc, mode):
+        piece = _choose(index.get(key), seg.text, lang, source_lang, allow_fuzzy)
+        if seg.role in BODY_ROLES:
+            blocks.setdefault(seg.block, BodyBlock(seg.role, [])).parts.append((piece, seg.space))
+        elif seg.role == SIGNATORIES_HEADING:
+            out.signatories_heading = piece
+        else:
+            assert doc.signatories is not None
+            group = groups.setdefault(seg.block, GroupOut(None, doc.signatories.groups[seg.block].code, []))
+            if seg.role == ORGANISATION:
+                group.organisations.append(piece)
+            else:
+                group.heading = piece
+    out.body = [blocks[i] for i in sorted(blocks)]
+    ordered = [groups[i] for i in sorted(groups)]
+    out.groups = sort_groups(ordered, lang) if order == "collation" else ordered
+    return out
+
+
+def sort_groups(groups: list[GroupOut], lang: str) -> list[GroupOut]:
+    """Countries in the target language's collation order of their localised names; regions (Europe) and
+    non-territory groups (international) last, in the committee's order."""
+    key = langs.collation_key(lang)
+    countries = [g for g in groups if g.code and g.code.isalpha() and g.heading is not None]
+    others = [g for g in groups if g not in countries]
+    return sorted(countries, key=lambda g: key(g.heading.text)) + others

@@ -1,0 +1,250 @@
+"""The command line: parse options, call one core function, print its report, choose the exit code.
+
+Exit codes: 0 success; 1 error (unreadable source, engine failure…); 2 usage or config error; 3 quality checks found
+errors; 4 a language is below --fail-under; 5 malformed catalog; 6 another l10n process holds the project lock;
+7 a catalog changed on disk during the run and could not be merged."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+from typing import Callable
+
+import click
+from filelock import FileLock, Timeout
+
+from . import __version__
+from .config import Config, load_config
+from .errors import L10nError, LockError
+
+EXIT_QA, EXIT_THRESHOLD = 3, 4
+
+
+class Context:
+    def __init__(self, config_path: Path | None) -> None:
+        self.config_path = config_path
+        self._config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(self.config_path)
+        return self._config
+
+    def languages(self, wanted: tuple[str, ...]) -> tuple[str, ...]:
+        return self.config.select_languages(wanted)
+
+
+def _fail(exc: L10nError) -> None:
+    click.echo(f"l10n: error: {exc}", err=True)
+    sys.exit(exc.exit_code)
+
+
+def handles_errors(func: Callable) -> Callable:
+    """Every L10nError becomes one line on stderr and its exit code; never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except L10nError as exc:
+            _fail(exc)
+
+    return wrapper
+
+
+def writes_project(func: Callable) -> Callable:
+    """One writer at a time per project: a second l10n process stops with a clear message."""
+
+    @functools.wraps(func)
+    def wrapper(ctx: Context, *args, **kwargs):
+        config = ctx.config
+        lock_dir = config.root / config.cache_dir
+        lock_dir.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(lock_dir / "lock"), timeout=0)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise LockError("another l10n process is writing this project; wait for it to finish",
+                            lock_dir / "lock") from None
+        try:
+            return func(ctx, *args, **kwargs)
+        finally:
+            lock.release()
+
+    return wrapper
+
+
+lang_option = click.option("--lang", "-l", "langs", multiple=True, metavar="CODE",
+                           help="Restrict to this language (repeatable); default: all configured languages.")
+allow_fuzzy_option = click.option("--allow-fuzzy", is_flag=True,
+                                  help="Use unreviewed (fuzzy) translations instead of falling back to the source.")
+min_complete_option = click.option("--min-complete", type=click.FloatRange(0, 100), metavar="PCT",
+                                   help="Skip languages with less than PCT percent of words reviewed.")
+engine_option = click.option("--engine", metavar="NAME", help="Use only this engine (e.g. apertium, pseudo).")
+refresh_option = click.option("--refresh-machine", is_flag=True,
+                              help="Redo drafts whose text is still exactly what an engine wrote.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", type=click.Path(path_type=Path), metavar="PATH",
+              help="Project config (default: ./l10n.yaml).")
+@click.version_option(__version__)
+@click.pass_context
+def main(click_ctx: click.Context, config_path: Path | None) -> None:
+    """Translate a document through gettext PO catalogs: extract, update, pretranslate, check, status, build."""
+    click_ctx.obj = Context(config_path)
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+def _paths(report_paths: list[Path], root: Path) -> str:
+    return ", ".join(str(p.relative_to(root)) for p in report_paths)
+
+
+def _echo_written(verb: str, written: list[Path], unchanged: list[Path], root: Path) -> None:
+    if written:
+        click.echo(f"{verb} {len(written)} file(s): {_paths(written, root)}")
+    if unchanged:
+        click.echo(f"{len(unchanged)} file(s) unchanged")
+
+
+@main.command()
+@pass_ctx
+@handles_errors
+@writes_project
+def extract(ctx: Context) -> None:
+    """Write locales/<doc>.pot from the source documents."""
+    from .extract import extract as run
+
+    report = run(ctx.config)
+    for warning in report.warnings:
+        click.echo(f"l10n: warning: {warning}", err=True)
+    _echo_written("wrote", report.written, report.unchanged, ctx.config.root)
+
+
+@main.command()
+@lang_option
+@pass_ctx
+@handles_errors
+@writes_project
+def update(ctx: Context, langs: tuple[str, ...]) -> None:
+    """Create or merge locales/<lang>/<doc>.po from the templates (msgmerge --previous semantics)."""
+    _update(ctx, ctx.languages(langs))
+
+
+def _update(ctx: Context, languages: tuple[str, ...]) -> None:
+    from .extract import update as run
+
+    report = run(ctx.config, languages)
+    for name, c in report.counts.items():
+        click.echo(f"{name}: {c['kept']} kept, {c['fuzzy']} now fuzzy, {c['new']} new, {c['obsolete']} obsolete, "
+                   f"{c['terminology']} filled from CLDR/proper names")
+    _echo_written("wrote", report.written, report.unchanged, ctx.config.root)
+
+
+@main.command()
+@lang_option
+@engine_option
+@refresh_option
+@pass_ctx
+@handles_errors
+@writes_project
+def pretranslate(ctx: Context, langs: tuple[str, ...], engine: str | None, refresh_machine: bool) -> None:
+    """Fill empty entries with drafts: memory, glossary, then machine engines; all marked fuzzy."""
+    _pretranslate(ctx, ctx.languages(langs), engine, refresh_machine)
+
+
+def _progress_printer() -> Callable[[str, int, int], None] | None:
+    if not sys.stderr.isatty():
+        return None
+
+    def show(label: str, done: int, total: int) -> None:
+        click.echo(f"\r{label}: {done}/{total}".ljust(60), err=True, nl=done >= total)
+
+    return show
+
+
+def _pretranslate(ctx: Context, languages: tuple[str, ...], engine: str | None, refresh: bool) -> None:
+    from .pretranslate import pretranslate as run
+
+    report = run(ctx.config, languages, engine, refresh, progress=_progress_printer())
+    for lang in report.languages:
+        filled = ", ".join(f"{n} from {src}" for src, n in sorted(lang.filled.items())) or "nothing filled"
+        click.echo(f"{lang.lang}: {filled}; {lang.empty} left empty")
+        for reason in dict.fromkeys(lang.reasons):
+            click.echo(f"  {reason}")
+
+
+@main.command()
+@lang_option
+@allow_fuzzy_option
+@min_complete_option
+@pass_ctx
+@handles_errors
+@writes_project
+def build(ctx: Context, langs: tuple[str, ...], allow_fuzzy: bool, min_complete: float | None) -> None:
+    """Reassemble dist/<lang>/<doc>.{txt,md,html} and dist/index.html from the catalogs."""
+    _build(ctx, ctx.languages(langs), allow_fuzzy, min_complete)
+
+
+def _build(ctx: Context, languages: tuple[str, ...], allow_fuzzy: bool, min_complete: float | None) -> None:
+    from .build.publish import build as run
+
+    report = run(ctx.config, languages, allow_fuzzy, min_complete)
+    for item in report.languages:
+        if item.skipped:
+            click.echo(f"{item.lang}/{item.document}: skipped ({item.reviewed_percent:.1f}% reviewed)")
+        else:
+            click.echo(f"{item.lang}/{item.document}: {item.reviewed_percent:.1f}% reviewed, "
+                       f"{item.unreviewed} unreviewed, {item.fallback} segment(s) fell back to the source")
+    click.echo(f"wrote {len(report.written)} file(s) in {ctx.config.dist_dir}")
+
+
+@main.command()
+@lang_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--fail-under", type=click.FloatRange(0, 100), metavar="PCT",
+              help=f"Exit {EXIT_THRESHOLD} when a language has less than PCT percent of words reviewed.")
+@pass_ctx
+@handles_errors
+def status(ctx: Context, langs: tuple[str, ...], fmt: str, fail_under: float | None) -> None:
+    """Per language and document: reviewed, machine drafts, fuzzy, untranslated; entries and words."""
+    _status(ctx, ctx.languages(langs), fmt, fail_under)
+
+
+def _status(ctx: Context, languages: tuple[str, ...], fmt: str = "table", fail_under: float | None = None) -> None:
+    from . import status as st
+
+    rows = st.status(ctx.config, languages)
+    click.echo({"table": st.to_table, "json": st.to_json, "csv": st.to_csv}[fmt](rows), nl=False)
+    if fail_under is not None:
+        low = [r for r in rows if r.counts.percent < fail_under]
+        if low:
+            click.echo(f"l10n: below {fail_under:g}%: " + ", ".join(f"{r.lang}/{r.document}" for r in low), err=True)
+            sys.exit(EXIT_THRESHOLD)
+
+
+@main.command()
+@lang_option
+@engine_option
+@allow_fuzzy_option
+@min_complete_option
+@pass_ctx
+@handles_errors
+@writes_project
+def run(ctx: Context, langs: tuple[str, ...], engine: str | None, allow_fuzzy: bool,
+        min_complete: float | None) -> None:
+    """Extract, update, pretranslate, build and report status in one go."""
+    from .extract import extract as do_extract
+
+    languages = ctx.languages(langs)
+    report = do_extract(ctx.config)
+    for warning in report.warnings:
+        click.echo(f"l10n: warning: {warning}", err=True)
+    _update(ctx, languages)
+    _pretranslate(ctx, languages, engine, False)
+    _build(ctx, languages, allow_fuzzy, min_complete)
+    _status(ctx, languages)

@@ -1,0 +1,244 @@
+"""Stage `pretranslate`: give every empty entry a draft — memory, then glossary, then machine engines in the
+configured order — marked fuzzy with its provenance. Human work is never touched."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from . import catalog, engines, provenance
+from .catalog import Catalog, Entry
+from .config import Config
+from .engines.base import Engine, EngineUnavailable, Translation
+from .engines.cache import Cache
+from .errors import ConcurrentEditError, EngineError
+from .extract import now, po_path
+from .glossary import Glossary, load_glossary
+from .memory import build_memory
+from .status import entry_state
+
+Progress = Callable[[str, int, int], None]  # (label, done, total)
+
+
+@dataclass
+class LanguageReport:
+    lang: str
+    filled: Counter = field(default_factory=Counter)  # by source: memory, glossary, apertium, …
+    empty: int = 0
+    reasons: list[str] = field(default_factory=list)  # why entries stayed empty
+    engine_calls: int = 0
+    written: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class PretranslateReport:
+    languages: list[LanguageReport] = field(default_factory=list)
+
+
+def _wanted(entry: Entry, refresh_machine: bool) -> bool:
+    """Empty entries, and with --refresh-machine drafts still exactly as an engine wrote them."""
+    if entry.obsolete:
+        return False
+    if not entry.has_translation:
+        return not entry.fuzzy  # someone flagged it: theirs to deal with
+    if refresh_machine and entry_state(entry) == "machine":
+        origin = provenance.parse(entry.translator_comments)
+        return origin is not None and origin.origin == provenance.MACHINE
+    return False
+
+
+def _glossary_source(text: str, glossary: Glossary, lang: str) -> tuple[str, list[str]]:
+    """Substitute preferred translations into the source and protect them, so engines keep the committee's terms."""
+    keep = [k.text for k in glossary.keep_in(text)]
+    for term, translation in glossary.terms_in(text, lang):
+        text = re.sub(rf"(?<!\w){re.escape(term.source)}(?!\w)", translation, text, flags=re.IGNORECASE)
+        keep.append(translation)
+    return text, keep
+
+
+def _fill(entry: Entry, text: str, origin: provenance.Provenance, notes: list[str] = ()) -> None:
+    entry.msgstr = text
+    if entry.msgid_plural is not None:
+        entry.msgstr_plural = {0: text}
+    entry.set_fuzzy(True)
+    entry.previous_msgctxt = entry.previous_msgid = entry.previous_msgid_plural = None
+    entry.translator_comments = provenance.replace(entry.translator_comments, origin, list(notes))
+
+
+class _Engines:
+    """Engines created once per run; an engine that refuses our credentials is dropped for the rest of it."""
+
+    def __init__(self, config: Config, cache: Cache) -> None:
+        self.config = config
+        self.cache = cache
+        self.instances: dict[str, Engine | None] = {}
+        self.dead: dict[str, str] = {}
+
+    def get(self, name: str) -> Engine | None:
+        if name not in self.instances:
+            settings = self.config.engine_settings.get(name)
+            try:
+                self.instances[name] = engines.create(name, settings.options if settings else None)
+            except EngineUnavailable as exc:
+                self.instances[name] = None
+                self.dead[name] = exc.message
+        return self.instances[name]
+
+    def translate(self, name: str, texts: list[tuple[str, list[str]]], source: str, target: str,
+                  report: LanguageReport) -> dict[int, Translation]:
+        """Translate (text, keep) pairs through one engine, cached; returns index → result for the hits."""
+        engine = self.get(name)
+        if engine is None:
+            report.reasons.append(f"{name}: {self.dead.get(name, 'unavailable')}")
+            return {}
+        if engine.route(source, target) is None:
+            report.reasons.append(f"{name}: {engine.unavailable_reason(source, target)}")
+            return {}
+        key = engine.cache_key()
+        results: dict[int, Translation] = {}
+        by_keep: dict[tuple[str, ...], list[int]] = {}
+        for i, (_, keep) in enumerate(texts):
+            by_keep.setdefault(tuple(sorted(set(keep))), []).append(i)
+        misses: list[int] = []
+        for keep, indices in by_keep.items():
+            cached = self.cache.get_many(key, source, target, [texts[i][0] for i in indices], list(keep))
+            for i in indices:
+                hit = cached.get(texts[i][0])
+                if hit is not None:
+                    results[i] = hit
+                else:
+                    misses.append(i)
+        if not misses:
+            return results
+        # One batch per run and language: Apertium starts once per pair of its chain.
+        keep_all = sorted({k for i in misses for k in texts[i][1]})
+        try:
+            batch = engine.translate([texts[i][0] for i in misses], source, target, keep=keep_all)
+        except EngineUnavailable as exc:
+            self.instances[name] = None
+            self.dead[name] = exc.message
+            report.reasons.append(f"{name}: {exc.message}")
+            return results
+        except EngineError as exc:
+            report.reasons.append(f"{name}: {exc.message}")
+            return results
+        report.engine_calls += batch.calls
+        fresh = []
+        for pos, i in enumerate(misses):
+            result = batch.results[pos]
+            if result is not None:
+                results[i] = result
+                fresh.append((texts[i][0], result))
+            elif pos in batch.errors:
+                report.reasons.append(f"{name}: {batch.errors[pos]}")
+        if fresh:
+            self.cache.put_many(key, source, target, fresh, keep_all)
+        return results
+
+
+def pretranslate(config: Config, languages: tuple[str, ...], engine: str | None = None,
+                 refresh_machine: bool = False, progress: Progress | None = None) -> PretranslateReport:
+    report = PretranslateReport()
+    glossary = load_glossary(_glossary_path(config))
+    cache = Cache(config.root / config.cache_dir / "cache.sqlite")
+    pool = _Engines(config, cache)
+    try:
+        for lang in languages:
+            report.languages.append(_language(config, lang, glossary, pool, engine, refresh_machine, progress))
+    finally:
+        cache.close()
+    return report
+
+
+def _glossary_path(config: Config) -> Path | None:
+    if config.glossary is not None:
+        return config.root / config.glossary
+    default = config.root / "l10n" / "glossary.yaml"
+    return default if default.exists() else None
+
+
+def _language(config: Config, lang: str, glossary: Glossary, pool: _Engines, engine: str | None,
+              refresh_machine: bool, progress: Progress | None) -> LanguageReport:
+    report = LanguageReport(lang)
+    catalogs = [c for c in (catalog.load_or_none(po_path(config, lang, d)) for d in config.documents) if c]
+    compendia = [Path(str(config.root / c).replace("{lang}", lang)) for c in config.memory.compendia]
+    memory = build_memory(config.memory.threshold, catalogs, compendia, config.source_language, lang)
+    todo = [(po, e) for po in catalogs for e in po.active if _wanted(e, refresh_machine)]
+    fills: dict[int, list[tuple[Entry, str, provenance.Provenance, list[str]]]] = {id(po): [] for po in catalogs}
+    pending: list[tuple[Catalog, Entry]] = []
+    for po, entry in todo:
+        hit = memory.lookup(entry.msgid) if not refresh_machine else None
+        if hit is not None and hit[0] != entry.msgid:
+            text, score = hit
+            fills[id(po)].append((entry, text, provenance.Provenance(provenance.MEMORY, str(score),
+                                                                     provenance.digest(text)), []))
+            report.filled["memory"] += 1
+            continue
+        exact = glossary.exact(entry.msgid, lang)
+        if exact is not None and exact != entry.msgid:
+            fills[id(po)].append((entry, exact, provenance.Provenance(provenance.GLOSSARY, "",
+                                                                      provenance.digest(exact)), []))
+            report.filled["glossary"] += 1
+            continue
+        pending.append((po, entry))
+    names = (engine,) if engine else config.engines_for(lang)
+    total = len(pending)
+    for name in names:
+        if not pending:
+            break
+        if progress:
+            progress(f"{lang} {name}", total - len(pending), total)
+        prepared = [_glossary_source(e.msgid, glossary, lang) for _, e in pending]
+        results = pool.translate(name, prepared, config.source_language, lang, report)
+        left = []
+        for i, (po, entry) in enumerate(pending):
+            result = results.get(i)
+            if result is None or not result.text.strip() or result.text == entry.msgid:
+                left.append((po, entry))
+                continue
+            detail = f"{result.engine} {'>'.join(result.chain)}"
+            notes = [f"unknown words: {', '.join(result.unknown)}"] if result.unknown else []
+            fills[id(po)].append((entry, result.text, provenance.Provenance(provenance.MACHINE, detail,
+                                                                            provenance.digest(result.text)), notes))
+            report.filled[name] += 1
+        pending = left
+    if progress:
+        progress(f"{lang} done", total, total)
+    report.empty = len(pending)
+    if pending and not names:
+        report.reasons.append("no engine configured")
+    for po in catalogs:
+        if fills[id(po)]:
+            _save(po, fills[id(po)], report)
+    return report
+
+
+def _save(po: Catalog, fills: list, report: LanguageReport) -> None:
+    """Apply drafts and save; if a translator saved the file meanwhile, apply them to the new file instead, and
+    only where that file still has nothing."""
+    for entry, text, origin, notes in fills:
+        _fill(entry, text, origin, notes)
+    po.set_header_field("PO-Revision-Date", now())
+    try:
+        if catalog.save(po):
+            report.written.append(po.path)
+        return
+    except ConcurrentEditError:
+        pass
+    fresh = catalog.load(po.path)
+    index = fresh.index()
+    applied = 0
+    for entry, text, origin, notes in fills:
+        target = index.get(entry.key)
+        if target is not None and not target.has_translation and not target.fuzzy:
+            _fill(target, text, origin, notes)
+            applied += 1
+    if applied:
+        fresh.set_header_field("PO-Revision-Date", now())
+        catalog.save(fresh)
+        report.written.append(po.path)
+    report.reasons.append(f"{po.path.name} changed on disk during the run: drafts merged into the new file, "
+                          f"{len(fills) - applied} skipped where a translator had written")

@@ -1,0 +1,132 @@
+"""Counting what is done per language and document, the way msgfmt --statistics does, with machine drafts
+told apart from human fuzzy entries; and renderers for the table, JSON and CSV forms."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+
+from . import catalog, provenance
+from .catalog import Catalog, Entry
+from .config import Config, document_id
+from .extract import po_path
+
+STATES = ("reviewed", "machine", "fuzzy", "untranslated")
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+def entry_state(entry: Entry) -> str:
+    """reviewed | machine (a draft still exactly as the tool wrote it) | fuzzy (human or source change) | untranslated.
+
+    As in msgfmt, an empty entry is untranslated even when flagged fuzzy."""
+    if not entry.translation:
+        return "untranslated"
+    if not entry.fuzzy:
+        return "reviewed"
+    origin = provenance.parse(entry.translator_comments)
+    if origin is not None and origin.origin in provenance.AUTOMATIC and origin.matches(entry.translation):
+        return "machine"
+    return "fuzzy"
+
+
+@dataclass
+class Counts:
+    entries: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
+    words: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
+
+    @property
+    def total_entries(self) -> int:
+        return sum(self.entries.values())
+
+    @property
+    def total_words(self) -> int:
+        return sum(self.words.values())
+
+    @property
+    def percent(self) -> float:
+        """Share of source words whose translation is reviewed."""
+        return 100.0 * self.words["reviewed"] / self.total_words if self.total_words else 100.0
+
+    def add(self, entry: Entry) -> None:
+        state = entry_state(entry)
+        self.entries[state] += 1
+        self.words[state] += words(entry.msgid)
+
+
+def count(po: Catalog) -> Counts:
+    counts = Counts()
+    for entry in po.active:
+        counts.add(entry)
+    return counts
+
+
+@dataclass
+class Row:
+    lang: str
+    document: str
+    path: str
+    counts: Counts
+    last_change: str | None = None
+    exists: bool = True
+
+    def as_dict(self) -> dict:
+        return {
+            "lang": self.lang, "document": self.document, "path": self.path, "exists": self.exists,
+            "entries": {**self.counts.entries, "total": self.counts.total_entries},
+            "words": {**self.counts.words, "total": self.counts.total_words},
+            "percent": round(self.counts.percent, 1), "last_change": self.last_change,
+            # gettext's names, so scripts can compare with msgfmt --statistics
+            "translated": self.counts.entries["reviewed"],
+            "fuzzy": self.counts.entries["machine"] + self.counts.entries["fuzzy"],
+            "untranslated": self.counts.entries["untranslated"],
+        }
+
+
+def status(config: Config, languages: tuple[str, ...]) -> list[Row]:
+    rows = []
+    for doc in config.documents:
+        for lang in languages:
+            path = po_path(config, lang, doc)
+            po = catalog.load_or_none(path)
+            shown = str(path.relative_to(config.root))
+            if po is None:
+                rows.append(Row(lang, document_id(doc), shown, Counts(), exists=False))
+                continue
+            rows.append(Row(lang, document_id(doc), shown, count(po), po.header_field("PO-Revision-Date")))
+    return rows
+
+
+def to_json(rows: list[Row]) -> str:
+    return json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2) + "\n"
+
+
+def to_csv(rows: list[Row]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["lang", "document", "percent"] + [f"{s}_entries" for s in STATES]
+                    + [f"{s}_words" for s in STATES] + ["last_change"])
+    for r in rows:
+        writer.writerow([r.lang, r.document, f"{r.counts.percent:.1f}"] + [r.counts.entries[s] for s in STATES]
+                        + [r.counts.words[s] for s in STATES] + [r.last_change or ""])
+    return out.getvalue()
+
+
+def to_table(rows: list[Row]) -> str:
+    header = ["lang", "document", "reviewed", "machine", "fuzzy", "untransl.", "words left", "done"]
+    lines = [header]
+    for r in rows:
+        c = r.counts
+        cell = lambda s: f"{c.entries[s]} ({c.words[s]}w)"  # noqa: E731
+        left = c.total_words - c.words["reviewed"]
+        lines.append([r.lang, r.document, cell("reviewed"), cell("machine"), cell("fuzzy"), cell("untranslated"),
+                      str(left), f"{c.percent:5.1f}%" if r.exists else "missing"])
+    widths = [max(len(row[i]) for row in lines) for i in range(len(header))]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in lines) + "\n"
+
+
+__all__ = ["Counts", "Row", "count", "entry_state", "status", "to_csv", "to_json", "to_table"]

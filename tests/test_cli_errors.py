@@ -1,0 +1,109 @@
+"""Bad input: one line naming the file (and line), a documented exit code, no traceback, nothing touched."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from l10n import catalog
+
+
+def l10n(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    """Run the real console entry point, so a traceback would show up on stderr."""
+    return subprocess.run([sys.executable, "-m", "l10n", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def one_line(result: subprocess.CompletedProcess) -> str:
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def test_missing_config(tmp_path):
+    result = l10n("status", cwd=tmp_path)
+    assert result.returncode == 2
+    assert one_line(result) == f"l10n: error: {tmp_path}/l10n.yaml: no project config found " \
+                               "(create l10n.yaml or pass --config PATH)"
+
+
+def test_unknown_language_code_in_config(project):
+    config = project / "l10n.yaml"
+    config.write_text(config.read_text().replace("[en, es,", "[en, xx,"))
+    result = l10n("extract", cwd=project)
+    assert result.returncode == 2
+    assert one_line(result) == f"l10n: error: {config}: languages: 'xx' is not a language known to CLDR"
+
+
+@pytest.mark.parametrize("code", ["../../etc", "en/../.."])
+def test_path_like_language_codes_are_refused(project, code):
+    config = project / "l10n.yaml"
+    config.write_text(config.read_text().replace("[en, es,", f"[en, '{code}',"))
+    result = l10n("update", cwd=project)
+    assert result.returncode == 2
+    assert "is not a BCP 47 language tag" in one_line(result)
+    assert not (project / "etc").exists()
+
+
+def test_unknown_lang_option(project):
+    result = l10n("status", "--lang", "fi", cwd=project)
+    assert result.returncode == 2
+    assert "language fi is not in the project" in one_line(result)
+
+
+def test_unknown_config_key_suggests(project):
+    config = project / "l10n.yaml"
+    config.write_text(config.read_text().replace("segmentation:", "segmentaton:"))
+    result = l10n("extract", cwd=project)
+    assert result.returncode == 2
+    assert one_line(result).endswith("unknown key 'segmentaton' in l10n.yaml (did you mean 'segmentation'?)")
+
+
+def test_invalid_yaml_names_the_line(project):
+    config = project / "l10n.yaml"
+    config.write_text("source_language: fr\ndocuments: [a\nlanguages: [en]\n")
+    result = l10n("extract", cwd=project)
+    assert result.returncode == 2
+    assert one_line(result).startswith(f"l10n: error: {config}:")
+
+
+def test_path_outside_project_refused(project):
+    config = project / "l10n.yaml"
+    config.write_text(config.read_text().replace("source/appeal.fr.txt", "../../etc/passwd"))
+    result = l10n("extract", cwd=project)
+    assert result.returncode == 2
+    assert "points outside the project" in one_line(result)
+
+
+def test_unreadable_source(project):
+    (project / "source" / "appeal.fr.txt").unlink()
+    result = l10n("extract", cwd=project)
+    assert result.returncode == 1
+    assert one_line(result) == "l10n: error: source/appeal.fr.txt: cannot read source: No such file or directory"
+
+
+def test_malformed_po_is_reported_and_left_untouched(project):
+    assert l10n("extract", cwd=project).returncode == 0
+    assert l10n("update", "--lang", "es", cwd=project).returncode == 0
+    po = project / "locales" / "es" / "appeal.po"
+    text = po.read_text(encoding="utf-8")
+    broken = text.replace('msgid "Bénin"', 'msgid "Bénin', 1)
+    po.write_text(broken, encoding="utf-8")
+    line = broken[: broken.index('msgid "Bénin')].count("\n") + 1
+    result = l10n("update", "--lang", "es", cwd=project)
+    assert result.returncode == 5
+    message = one_line(result)
+    assert message.startswith(f"l10n: error: {po}:{line}: ")
+    assert po.read_text(encoding="utf-8") == broken
+
+
+def test_lock_refuses_a_second_writer(project):
+    from filelock import FileLock
+
+    (project / ".l10n").mkdir()
+    with FileLock(str(project / ".l10n" / "lock")):
+        result = l10n("extract", cwd=project)
+    assert result.returncode == 6
+    assert "another l10n process is writing this project" in one_line(result)
