@@ -7,6 +7,7 @@ errors; 4 a language is below --fail-under; 5 malformed catalog; 6 another l10n 
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from pathlib import Path
 from typing import Callable
@@ -225,6 +226,39 @@ def _status(ctx: Context, languages: tuple[str, ...], fmt: str = "table", fail_u
         if low:
             click.echo(f"l10n: below {fail_under:g}%: " + ", ".join(f"{r.lang}/{r.document}" for r in low), err=True)
             sys.exit(EXIT_THRESHOLD)
+
+
+@main.command()
+@lang_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@pass_ctx
+@handles_errors
+def check(ctx: Context, langs: tuple[str, ...], fmt: str) -> None:
+    """Run quality checks on every catalog: `path:line: severity [check-id] message`; exit 3 on errors."""
+    import json
+
+    from .checks import check_file
+    from .extract import po_path
+    from .glossary import project_glossary
+
+    config = ctx.config
+    glossary = project_glossary(config)
+    issues = []
+    for doc in config.documents:
+        for lang in ctx.languages(langs):
+            path = po_path(config, lang, doc)
+            if path.exists():
+                issues += check_file(Path(os.path.relpath(path)), lang, config.source_language, glossary,
+                                     config.checks_disabled)
+    if fmt == "json":
+        click.echo(json.dumps([i.as_dict() for i in issues], ensure_ascii=False, indent=2))
+    else:
+        for issue in issues:
+            click.echo(f"{issue.file}:{issue.line}: {issue.severity} [{issue.check}] {issue.message}")
+        errors = sum(i.severity == "error" for i in issues)
+        click.echo(f"{len(issues)} issue(s), {errors} error(s)", err=True)
+    if any(i.severity == "error" for i in issues):
+        sys.exit(EXIT_QA)
 
 
 @main.command()

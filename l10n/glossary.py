@@ -90,6 +90,14 @@ def load_glossary(path: Path | None) -> Glossary:
     return Glossary(tuple(keep), tuple(terms))
 
 
+def project_glossary(config) -> Glossary:
+    """The configured glossary, else l10n/glossary.yaml when the project has one."""
+    if config.glossary is not None:
+        return load_glossary(config.root / config.glossary)
+    default = config.root / "l10n" / "glossary.yaml"
+    return load_glossary(default if default.exists() else None)
+
+
 def _tag(code: str, path: Path) -> str:
     try:
         return langs.canonical(code)

@@ -16,7 +16,7 @@ from .engines.base import Engine, EngineUnavailable, Translation
 from .engines.cache import Cache
 from .errors import ConcurrentEditError, EngineError
 from .extract import now, po_path
-from .glossary import Glossary, load_glossary
+from .glossary import Glossary, project_glossary
 from .memory import build_memory
 from .status import entry_state
 
@@ -142,7 +142,7 @@ class _Engines:
 def pretranslate(config: Config, languages: tuple[str, ...], engine: str | None = None,
                  refresh_machine: bool = False, progress: Progress | None = None) -> PretranslateReport:
     report = PretranslateReport()
-    glossary = load_glossary(_glossary_path(config))
+    glossary = project_glossary(config)
     cache = Cache(config.root / config.cache_dir / "cache.sqlite")
     pool = _Engines(config, cache)
     try:
@@ -151,13 +151,6 @@ def pretranslate(config: Config, languages: tuple[str, ...], engine: str | None 
     finally:
         cache.close()
     return report
-
-
-def _glossary_path(config: Config) -> Path | None:
-    if config.glossary is not None:
-        return config.root / config.glossary
-    default = config.root / "l10n" / "glossary.yaml"
-    return default if default.exists() else None
 
 
 def _language(config: Config, lang: str, glossary: Glossary, pool: _Engines, engine: str | None,
