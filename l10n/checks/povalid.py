@@ -1,0 +1,341 @@
+"""po-valid: the problems that make GNU msgfmt -c refuse a catalog, found natively so they are caught even where
+gettext is not installed, plus an optional pass through msgfmt itself for anything the native checks miss."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections import Counter
+from pathlib import Path
+from typing import Callable, Iterator
+
+from ..catalog import Catalog, Entry
+from .base import CATALOG, ERROR, Context, Finding, check, q
+
+
+class LineMap:
+    """Line numbers in the PO text, which polib only gives as an entry's first line (its first comment)."""
+
+    def __init__(self, text: str | None) -> None:
+        self.lines = text.split("\n") if text is not None else None
+
+    def msgid_line(self, entry: Entry) -> int:
+        """The line of the entry's `msgid` keyword: the one a translator's editor should jump to."""
+        start = max(entry.line, 1)
+        if self.lines is None:
+            return start
+        for index in range(start - 1, len(self.lines)):
+            line = self.lines[index]
+            if line.startswith(("msgid ", "#~ msgid ")):
+                return index + 1
+        return start
+
+    @property
+    def header_line(self) -> int:
+        for index, line in enumerate(self.lines or []):
+            if line.startswith("msgid "):
+                return index + 1 if line.strip() == 'msgid ""' else 1
+        return 1
+
+    def field_line(self, name: str) -> int:
+        """The line carrying a header field, else the header's msgid line."""
+        if self.lines is not None:
+            header = self.header_line
+            pattern = re.compile(rf'^"{re.escape(name)}\s*:', re.IGNORECASE)
+            for index in range(header - 1, len(self.lines)):
+                line = self.lines[index]
+                if not line.strip():
+                    break
+                if pattern.match(line):
+                    return index + 1
+        return self.header_line
+
+
+# ---------------------------------------------------------------------------------------------------- plurals
+
+_PLURAL_TOKEN = re.compile(r"\s*(?:(\d+)|(n)|(\|\||&&|==|!=|<=|>=|[<>+\-*/%!?:()]))")
+
+
+class PluralError(ValueError):
+    """The Plural-Forms expression cannot be parsed or evaluated as gettext would."""
+
+
+def parse_plural(expression: str) -> Callable[[int], int]:
+    """Compile gettext's C subset (?: || && == != < > <= >= + - * / % ! n integers) into a function of n."""
+    tokens: list[str] = []
+    pos = 0
+    text = expression.strip()
+    while pos < len(text):
+        match = _PLURAL_TOKEN.match(text, pos)
+        if not match or match.end() == pos:
+            raise PluralError(f"unexpected {text[pos:].strip()[:10]!r}")
+        tokens.append(match.group(1) or match.group(2) or match.group(3))
+        pos = match.end()
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+    stream = _Tokens(tokens)
+    function = _ternary(stream)
+    if stream.peek() is not None:
+        raise PluralError(f"unexpected {stream.peek()!r}")
+    return function
+
+
+class _Tokens:
+    def __init__(self, tokens: list[str]) -> None:
+        self.tokens, self.pos = tokens, 0
+
+    def peek(self) -> str | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def take(self, expected: str | None = None) -> str:
+        token = self.peek()
+        if token is None or (expected is not None and token != expected):
+            raise PluralError(f"expected {expected or 'a value'}")
+        self.pos += 1
+        return token
+
+
+_MASK = (1 << 64) - 1  # gettext evaluates in unsigned long
+
+
+def _binary(operator: str, left: int, right: int) -> int:
+    if operator in "/%" and right == 0:
+        raise ZeroDivisionError
+    ops: dict[str, Callable[[int, int], int]] = {
+        "||": lambda a, b: int(bool(a) or bool(b)), "&&": lambda a, b: int(bool(a) and bool(b)),
+        "==": lambda a, b: int(a == b), "!=": lambda a, b: int(a != b), "<": lambda a, b: int(a < b),
+        ">": lambda a, b: int(a > b), "<=": lambda a, b: int(a <= b), ">=": lambda a, b: int(a >= b),
+        "+": lambda a, b: (a + b) & _MASK, "-": lambda a, b: (a - b) & _MASK, "*": lambda a, b: (a * b) & _MASK,
+        "/": lambda a, b: a // b, "%": lambda a, b: a % b,
+    }
+    return ops[operator](left, right)
+
+
+def _level(operators: tuple[str, ...], lower: Callable[[_Tokens], Callable[[int], int]]):
+    def parse(stream: _Tokens) -> Callable[[int], int]:
+        left = lower(stream)
+        while stream.peek() in operators:
+            operator = stream.take()
+            right = lower(stream)
+            left = (lambda l, r, o: lambda n: _binary(o, l(n), r(n)))(left, right, operator)
+        return left
+
+    return parse
+
+
+def _primary(stream: _Tokens) -> Callable[[int], int]:
+    token = stream.take()
+    if token == "!":
+        inner = _primary(stream)
+        return lambda n: int(not inner(n))
+    if token == "(":
+        inner = _ternary(stream)
+        stream.take(")")
+        return inner
+    if token == "n":
+        return lambda n: n
+    if token.isdigit():
+        value = int(token)
+        return lambda n: value
+    raise PluralError(f"unexpected {token!r}")
+
+
+_mul = _level(("*", "/", "%"), _primary)
+_add = _level(("+", "-"), _mul)
+_rel = _level(("<", ">", "<=", ">="), _add)
+_eq = _level(("==", "!="), _rel)
+_and = _level(("&&",), _eq)
+_or = _level(("||",), _and)
+
+
+def _ternary(stream: _Tokens) -> Callable[[int], int]:
+    condition = _or(stream)
+    if stream.peek() != "?":
+        return condition
+    stream.take("?")
+    yes = _ternary(stream)
+    stream.take(":")
+    no = _ternary(stream)
+    return lambda n: yes(n) if condition(n) else no(n)
+
+
+_PLURAL_FORMS = re.compile(r"^\s*nplurals\s*=\s*(?P<n>[^;]*?)\s*;\s*plural\s*=\s*(?P<expr>.*?)\s*;?\s*$", re.S)
+
+
+def plural_problem(header: str) -> tuple[int | None, str | None]:
+    """(nplurals, problem) for a Plural-Forms value; msgfmt evaluates n = 0…1000 and so do we."""
+    match = _PLURAL_FORMS.match(header)
+    if not match:
+        return None, f"the Plural-Forms header {q(header)} is not \"nplurals=N; plural=EXPRESSION;\"; fix it"
+    if not match.group("n").isdigit() or int(match.group("n")) < 1:
+        return None, f"nplurals in {q(header)} must be a positive integer"
+    nplurals = int(match.group("n"))
+    try:
+        function = parse_plural(match.group("expr"))
+    except PluralError as exc:
+        return nplurals, f"invalid plural expression {q(match.group('expr'))} ({exc}); fix the Plural-Forms header"
+    for n in range(1001):
+        try:
+            value = function(n)
+        except ZeroDivisionError:
+            return nplurals, f"the plural expression {q(match.group('expr'))} can divide by zero; fix it"
+        if value >= nplurals:
+            return nplurals, (f"nplurals = {nplurals} but the plural expression {q(match.group('expr'))} can "
+                              f"produce {value} (for n = {n}); make them agree")
+    return nplurals, None
+
+
+# ---------------------------------------------------------------------------------------------------- formats
+
+_C_FORMAT = re.compile(r"%(?:(\d+)\$)?[-+ #0'I]*(?:\d+|\*(?:\d+\$)?)?(?:\.(?:\d+|\*(?:\d+\$)?))?"
+                       r"(?:hh|h|ll|l|L|q|j|z|Z|t)?([diouxXeEfFgGaAcsSpnCm%])")
+_PY_FORMAT = re.compile(r"%(?:\((\w+)\))?[-+ #0]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[hlL]?([diouxXeEfFgGcrsa%])")
+_BRACE_FORMAT = re.compile(r"(?<!\{)\{(\w*)(?:[.\[][^{}]*)?(?:![rsa])?(?::[^{}]*)?\}(?!\})")
+_CONVERSION_CLASS = {**dict.fromkeys("di", "d"), **dict.fromkeys("ouxX", "u"), **dict.fromkeys("eEfFgGaA", "f"),
+                     **dict.fromkeys("sS", "s"), **dict.fromkeys("cC", "c")}
+
+
+def _directives(kind: str, text: str) -> Counter[str]:
+    """Directives keyed by argument (number or name) and conversion class, `%%` left out."""
+    found: Counter[str] = Counter()
+    if kind == "c-format":
+        position = 0
+        for match in _C_FORMAT.finditer(text):
+            if match.group(2) == "%":
+                continue
+            position += 1
+            argument = match.group(1) or str(position)
+            found[f"{argument}:{_CONVERSION_CLASS.get(match.group(2), match.group(2))}"] += 1
+    elif kind == "python-format":
+        position = 0
+        for match in _PY_FORMAT.finditer(text.replace("%%", "")):
+            position += 1
+            argument = match.group(1) or str(position)
+            found[f"{argument}:{_CONVERSION_CLASS.get(match.group(2), match.group(2))}"] += 1
+    elif kind == "python-brace-format":
+        position = 0
+        for match in _BRACE_FORMAT.finditer(text.replace("{{", "").replace("}}", "")):
+            name = match.group(1)
+            if not name:
+                name, position = str(position), position + 1
+            found[name] += 1
+    return found
+
+
+def _format_problem(entry: Entry) -> str | None:
+    kinds = [f for f in ("c-format", "python-format", "python-brace-format") if f in entry.flags]
+    for kind in kinds:
+        pairs = [(entry.msgid, entry.msgstr)] if entry.msgid_plural is None else [
+            (entry.msgid if n == 0 and len(entry.msgstr_plural) > 1 else entry.msgid_plural, text)
+            for n, text in sorted(entry.msgstr_plural.items())]
+        for source, target in pairs:
+            if not target:
+                continue
+            wanted, got = _directives(kind, source), _directives(kind, target)
+            plural = entry.msgid_plural is not None
+            extra = got - wanted if plural else None
+            if (plural and extra) or (not plural and wanted != got):
+                shown = [m.group(0) for m in (_C_FORMAT if kind == "c-format" else _PY_FORMAT if
+                                              kind == "python-format" else _BRACE_FORMAT).finditer(source)]
+                return (f"the {kind} directives of the translation {q(target)} do not match the source's "
+                        f"({', '.join(shown) or 'none'}); use the same placeholders")
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------- the check
+
+
+@check("po-valid", ERROR, CATALOG)
+def po_valid(ctx: Context, catalog: Catalog, lines: LineMap) -> Iterator[Finding]:
+    """Catalog is valid for msgfmt -c
+
+    gettext refuses to compile a catalog with a broken header (charset, Plural-Forms), duplicate messages, plural
+    translations that do not match nplurals, a translation that does not begin and end with a newline like its
+    source, or mismatched format directives: one such mistake stops the whole language from being published."""
+    header = catalog.header.msgstr
+    if not header.strip():
+        yield Finding(1, 'the catalog has no header entry (msgid ""); add one with Content-Type and Plural-Forms')
+    content_type = catalog.header_field("Content-Type")
+    charset = re.search(r"charset=([^\s;]+)", content_type or "")
+    needs_charset = any(not s.isascii() for e in catalog.entries for s in (e.msgid, e.msgstr,
+                                                                           *e.msgstr_plural.values()))
+    if header.strip() and needs_charset and (not charset or charset.group(1).upper() == "CHARSET"):
+        yield Finding(lines.field_line("Content-Type"),
+                      "the header declares no charset for non-ASCII text; set "
+                      '"Content-Type: text/plain; charset=UTF-8"')
+    plural_forms = catalog.header_field("Plural-Forms")
+    nplurals: int | None = None
+    has_plurals = any(e.msgid_plural is not None for e in catalog.active)
+    if plural_forms is not None:
+        nplurals, problem = plural_problem(plural_forms)
+        if problem:
+            yield Finding(lines.field_line("Plural-Forms"), problem)
+    elif has_plurals:
+        yield Finding(lines.header_line, "the catalog has plural messages but no Plural-Forms header; add "
+                                         '"Plural-Forms: nplurals=N; plural=EXPRESSION;" for this language')
+    seen: dict[tuple[str | None, str], Entry] = {}
+    for entry in catalog.active:
+        line = lines.msgid_line(entry)
+        first = seen.get(entry.key)
+        if first is not None:
+            yield Finding(line, f"duplicate message {q(entry.msgid)}, also defined at line "
+                                f"{lines.msgid_line(first)}; merge the two entries", entry)
+        else:
+            seen[entry.key] = entry
+        if entry.msgid_plural is not None and nplurals is not None and any(entry.msgstr_plural.values()) \
+                and len(entry.msgstr_plural) != nplurals:
+            yield Finding(line, f"the entry has {len(entry.msgstr_plural)} plural translations but the header says "
+                                f"nplurals = {nplurals}; give exactly {nplurals} msgstr[] forms", entry)
+        for source, target, name in _string_pairs(entry):
+            for edge, test in (("begin", str.startswith), ("end", str.endswith)):
+                if target and test(source, "\n") != test(target, "\n"):
+                    yield Finding(line, f"'msgid' and '{name}' do not both {edge} with a newline (\\n); "
+                                        f"make {q(target)} {edge} like the source", entry)
+        problem = _format_problem(entry)
+        if problem:
+            yield Finding(line, problem, entry)
+
+
+def _string_pairs(entry: Entry) -> Iterator[tuple[str, str, str]]:
+    if entry.msgid_plural is None:
+        yield entry.msgid, entry.msgstr, "msgstr"
+        return
+    for n, text in sorted(entry.msgstr_plural.items()):
+        yield (entry.msgid if n == 0 else entry.msgid_plural), text, f"msgstr[{n}]"
+
+
+# ---------------------------------------------------------------------------------------------------- msgfmt
+
+_MSGFMT_LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?:\d+:)?\s*(?P<message>.*)$")
+
+
+def msgfmt_available() -> bool:
+    return shutil.which("msgfmt") is not None
+
+
+def run_msgfmt(path: Path) -> list[tuple[int, str]]:
+    """msgfmt -c's fatal errors as (line, message); warnings are left out since msgfmt still compiles."""
+    env = {**os.environ, "LC_ALL": "C", "LANGUAGE": ""}
+    try:
+        result = subprocess.run(["msgfmt", "-c", "-o", os.devnull, str(path)], capture_output=True, text=True,
+                                env=env, timeout=60, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    if result.returncode == 0:
+        return []
+    found: list[tuple[int, str]] = []
+    for raw in result.stderr.splitlines():
+        match = _MSGFMT_LINE.match(raw)
+        if not match:
+            continue
+        message = match.group("message").strip()
+        if message.startswith("warning:") or message.startswith("...") and not found:
+            continue
+        if message.startswith("..."):  # a continuation such as "...this is the location of the first definition"
+            line, previous = found[-1]
+            found[-1] = (line, f"{previous.rstrip('.')} ({message.lstrip('.')} at line {match.group('line')})")
+            continue
+        found.append((int(match.group("line")), message))
+    return found

@@ -1,0 +1,68 @@
+"""Glossary checks: names that must survive translation, and the project's preferred translations."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ..catalog import Entry
+from ..glossary import KeepTerm
+from .base import ERROR, WARNING, Context, Pair, check, q, term_spans
+
+
+def missing_keep_terms(ctx: Context, source: str, target: str) -> list[tuple[KeepTerm, str, list[tuple[int, int]]]]:
+    """Keep terms of the source absent from the translation, as (term, text as in the source, source spans).
+
+    Longest first, and a shorter term wholly inside a longer one is judged with it ("FreeAzat" inside
+    "Solidarité FreeAzat"), so one missing name is reported once."""
+    handled: list[tuple[int, int]] = []
+    missing = []
+    for term in ctx.glossary.keep_in(source):
+        spans = term_spans(source, term.text)
+        if not spans or all(any(a <= s and e <= b for a, b in handled) for s, e in spans):
+            continue
+        handled += spans
+        if not any(_inflected(form).search(target) for form in term.forms(ctx.lang)):
+            start, end = spans[0]
+            missing.append((term, source[start:end], spans))
+    return missing
+
+
+def _inflected(form: str) -> re.Pattern[str]:
+    """A kept name, allowing a case ending where the language declines names ("Азата", "Azata")."""
+    ending = r"\w{0,3}" if form[-1:].isalpha() else ""
+    return re.compile(rf"(?<!\w){re.escape(form)}{ending}(?!\w)", re.IGNORECASE)
+
+
+@check("keep-terms", ERROR)
+def keep_terms(ctx: Context, entry: Entry, pair: Pair) -> Iterator[str]:
+    """A name the glossary keeps is missing from the translation
+
+    Names of people, prisons and organisations ("Kharp", "IK-18", "Solidarité FreeAzat") must reach readers
+    exactly, or in a transliteration the glossary accepts; engines tend to translate or drop them."""
+    for term, shown, _ in missing_keep_terms(ctx, pair.source, pair.target):
+        others = [f for f in term.forms(ctx.lang) if f != term.text]
+        alternative = f" (or an accepted form: {', '.join(q(f) for f in others)})" if others else ""
+        yield f"the name {q(shown)} from the source is missing; keep it as written{alternative}"
+
+
+def _loose_pattern(phrase: str) -> re.Pattern[str]:
+    """Match a preferred translation allowing inflected endings (plural, gender): "juicios políticos"."""
+    parts = []
+    for word in phrase.split():
+        stem = word[:-2] if len(word) > 4 and word[-1].isalpha() and word[-2].isalpha() else word
+        parts.append(re.escape(stem) + (r"\w{0,4}" if stem != word else ""))
+    return re.compile(r"(?<!\w)" + r"\s+".join(parts) + r"(?!\w)", re.IGNORECASE)
+
+
+@check("glossary", WARNING)
+def glossary(ctx: Context, entry: Entry, pair: Pair) -> Iterator[str]:
+    """A glossary term is not translated the way the glossary prefers
+
+    The same expression ("procès politique") translated differently from one paragraph to the next reads as
+    different things; the glossary records the wording the team agreed on."""
+    for term, preferred in ctx.glossary.terms_in(pair.source, ctx.lang):
+        if not _loose_pattern(preferred).search(pair.target):
+            spans = term_spans(pair.source, term.source)
+            shown = pair.source[spans[0][0]:spans[0][1]] if spans else term.source
+            yield f"the source has {q(shown)}; translate it as the glossary prefers: {q(preferred)}"
