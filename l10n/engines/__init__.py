@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from ..errors import EngineError
+from ..errors import ConfigError, EngineError
 from .base import Engine, EngineUnavailable, Translation
 
 # name → "module:Class"; modules are imported lazily so an offline run never loads HTTP clients.
@@ -27,7 +27,10 @@ def create(name: str, options: dict[str, Any] | None = None) -> Engine:
         raise EngineError(f"unknown engine {name!r} (known: {', '.join(sorted(REGISTRY))})")
     module_name, class_name = spec.split(":")
     module = importlib.import_module(f"{__name__}.{module_name}")
-    return getattr(module, class_name)(**(options or {}))
+    try:
+        return getattr(module, class_name)(**(options or {}))
+    except TypeError as exc:
+        raise ConfigError(f"engine_settings.{name}: {exc}") from None
 
 
 __all__ = ["Engine", "EngineUnavailable", "Translation", "REGISTRY", "create"]

@@ -1,0 +1,124 @@
+"""On-disk cache of machine translations, so re-runs cost no API quota and no Apertium time.
+
+One SQLite file (`.l10n/cache.sqlite` by default). An entry is keyed by the engine's `cache_key()` (name and
+every setting that changes its output), the language pair, the source text and the keep terms that occur in
+that text (adding an unrelated glossary entry does not invalidate the cache). WAL mode and a busy timeout let
+several processes share the file; every write is one transaction, so a killed run leaves no half-written rows.
+A cache file that is not a database (corrupted, truncated) is moved aside and rebuilt: it only holds copies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from .base import Translation
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS translations (
+    key TEXT PRIMARY KEY,          -- sha256 of engine key, languages, keep signature and source text
+    engine_key TEXT NOT NULL,
+    source_lang TEXT NOT NULL,
+    target_lang TEXT NOT NULL,
+    source_text TEXT NOT NULL,     -- kept for people inspecting the cache
+    text TEXT NOT NULL,
+    engine TEXT NOT NULL,
+    chain TEXT NOT NULL,           -- JSON list
+    unknown TEXT NOT NULL,         -- JSON list
+    created REAL NOT NULL
+)
+"""
+
+
+def keep_signature(text: str, keep: Iterable[str] | None) -> str:
+    """The keep terms present in `text` (the glossary's case-insensitive whole-word match), as one string."""
+    present = sorted({k for k in keep or () if k.strip() and re.search(rf"(?<!\w){re.escape(k)}(?!\w)", text,
+                                                                        re.IGNORECASE)})
+    return "\x1f".join(present)
+
+
+def _key(engine_key: str, source: str, target: str, text: str, keep: Iterable[str] | None) -> str:
+    parts = (engine_key, source, target, keep_signature(text, keep), text)
+    return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()
+
+
+class Cache:
+    """Translations by (engine settings, languages, text, keep terms); thread-safe, shareable between processes."""
+
+    def __init__(self, path: Path, timeout: float = 30.0) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        try:
+            self._db = self._open(timeout)
+        except sqlite3.DatabaseError as exc:
+            if "not a database" not in str(exc) and "malformed" not in str(exc):
+                raise
+            self.path.replace(self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}"))
+            self._db = self._open(timeout)
+
+    def _open(self, timeout: float) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=timeout, check_same_thread=False, isolation_level=None)
+        try:
+            db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+            db.execute(SCHEMA)
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
+
+    def get_many(self, engine_key: str, source: str, target: str, texts: Iterable[str],
+                 keep: Iterable[str] | None = None) -> dict[str, Translation]:
+        """Cached translations of those texts that have one, by source text."""
+        keep = list(keep or ())
+        wanted = {_key(engine_key, source, target, t, keep): t for t in texts}
+        found: dict[str, Translation] = {}
+        keys = list(wanted)
+        with self._lock:
+            for start in range(0, len(keys), 500):  # stay under SQLite's bound-parameter limit
+                chunk = keys[start:start + 500]
+                rows = self._db.execute(
+                    f"SELECT key, text, engine, chain, unknown FROM translations "
+                    f"WHERE key IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+                for key, text, engine, chain, unknown in rows:
+                    found[wanted[key]] = Translation(text, engine, tuple(json.loads(chain)), tuple(json.loads(unknown)))
+        return found
+
+    def put_many(self, engine_key: str, source: str, target: str,
+                 items: Mapping[str, Translation] | Iterable[tuple[str, Translation]],
+                 keep: Iterable[str] | None = None) -> None:
+        """Store translations (source text → Translation, or such pairs) in one transaction."""
+        keep = list(keep or ())
+        now = time.time()
+        pairs = items.items() if isinstance(items, Mapping) else items
+        rows = [(_key(engine_key, source, target, src, keep), engine_key, source, target, src, tr.text, tr.engine,
+                 json.dumps(list(tr.chain)), json.dumps(list(tr.unknown), ensure_ascii=False), now)
+                for src, tr in pairs]
+        if not rows:
+            return
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany("INSERT OR REPLACE INTO translations VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> Cache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
