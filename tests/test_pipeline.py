@@ -174,7 +174,8 @@ def test_every_organisation_in_every_built_document(project, cli):
     for lang in LANGS:
         for ext in ("txt", "md", "html"):
             out = (project / "dist" / lang / f"appeal.{ext}").read_text(encoding="utf-8")
-            for org in doc.signatories.organisations:
+            if ext == "txt":  # long names wrap onto an indented second line
+                out = " ".join(out.split())
                 shown = org.name
                 if ext == "html":
                     shown = shown.replace("&", "&amp;").replace("'", "&#39;")

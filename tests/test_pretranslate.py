@@ -1,0 +1,181 @@
+"""Pre-translation: the cascade, provenance, caching, and never touching human work."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from l10n import catalog, engines, provenance
+from l10n.config import load_config
+from l10n.engines.base import BatchResult, Translation
+from l10n.pretranslate import pretranslate
+from l10n.status import entry_state
+
+OFFLINE = ["es", "ca", "en", "pt", "it"]
+
+
+def po(project: Path, lang: str) -> Path:
+    return project / "locales" / lang / "appeal.po"
+
+
+@pytest.fixture
+def updated(project, cli):
+    assert cli("extract").exit_code == 0
+    assert cli("update").exit_code == 0
+    return project
+
+
+def test_offline_run_drafts_every_body_segment_and_names_missing_engines(updated, cli):
+    result = cli("pretranslate")
+    assert result.exit_code == 0, result.output
+    body_roles = ("title", "paragraph", "dateline")
+    for lang in OFFLINE:
+        cat = catalog.load(po(updated, lang))
+        body = [e for e in cat.active if any(c.split()[0] in body_roles for c in e.extracted_comments)]
+        assert len(body) == 10
+        for entry in body:
+            assert entry.fuzzy and entry.msgstr, (lang, entry.msgid)
+            origin = provenance.parse(entry.translator_comments)
+            assert origin.origin in (provenance.MACHINE, provenance.GLOSSARY), entry.translator_comments
+            if origin.origin == provenance.MACHINE:
+                assert origin.detail.startswith("apertium fr>")
+            assert entry_state(entry) == "machine"
+    chains = {lang: provenance.parse(catalog.load(po(updated, lang)).active[1].translator_comments).detail
+              for lang in OFFLINE}
+    assert chains == {"es": "apertium fr>es", "ca": "apertium fr>ca", "en": "apertium fr>es>en",
+                      "pt": "apertium fr>es>pt", "it": "apertium fr>es>it"}
+    for lang in ("de", "ru", "uk"):
+        assert re.search(rf"^{lang}: .*left empty\n  apertium: .*", result.output, re.M), result.output
+
+
+def test_second_run_starts_no_engine_process(updated):
+    config = load_config()
+    first = pretranslate(config, ("en",))
+    assert first.languages[0].engine_calls == 2  # fr→es, es→en: one process per pair of the chain
+    again = catalog.load(po(updated, "en"))  # empty the drafts again: the cache must answer
+    for entry in again.active:
+        if entry.fuzzy:
+            entry.msgstr, entry.flags = "", []
+            entry.translator_comments = []
+    catalog.save(again)
+    second = pretranslate(config, ("en",))
+    assert second.languages[0].engine_calls == 0
+    assert second.languages[0].filled["apertium"] == first.languages[0].filled["apertium"]
+
+
+def test_human_work_is_byte_identical_after_pretranslate(updated):
+    path = po(updated, "es")
+    cat = catalog.load(path)
+    entries = [e for e in cat.active if not e.msgstr]
+    human, human_fuzzy = entries[0], entries[1]
+    human.msgstr = "Traducción humana."
+    human_fuzzy.msgstr, human_fuzzy.flags = "Borrador humano.", ["fuzzy"]
+    catalog.save(cat)
+    config = load_config()
+    pretranslate(config, ("es",))
+    cat = catalog.load(path)
+    edited = next(e for e in cat.active if entry_state(e) == "machine")
+    edited.msgstr = edited.msgstr + " (revisado)"
+    catalog.save(cat)
+    before = path.read_text(encoding="utf-8")
+    blocks = lambda text: {b for b in text.split("\n\n") if "Traducción humana" in b or "Borrador humano" in b
+                           or "(revisado)" in b}  # noqa: E731
+    for refresh in (False, True):
+        pretranslate(config, ("es",), refresh_machine=refresh)
+        after = path.read_text(encoding="utf-8")
+        assert blocks(after) == blocks(before) and len(blocks(before)) == 3
+
+
+def test_refresh_machine_replaces_only_untouched_drafts(updated, monkeypatch):
+    config = load_config()
+    pretranslate(config, ("es",), engine="pseudo")
+    path = po(updated, "es")
+    cat = catalog.load(path)
+    drafts = [e for e in cat.active if entry_state(e) == "machine"]
+    drafts[0].msgstr += " editado"
+    catalog.save(cat)
+    pretranslate(config, ("es",), engine="apertium", refresh_machine=True)
+    cat = catalog.load(path)
+    index = cat.index()
+    assert index[drafts[0].key].msgstr.endswith(" editado")
+    redone = [index[d.key] for d in drafts[1:] if provenance.parse(d.translator_comments).origin == "machine"]
+    assert redone and all("apertium" in provenance.parse(e.translator_comments).detail for e in redone)
+
+
+class SlowEditingEngine:
+    """A fake engine that, while 'translating', lets a translator save the file (as Poedit would)."""
+
+    name = "slow"
+    on_translate = None
+
+    def cache_key(self):
+        return "slow:1"
+
+    def route(self, source, target):
+        return (source, target)
+
+    def unavailable_reason(self, source, target):
+        return ""
+
+    def translate(self, texts, source, target, keep=None):
+        if SlowEditingEngine.on_translate:
+            SlowEditingEngine.on_translate()
+        return BatchResult([Translation(f"<{t}>", "slow", (source, target)) for t in texts], calls=1)
+
+
+def test_edit_saved_during_a_slow_pretranslation_survives(updated, monkeypatch):
+    monkeypatch.setitem(engines.REGISTRY, "slow", "base:Missing")
+    monkeypatch.setattr(engines, "create", lambda name, options=None: SlowEditingEngine())
+    path = po(updated, "de")
+    target_msgid = "Nous exigeons l'arrêt des tortures et la libération d'Azat Miftakhov."
+
+    def translator_saves():
+        text = path.read_text(encoding="utf-8")
+        marker = f'msgid "{target_msgid}"\nmsgstr ""'
+        assert marker in text
+        path.write_text(text.replace(marker, marker[:-2] + '"Wir fordern das Ende der Folter."'), encoding="utf-8")
+
+    SlowEditingEngine.on_translate = translator_saves
+    try:
+        report = pretranslate(load_config(), ("de",), engine="slow")
+    finally:
+        SlowEditingEngine.on_translate = None
+    cat = catalog.load(path)
+    entry = cat.index()[(None, target_msgid)]
+    assert entry.msgstr == "Wir fordern das Ende der Folter." and not entry.fuzzy
+    drafts = [e for e in cat.active if e.msgstr.startswith("<")]
+    assert len(drafts) == report.languages[0].filled["slow"] - 1
+    assert any("changed on disk" in r for r in report.languages[0].reasons)
+
+
+def test_memory_fills_exact_and_fuzzy_matches_with_score(updated, tmp_path):
+    path = po(updated, "it")
+    cat = catalog.load(path)
+    source = "Nous exigeons l'arrêt des tortures et la libération d'Azat Miftakhov."
+    compendium = updated / "compendium.it.po"
+    comp = catalog.Catalog(path=compendium, header=catalog.Entry(msgid="", msgstr="Content-Type: text/plain; "
+                                                                 "charset=UTF-8\n"),
+                           entries=[catalog.Entry(msgid=source.replace("l'arrêt", "la fin"),
+                                                  msgstr="Chiediamo la fine delle torture.")])
+    catalog.save(comp)
+    config_file = updated / "l10n.yaml"
+    config_file.write_text(config_file.read_text() + "memory: {threshold: 80, compendia: ['compendium.{lang}.po']}\n")
+    pretranslate(load_config(), ("it",))
+    entry = catalog.load(path).index()[(None, source)]
+    origin = provenance.parse(entry.translator_comments)
+    assert entry.msgstr == "Chiediamo la fine delle torture." and entry.fuzzy
+    assert origin.origin == "memory" and 80 <= int(origin.detail) < 100
+
+
+def test_glossary_whole_segment_and_keep_terms(updated):
+    pretranslate(load_config(), ("es",))
+    index = catalog.load(po(updated, "es")).index()
+    heading = index[(None, "Organisation internationale")]
+    assert heading.msgstr == "Organizaciones internacionales"
+    assert provenance.parse(heading.translator_comments).origin == "glossary"
+    first = index[(None, next(k[1] for k in index if k[1].startswith("Depuis 2019")))]
+    for term in ("Azat Miftakhov", "Kharp", "IK-18", "2019"):
+        assert term in first.msgstr
+    assert "juicio político" in first.msgstr  # the glossary's preferred term was applied
