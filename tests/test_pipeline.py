@@ -176,6 +176,7 @@ def test_every_organisation_in_every_built_document(project, cli):
             out = (project / "dist" / lang / f"appeal.{ext}").read_text(encoding="utf-8")
             if ext == "txt":  # long names wrap onto an indented second line
                 out = " ".join(out.split())
+            for org in doc.signatories.organisations:
                 shown = org.name
                 if ext == "html":
                     shown = shown.replace("&", "&amp;").replace("'", "&#39;")

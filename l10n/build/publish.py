@@ -1,18 +1,30 @@
 """Stage `build`: for every language that meets the publishing policy, write dist/<lang>/<doc>.{txt,md,html}
-and dist/index.html, and report how much of each fell back to French or is unreviewed."""
+and dist/index.html, and report how much of each fell back to French or is unreviewed.
+
+The policy (`publish.min_reviewed`, `publish.unreviewed: skip | banner`, or `--min-complete` which always skips)
+decides per language; a skipped language is removed from dist/ so that no stale page outlives the decision."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
+from urllib.parse import quote
 
-from .. import catalog, langs
+from babel.numbers import format_percent
+
+from .. import catalog, furniture, langs
 from ..config import Config
 from ..document import load_document
+from ..errors import CatalogError
 from ..extract import po_path
 from ..status import count
 from . import render
 from .assemble import FALLBACK, MACHINE, UNREVIEWED, Assembled, assemble
+
+SUFFIXES = (".txt", ".md", ".html")
+INDEX = "index.html"
 
 
 @dataclass
@@ -23,6 +35,7 @@ class LanguageBuild:
     fallback: int = 0
     unreviewed: int = 0
     skipped: bool = False
+    banner: bool = False
     files: list[Path] = field(default_factory=list)
 
 
@@ -30,21 +43,70 @@ class LanguageBuild:
 class BuildReport:
     languages: list[LanguageBuild] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
 
 
-def furniture(lang: str) -> dict[str, str]:
-    """Words around the appeal: language names come from CLDR."""
-    return {"other_languages": "Other languages"}
+@dataclass(frozen=True)
+class Policy:
+    """Below `threshold` percent of words reviewed a language is skipped, or published with a banner."""
+
+    threshold: float
+    skip: bool
+
+    @classmethod
+    def of(cls, config: Config, min_complete: float | None) -> Policy:
+        if min_complete is not None:
+            return cls(min_complete, True)
+        return cls(config.publish.min_reviewed, config.publish.unreviewed == "skip")
+
+    def below(self, percent: float) -> bool:
+        return percent < self.threshold
 
 
-def notices(doc: Assembled, source_lang: str) -> list[str]:
+@dataclass
+class Published:
+    """One language of one document that is (or stays) in dist/; `doc` is None when this run did not render it."""
+
+    lang: str
+    percent: float
+    banner: bool
+    complete: bool
+    doc: Assembled | None = None
+    item: LanguageBuild | None = None
+
+
+def percent_text(percent: float, lang: str) -> str:
+    """Rounded down, so that 99.6 % never reads as 100 %; digits and spacing from CLDR."""
+    return format_percent(math.floor(percent) / 100, locale=langs.locale(lang))
+
+
+def source_name(source_lang: str) -> Callable[[str], str]:
+    """The source language's name as used inside a sentence of the given language (CLDR: "francés")."""
+    return lambda lang: langs.locale(source_lang).get_display_name(langs.locale(lang)) or source_lang
+
+
+def notices(doc: Assembled, furn: furniture.Furniture, source_lang: str, percent: float,
+            banner: bool) -> tuple[render.Notice, ...]:
+    """The banner for a language below the threshold or showing drafts, and a note on French fallback."""
     out = []
-    if any(p.state in (MACHINE, UNREVIEWED) for p in doc.pieces()):
-        out.append("Machine translation, not yet reviewed.")
+    drafts = any(p.state in (MACHINE, UNREVIEWED) for p in doc.pieces())
+    if banner or drafts:
+        lines = []
+        if banner:
+            lines.append(furn(furniture.REVIEWED_SHARE, percent=lambda lang: percent_text(percent, lang)))
+        if drafts:
+            lines.append(furn(furniture.DRAFTS))
+        out.append(render.Notice("machine", furn(furniture.MACHINE_TITLE), tuple(lines)))
     if doc.count(FALLBACK):
-        out.append(f"Some passages are not yet translated and appear in the original "
-                   f"({langs.language_name(source_lang, doc.lang)}).")
-    return out
+        out.append(render.Notice("fallback", None, (furn(furniture.FALLBACK, language=source_name(source_lang)),)))
+    return tuple(out)
+
+
+def _lang_dir(dist: Path, lang: str) -> Path:
+    """Only a canonical BCP 47 tag known to CLDR becomes a directory name (config validated it already)."""
+    if langs.canonical(lang) != lang:
+        raise ValueError(f"{lang!r} is not a canonical language tag")
+    return dist / lang
 
 
 def _write(path: Path, text: str, report: BuildReport) -> Path:
@@ -55,43 +117,105 @@ def _write(path: Path, text: str, report: BuildReport) -> Path:
     return path
 
 
+def _remove(directory: Path, doc_id: str, report: BuildReport) -> None:
+    """Delete a skipped language's outputs of one document, and its folder once empty."""
+    for suffix in SUFFIXES:
+        path = directory / f"{doc_id}{suffix}"
+        if path.is_file():
+            path.unlink()
+            report.removed.append(path)
+    if directory.is_dir() and not any(directory.iterdir()):
+        directory.rmdir()
+
+
+def _href(lang: str, doc_id: str, suffix: str, up: bool) -> str:
+    return ("../" if up else "") + f"{quote(lang)}/{quote(doc_id)}{suffix}"
+
+
+def _percent_of(config: Config, lang: str, doc_path: Path) -> tuple[catalog.Catalog | None, float]:
+    po = catalog.load_or_none(po_path(config, lang, doc_path))
+    return po, count(po).percent if po is not None else 0.0
+
+
 def build(config: Config, languages: tuple[str, ...], allow_fuzzy: bool = False,
           min_complete: float | None = None) -> BuildReport:
-    """Reassemble every document in every language; below the threshold a language is skipped (policy
-    `skip`) or published with a notice (policy `banner`)."""
+    """Reassemble every document in the selected languages; below the threshold a language is skipped (and its
+    old files removed) or published with a banner. Languages not selected this run keep their pages, and stay
+    linked while they still meet the policy."""
     report = BuildReport()
     dist = config.root / config.dist_dir
-    threshold = min_complete
-    if threshold is None and config.publish.unreviewed == "skip":
-        threshold = config.publish.min_reviewed
-    index_rows = []
+    locales = config.root / config.locales_dir
+    policy = Policy.of(config, min_complete)
+    selected = set(languages)
+    order = list(dict.fromkeys([*config.languages, *languages]))
+    furnitures: dict[str, furniture.Furniture] = {}
+
+    def furn(lang: str) -> furniture.Furniture:
+        if lang not in furnitures:
+            furnitures[lang] = furniture.load(lang, locales)
+        return furnitures[lang]
+
+    index_lang = config.source_language
+    rows: list[render.IndexRow] = []
     for doc_path in config.documents:
         doc = load_document(config, doc_path)
-        built: list[tuple[Assembled, LanguageBuild]] = []
-        for lang in languages:
-            po = catalog.load_or_none(po_path(config, lang, doc_path))
-            percent = count(po).percent if po is not None else 0.0
-            item = LanguageBuild(lang, doc.id, percent)
-            report.languages.append(item)
-            if threshold is not None and percent < threshold:
-                item.skipped = True
-                continue
-            out = assemble(doc, po, lang, config.source_language, config.segmentation, allow_fuzzy,
-                           config.signatories.order)
-            item.fallback = out.count(FALLBACK)
-            item.unreviewed = out.count(MACHINE) + out.count(UNREVIEWED)
-            built.append((out, item))
-        alternates = [render.Alternate(o.lang, f"../{o.lang}/{doc.id}.html", langs.language_name(o.lang))
-                      for o, _ in built]
-        for out, item in built:
-            base = dist / out.lang / doc.id
-            item.files = [
-                _write(base.with_suffix(".txt"), render.render_text(out), report),
-                _write(base.with_suffix(".md"), render.render_markdown(out), report),
-                _write(base.with_suffix(".html"), render.render_html(out, notices(out, config.source_language),
-                                                                     alternates, furniture(out.lang)), report),
-            ]
-            index_rows.append({"lang": out.lang, "doc": doc.id, "name": langs.language_name(out.lang),
-                               "dir": langs.direction(out.lang), "reviewed": item.reviewed_percent})
-    _write(dist / "index.html", render.render_index(index_rows, config.source_language, "Translations"), report)
+        published: list[Published] = []
+        for lang in order:
+            directory = _lang_dir(dist, lang)
+            if lang in selected:
+                po, percent = _percent_of(config, lang, doc_path)
+                item = LanguageBuild(lang, doc.id, percent)
+                report.languages.append(item)
+                below = policy.below(percent)
+                if below and policy.skip:
+                    item.skipped = True
+                    _remove(directory, doc.id, report)
+                    continue
+                out = assemble(doc, po, lang, config.source_language, config.segmentation, allow_fuzzy,
+                               config.signatories.order)
+                item.fallback = out.count(FALLBACK)
+                item.unreviewed = out.count(MACHINE) + out.count(UNREVIEWED)
+                item.banner = below
+                published.append(Published(lang, percent, below, not out.has_unreviewed, out, item))
+            elif (directory / f"{doc.id}.html").is_file():
+                try:
+                    _, percent = _percent_of(config, lang, doc_path)
+                except CatalogError:
+                    continue  # not ours to rebuild this run; without its numbers it is not listed
+                if not (policy.below(percent) and policy.skip):
+                    published.append(Published(lang, percent, policy.below(percent), percent >= 100))
+        alternates = tuple(render.Alternate(p.lang, _href(p.lang, doc.id, ".html", up=True),
+                                            langs.language_name(p.lang), langs.direction(p.lang))
+                           for p in published)
+        for p in published:
+            if p.doc is not None and p.item is not None:
+                p.item.files = _render(p, dist, alternates, furn(p.lang), config.source_language, report)
+            rows.append(_row(p, doc.id, index_lang, furn(index_lang)))
+    _write(dist / INDEX, render.render_index(rows, index_lang, furn(index_lang)), report)
     return report
+
+
+def _render(p: Published, dist: Path, alternates: tuple[render.Alternate, ...], furn: furniture.Furniture,
+            source_lang: str, report: BuildReport) -> list[Path]:
+    assert p.doc is not None
+    page = render.Page(furn, notices(p.doc, furn, source_lang, p.percent, p.banner), alternates,
+                       index_href=f"../{INDEX}")
+    base = _lang_dir(dist, p.lang) / p.doc.doc_id
+    return [
+        _write(base.with_name(base.name + ".txt"), render.render_text(p.doc, page), report),
+        _write(base.with_name(base.name + ".md"), render.render_markdown(p.doc, page), report),
+        _write(base.with_name(base.name + ".html"), render.render_html(p.doc, page), report),
+    ]
+
+
+def _row(p: Published, doc_id: str, index_lang: str, furn: furniture.Furniture) -> render.IndexRow:
+    status = (furniture.STATUS_COMPLETE if p.complete and not p.banner
+              else furniture.MACHINE_TITLE if p.banner else furniture.STATUS_PARTIAL)
+    links = tuple((furn(label), _href(p.lang, doc_id, suffix, up=False), media)
+                  for label, suffix, media in ((furniture.FORMAT_HTML, ".html", "text/html"),
+                                               (furniture.FORMAT_MARKDOWN, ".md", "text/markdown"),
+                                               (furniture.FORMAT_TEXT, ".txt", "text/plain")))
+    return render.IndexRow(lang=p.lang, doc=doc_id, name=langs.language_name(p.lang),
+                           local_name=langs.language_name(p.lang, index_lang), dir=langs.direction(p.lang),
+                           percent=p.percent, reviewed=percent_text(p.percent, index_lang), status=furn(status),
+                           links=links)

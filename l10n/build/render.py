@@ -1,56 +1,241 @@
 """Render assembled documents with Jinja2: HTML auto-escaped, Markdown neutralised, text wrapped for e-mail.
 
-Translations are untrusted input (a translator or an engine can write markup), so nothing reaches the output
-without going through an escaping filter."""
+Translations are untrusted input (a translator or an engine can write markup, links, entities, even line breaks),
+so every piece of text reaches a template only through a filter defined here: `clean` makes it one line of plain
+characters, then the HTML filters escape it (Jinja's auto-escaping covers the rest), `md` makes it inert in
+CommonMark, and the text filters only wrap it."""
 
 from __future__ import annotations
 
 import re
-import textwrap
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
+from unicode_segmentation_rs import line_break_units, text_width
 
 from .. import langs
-from .assemble import FALLBACK, MACHINE, UNREVIEWED, Assembled, BodyBlock, Piece
+from ..furniture import Furniture, Text
+from .assemble import REVIEWED, Assembled, BodyBlock, Piece
 
 TEXT_WIDTH = 72
+ORG_INDENT, ORG_CONTINUATION = " " * 4, " " * 6
+
+# ------------------------------------------------------------------------------------------------ plain text
+
+# Line and paragraph breaks of every kind (what str.splitlines knows, plus tabs) become one space: a translation
+# must not be able to end a heading or a list item and start a block of its own.
+_BREAKS = re.compile(r"[ \t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]+")
+# Other control characters have no business in prose and can drive terminals (ESC) or break XML (NUL).
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 
 
-def _joined(block: BodyBlock) -> str:
-    return "".join(piece.text + space for piece, space in block.parts).strip()
+def clean(text: str) -> str:
+    """One line of printable text: breaks and runs of spaces become one space, control characters go.
+
+    No-break spaces (U+00A0, U+202F) are kept: French and others need them before `:` and `%`."""
+    return _CONTROLS.sub("", _BREAKS.sub(" ", text)).strip()
+
+
+def joined(block: BodyBlock) -> str:
+    return clean("".join(clean(piece.text) + space for piece, space in block.parts))
+
+
+def _chunks(text: str) -> list[str]:
+    """Pieces that may start a line: UAX #14 break opportunities (libunistring's, as in PO files), kept only where
+    they follow a space. So nothing is cut inside a word or after a hyphen, and a line never starts with the `:`,
+    `!` or `?` that French sets after a space."""
+    chunks, current = [], ""
+    for unit in line_break_units(text):
+        current += unit
+        if unit.endswith(" "):
+            chunks.append(current.rstrip(" "))
+            current = ""
+    chunks += [current] if current else []
+    glued: list[str] = []
+    for chunk in chunks:  # « and » set apart by spaces stay with their word, whatever UAX #14 allows
+        if glued and (_only(chunk, "Pf", "Pe", "Po") or _only(glued[-1], "Pi", "Ps")):
+            glued[-1] += " " + chunk
+        else:
+            glued.append(chunk)
+    return glued
+
+
+def _only(text: str, *categories: str) -> bool:
+    """Punctuation of these Unicode categories and nothing else (spaces aside)."""
+    marks = text.replace(" ", "")
+    return bool(marks) and all(unicodedata.category(c) in categories for c in marks)
+
+
+def wrap(text: str, width: int = TEXT_WIDTH, first: str = "", rest: str = "") -> list[str]:
+    """Greedy fill by display width (wide CJK characters count two), like textwrap but for any script; a chunk
+    longer than the line gets a line of its own rather than being cut."""
+    lines: list[str] = []
+    prefix, current = first, ""
+    for chunk in _chunks(clean(text)):
+        candidate = f"{current} {chunk}" if current else chunk
+        if current and text_width(prefix + candidate) > width:
+            lines.append(prefix + current)
+            prefix, current = rest, chunk
+        else:
+            current = candidate
+    if current or not lines:
+        lines.append(prefix + current)
+    return lines
 
 
 def wrap_block(block: BodyBlock) -> str:
-    return textwrap.fill(_joined(block), TEXT_WIDTH, break_long_words=False, break_on_hyphens=False)
+    return "\n".join(wrap(joined(block)))
 
 
-# Markdown: characters that could open emphasis, links, code or strikethrough anywhere in a line…
-_MD_INLINE = re.compile(r"([\\`*_\[\]~])")
-# …and those that only matter at the start of a line (headings, lists, quotes, thematic breaks).
-_MD_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])", re.M)
+def wrap_text(text: str | Text) -> str:
+    return "\n".join(wrap(str(text)))
 
 
-def md(text: str) -> str:
-    """Make untrusted text inert in CommonMark: no raw HTML, no links, no emphasis — it reads as written."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MD_INLINE.sub(r"\\\1", text)
-    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+def wrap_organisation(piece: Piece) -> str:
+    """An indented list entry; a name too long for the line continues further indented, so it reads as one."""
+    return "\n".join(wrap(piece.text, TEXT_WIDTH, ORG_INDENT, ORG_CONTINUATION))
+
+
+def underline(text: str, char: str = "=") -> str:
+    """A heading, wrapped, with a rule as wide as its widest line."""
+    lines = wrap(text)
+    return "\n".join(lines + [char * max(text_width(line) for line in lines)])
+
+
+# ------------------------------------------------------------------------------------------------ Markdown
+
+# Anywhere in a line: what opens code spans, emphasis (`*` works inside words), links and images, raw HTML and
+# autolinks, GFM strikethrough; and the backslash itself, so that a translator's `\[` cannot undo our escape.
+_MD_ANYWHERE = re.compile(r"[\\`*\[\]<~]")
+# `_` opens emphasis only next to spaces or punctuation: "snake_case" stays readable.
+_MD_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
+# `&` only where it would start an entity (`&lt;`, `&#106;`): "Tom & Jerry" stays as written.
+_MD_ENTITY = re.compile(r"&(?=#?\w+;)")
+# At the start of a line (always our line: the text is one line): headings, quotes, list items, thematic breaks…
+_MD_START = re.compile(r"[#>+=\-]")
+# …and ordered list markers (`2019. ` or `1) `): the delimiter is escaped, the number stays readable.
+_MD_ORDERED = re.compile(r"(\d+)([.)])")
+# An ATX heading's closing sequence (` ##` at the end) would be dropped.
+_MD_CLOSING = re.compile(r"(?<= )#+$")
+
+
+def md(text: str | Text) -> str:
+    """Untrusted text as one inert CommonMark line: it renders exactly as written (no HTML, no links, no
+    emphasis, no entities, no block of its own), and stays readable where nothing needed escaping."""
+    text = clean(str(text))
+    text = _MD_ANYWHERE.sub(lambda m: "\\" + m.group(0), text)
+    text = _MD_UNDERSCORE.sub(r"\\_", text)
+    text = _MD_ENTITY.sub(r"\\&", text)
+    if _MD_START.match(text):
+        return "\\" + text
+    return _MD_ORDERED.sub(r"\1\\\2", text, count=1) if _MD_ORDERED.match(text) else text
+
+
+def md_heading(text: str | Text) -> str:
+    return _MD_CLOSING.sub(lambda m: "\\" + m.group(0), md(text))
 
 
 def md_block(block: BodyBlock) -> str:
-    return md(_joined(block))
+    return md(joined(block))
 
 
-def html_piece(piece: Piece) -> Markup:
-    """Escape the text; mark French fallback with lang so screen readers switch voice, and drafts with a state."""
-    if piece.state == FALLBACK:
-        return Markup('<span lang="{}" data-state="fallback">{}</span>').format(piece.lang, piece.text)
-    if piece.state in (MACHINE, UNREVIEWED):
-        return Markup('<span data-state="{}">{}</span>').format(piece.state, piece.text)
-    return escape(piece.text)
+# ------------------------------------------------------------------------------------------------ HTML
+
+
+def _other_language(lang: str, page_lang: str) -> bool:
+    """Only a different language (not `pt` on a `pt-BR` page) needs its own lang attribute."""
+    return langs.locale(lang).language != langs.locale(page_lang).language
+
+
+def lang_attrs(lang: str, page_lang: str) -> Markup:
+    """` lang="fr"`, plus `dir` when the direction differs (French on an Arabic page), or nothing."""
+    if not _other_language(lang, page_lang):
+        return Markup("")
+    out = Markup(' lang="{}"').format(lang)
+    if langs.direction(lang) != langs.direction(page_lang):
+        out += Markup(' dir="{}"').format(langs.direction(lang))
+    return out
+
+
+def piece_attrs(piece: Piece, page_lang: str) -> Markup:
+    """French fallback carries the source language (screen readers switch voice); drafts say what they are."""
+    out = lang_attrs(piece.lang, page_lang)
+    if piece.state != REVIEWED:
+        out += Markup(' data-state="{}"').format(piece.state)
+    return out
+
+
+def text_attrs(text: Text, page_lang: str) -> Markup:
+    return lang_attrs(text.lang, page_lang)
+
+
+def piece_html(piece: Piece) -> Markup:
+    return escape(clean(piece.text))
+
+
+def block_attrs(block: BodyBlock, page_lang: str) -> Markup:
+    """A block made of one segment carries that segment's attributes on its own element."""
+    return piece_attrs(block.parts[0][0], page_lang) if len(block.parts) == 1 else Markup("")
+
+
+def block_html(block: BodyBlock, page_lang: str) -> Markup:
+    """The block's text; in sentence mode every sentence that is not reviewed is a span with its attributes."""
+    if len(block.parts) == 1:
+        return piece_html(block.parts[0][0])
+    out = Markup("")
+    for piece, space in block.parts:
+        attrs = piece_attrs(piece, page_lang)
+        out += Markup("<span{}>{}</span>").format(attrs, piece_html(piece)) if attrs else piece_html(piece)
+        out += escape(" " if space else "")
+    return Markup(out.strip())
+
+
+# ------------------------------------------------------------------------------------------------ pages
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """The same document in another language, as a page links to it."""
+
+    lang: str
+    href: str
+    name: str  # autonym, from CLDR
+    dir: str = "ltr"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A warning above the appeal: a title (or none) and sentences, all from the furniture catalogs."""
+
+    kind: str  # "machine" | "fallback"
+    title: Text | None
+    lines: tuple[Text, ...]
+
+
+@dataclass(frozen=True)
+class Page:
+    """What surrounds one rendered document."""
+
+    furniture: Furniture
+    notices: tuple[Notice, ...] = ()
+    alternates: tuple[Alternate, ...] = ()
+    index_href: str = "../index.html"
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    lang: str
+    doc: str
+    name: str  # autonym
+    local_name: str  # the language's name in the index page's language
+    dir: str
+    percent: float
+    reviewed: str  # percent formatted for the index language
+    status: Text
+    links: tuple[tuple[Text, str, str], ...] = field(default_factory=tuple)  # (label, href, media type)
 
 
 @lru_cache(maxsize=1)
@@ -58,38 +243,38 @@ def environment() -> Environment:
     env = Environment(loader=PackageLoader("l10n", "templates"),
                       autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
                       undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=False)
-    env.filters.update(wrap_block=wrap_block, md=md, md_block=md_block, html_piece=html_piece)
+    env.filters.update(
+        clean=clean, joined=joined, wrap_block=wrap_block, wrap_text=wrap_text, wrap_organisation=wrap_organisation,
+        underline=underline, md=md, md_heading=md_heading, md_block=md_block, piece_attrs=piece_attrs,
+        piece_html=piece_html, block_attrs=block_attrs, block_html=block_html, text_attrs=text_attrs,
+        lang_attrs=lang_attrs)
     return env
 
 
-@dataclass(frozen=True)
-class Alternate:
-    lang: str
-    href: str
-    name: str
-
-
-def render_text(doc: Assembled) -> str:
-    return _tidy(environment().get_template("document.txt.j2").render(doc=doc))
-
-
-def render_markdown(doc: Assembled) -> str:
-    return _tidy(environment().get_template("document.md.j2").render(doc=doc))
-
-
 def _tidy(text: str) -> str:
-    """At most one blank line in a row (two before the signatories in text), one final newline."""
+    """At most two blank lines in a row (they set the signatories apart in text), one final newline."""
     text = re.sub(r"\n{4,}", "\n\n\n", text)
     return text.strip("\n") + "\n"
 
 
-def render_html(doc: Assembled, notices: list[str], alternates: list[Alternate], furniture: dict[str, str]) -> str:
-    title = doc.title.text if doc.title else doc.doc_id
-    others = [a for a in alternates if a.lang != doc.lang]
+def render_text(doc: Assembled, page: Page | None = None) -> str:
+    notices = page.notices if page else ()
+    return _tidy(environment().get_template("document.txt.j2").render(doc=doc, notices=notices))
+
+
+def render_markdown(doc: Assembled, page: Page | None = None) -> str:
+    notices = page.notices if page else ()
+    return _tidy(environment().get_template("document.md.j2").render(doc=doc, notices=notices))
+
+
+def render_html(doc: Assembled, page: Page) -> str:
+    title = joined(doc.body[0]) if doc.title else doc.doc_id
+    others = [a for a in page.alternates if a.lang != doc.lang]
     return environment().get_template("document.html.j2").render(
-        doc=doc, dir=langs.direction(doc.lang), title=title, notices=notices, alternates=alternates,
-        others=others, furniture=furniture)
+        doc=doc, dir=langs.direction(doc.lang), title=title, notices=page.notices, alternates=page.alternates,
+        others=others, f=page.furniture, index_href=page.index_href)
 
 
-def render_index(rows: list[dict], source_lang: str, title: str) -> str:
-    return environment().get_template("index.html.j2").render(rows=rows, source_lang=source_lang, title=title)
+def render_index(rows: list[IndexRow], lang: str, furniture: Furniture) -> str:
+    return environment().get_template("index.html.j2").render(rows=rows, lang=lang, dir=langs.direction(lang),
+                                                              f=furniture)

@@ -1,0 +1,137 @@
+"""The words around the appeal (notices, navigation, the index page) as gettext messages with English msgids.
+
+They ship as PO files in `l10n/data/furniture/<tag>.po`; a project may override or add languages with
+`locales/<tag>/furniture.po`. A language nobody wrote a file for falls back to its CLDR parent, then to English, so
+a new language needs no code. Every string carries the language it is really in, so that HTML can mark an English
+fallback with `lang="en"` and screen readers pronounce it right."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Callable, Union
+
+from babel.core import get_global
+
+from . import catalog, langs
+
+PROJECT_FILE = "furniture.po"
+ENGLISH = "en"
+
+MACHINE_TITLE = "Machine translation, not yet reviewed"
+REVIEWED_SHARE = "Only {percent} of this translation has been reviewed by a translator."
+DRAFTS = "Highlighted passages are machine translation or drafts that no translator has reviewed yet."
+FALLBACK = "Some passages are not yet translated and appear in the original language ({language})."
+OTHER_LANGUAGES = "Other languages"
+ALL_LANGUAGES = "All languages"
+INDEX_TITLE = "Translations"
+INDEX_INTRO = "Every published language, with the share of its text a translator has reviewed."
+COLUMN_LANGUAGE = "Language"
+COLUMN_DOCUMENT = "Document"
+COLUMN_REVIEWED = "Reviewed"
+COLUMN_STATUS = "Status"
+COLUMN_FORMATS = "Formats"
+STATUS_COMPLETE = "Fully reviewed"
+STATUS_PARTIAL = "Partly reviewed"
+FORMAT_HTML = "Web page"
+FORMAT_MARKDOWN = "Markdown"
+FORMAT_TEXT = "Plain text"
+
+#: every message, in the order of the shipped PO files and their template
+MESSAGES: tuple[str, ...] = (
+    MACHINE_TITLE, REVIEWED_SHARE, DRAFTS, FALLBACK, OTHER_LANGUAGES, ALL_LANGUAGES, INDEX_TITLE, INDEX_INTRO,
+    COLUMN_LANGUAGE, COLUMN_DOCUMENT, COLUMN_REVIEWED, COLUMN_STATUS, COLUMN_FORMATS, STATUS_COMPLETE, STATUS_PARTIAL,
+    FORMAT_HTML,
+    FORMAT_MARKDOWN, FORMAT_TEXT,
+)
+
+_FIELD = re.compile(r"\{(\w+)\}")
+_ANY_FIELD = re.compile(r"\{([^{}]*)\}")
+
+#: a field value: a string, or a function of the language the message turned out to be in (a language name or a
+#: percentage must match the sentence around it, which may be the English fallback)
+Value = Union[str, Callable[[str], str]]
+
+
+@dataclass(frozen=True)
+class Text:
+    """A localised string and the language it is actually in (English when nobody translated it)."""
+
+    text: str
+    lang: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _fields(text: str) -> set[str]:
+    """Every brace expression, so that `{percent.__class__}` counts as a field the msgid does not have."""
+    return set(_ANY_FIELD.findall(text))
+
+
+def fill(template: str, values: dict[str, str]) -> str:
+    """Substitute `{name}` fields only: str.format would let a catalog reach attributes (`{x.__class__}`)."""
+    return _FIELD.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+
+
+class Furniture:
+    """Look-ups for one page language; call it with an English msgid (and field values) to get a Text."""
+
+    def __init__(self, lang: str, messages: dict[str, Text]) -> None:
+        self.lang = lang
+        self._messages = messages
+
+    def __call__(self, msgid: str, **values: Value) -> Text:
+        found = self._messages.get(msgid) or Text(msgid, ENGLISH)
+        resolved = {k: v if isinstance(v, str) else v(found.lang) for k, v in values.items()}
+        return Text(fill(found.text, resolved), found.lang)
+
+
+def chain(tag: str) -> list[str]:
+    """`pt-BR` → [pt-BR, pt]; `zh-Hant-TW` → [zh-Hant-TW, zh-Hant] (plain `zh` is written in Hans, per CLDR's likely
+    subtags, so it is no fallback for Hant); `sr-Latn` → [sr-Latn]."""
+    loc = langs.locale(tag)
+    likely = get_global("likely_subtags").get(loc.language, "")
+    likely_script = likely.split("_")[1] if likely.count("_") >= 2 else None
+    out = [langs.canonical(tag)]
+    if loc.territory or loc.variant:
+        if loc.script:
+            out.append(f"{loc.language}-{loc.script}")
+    if not loc.script or loc.script == likely_script:
+        out.append(loc.language)
+    return list(dict.fromkeys(out))
+
+
+def _translations(po: catalog.Catalog, lang: str) -> dict[str, Text]:
+    """Reviewed entries whose placeholders match the msgid; anything else is as good as untranslated."""
+    return {e.msgid: Text(e.msgstr, lang) for e in po.active
+            if e.translated and e.msgctxt is None and _fields(e.msgstr) == _fields(e.msgid)}
+
+
+@lru_cache(maxsize=None)
+def shipped(tag: str) -> dict[str, Text]:
+    """The translations shipped with l10n for one exact tag (empty when there is no file)."""
+    resource = resources.files("l10n").joinpath("data", "furniture", f"{tag}.po")
+    if not resource.is_file():
+        return {}
+    return _translations(catalog.loads(resource.read_bytes(), Path(str(resource))), tag)
+
+
+def _project(locales: Path | None, tag: str) -> dict[str, Text]:
+    if locales is None:
+        return {}
+    path = locales / tag / PROJECT_FILE
+    return _translations(catalog.load(path), tag) if path.is_file() else {}
+
+
+def load(lang: str, locales: Path | None = None) -> Furniture:
+    """Furniture for a page in `lang`: for each tag of its fallback chain the project's file first, then the shipped
+    one; English last. A malformed project file raises CatalogError naming file and line."""
+    merged: dict[str, Text] = {}
+    for tag in dict.fromkeys([ENGLISH, *reversed(chain(lang))]):  # least specific first, so the page's own wins
+        merged.update(shipped(tag))
+        merged.update(_project(locales, tag))
+    return Furniture(langs.canonical(lang), merged)

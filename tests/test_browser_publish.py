@@ -1,0 +1,89 @@
+"""The built HTML in a real browser: headless Chromium loads a page built from a hostile Spanish catalog and runs
+no script of the translator's. A control page with the same payload unescaped proves the harness would notice."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from l10n.build import render
+from tests.test_render_safety import HOSTILE, md_problems, write_hostile_catalog
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed")
+
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PAYLOAD_TAGS = {"script", "img", "svg", "iframe", "details", "form", "button", "object", "embed", "input", "b"}
+
+
+def dump_dom(page: Path) -> str:
+    """The DOM after scripts ran, with a fresh profile (no network: every flag that phones home is off)."""
+    with tempfile.TemporaryDirectory() as profile:
+        result = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "--dump-dom", page.as_uri()],
+                                capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+class Dom(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.title = ""
+        self._in_title = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._in_title = tag == "title"
+
+    def handle_endtag(self, tag):
+        self._in_title = False if tag == "title" else self._in_title
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+
+
+def parse(dom: str) -> Dom:
+    parser = Dom()
+    parser.feed(dom)
+    return parser
+
+
+def test_the_harness_sees_a_payload_that_runs(tmp_path):
+    control = tmp_path / "control.html"
+    control.write_text("<!DOCTYPE html><html><head><title>original</title></head><body>"
+                       "<img src=x onerror=\"document.title='pwned'\"></body></html>", encoding="utf-8")
+    dom = parse(dump_dom(control))
+    assert dom.title == "pwned"
+    assert "img" in {t for t, _ in dom.tags}
+
+
+def test_hostile_spanish_catalog_runs_no_script_in_chromium(project, cli):
+    assert cli("extract").exit_code == 0
+    assert cli("update", "--lang", "es").exit_code == 0
+    write_hostile_catalog(project)
+    result = cli("build", "--lang", "es")
+    assert result.exit_code == 0, result.output
+
+    page = project / "dist" / "es" / "appeal.html"
+    dom = parse(dump_dom(page))
+    expected_title = render.clean(HOSTILE["TITLE"])
+    assert dom.title == expected_title  # unchanged by any payload, and shown as the text the translator typed
+    assert "pwned" != dom.title
+    tags = {t for t, _ in dom.tags}
+    assert not tags & PAYLOAD_TAGS, tags & PAYLOAD_TAGS
+    assert [t for t, _ in dom.tags].count("style") == 1
+    for tag, attrs in dom.tags:
+        assert not [name for name in attrs if name.startswith("on") or name in ("src", "srcdoc", "action")], tag
+        assert not (attrs.get("href") or "").lower().startswith("javascript:"), (tag, attrs)
+    assert sorted({attrs["href"] for tag, attrs in dom.tags if tag == "a"}) == ["../index.html"]
+
+    markdown = (project / "dist" / "es" / "appeal.md").read_text(encoding="utf-8")
+    assert md_problems(markdown) == []
