@@ -202,11 +202,14 @@ def _build(ctx: Context, languages: tuple[str, ...], allow_fuzzy: bool, min_comp
             click.echo(f"{item.lang}/{item.document}: {item.reviewed_percent:.1f}% reviewed, "
                        f"{item.unreviewed} unreviewed, {item.fallback} segment(s) fell back to the source")
     click.echo(f"wrote {len(report.written)} file(s) in {ctx.config.dist_dir}")
+    if report.removed:
+        click.echo(f"removed {len(report.removed)} stale file(s) in {ctx.config.dist_dir}")
 
 
 @main.command()
 @lang_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "html"]), default="table",
+              show_default=True, help="html writes the dashboard dist/status.html and its chart dist/status.svg.")
 @click.option("--fail-under", type=click.FloatRange(0, 100), metavar="PCT",
               help=f"Exit {EXIT_THRESHOLD} when a language has less than PCT percent of words reviewed.")
 @pass_ctx
@@ -219,13 +222,42 @@ def status(ctx: Context, langs: tuple[str, ...], fmt: str, fail_under: float | N
 def _status(ctx: Context, languages: tuple[str, ...], fmt: str = "table", fail_under: float | None = None) -> None:
     from . import status as st
 
-    rows = st.status(ctx.config, languages)
-    click.echo({"table": st.to_table, "json": st.to_json, "csv": st.to_csv}[fmt](rows), nl=False)
+    if fmt == "html":
+        from .dashboard import build_dashboard
+
+        report = build_dashboard(ctx.config, languages)
+        rows = report.status_rows
+        _echo_written("wrote", report.written, report.unchanged, ctx.config.root)
+        root = ctx.config.root
+        click.echo(f"dashboard: {_paths([report.html], root)}; chart: {_paths([report.svg], root)}")
+    else:
+        rows = st.status(ctx.config, languages)
+        click.echo({"table": st.to_table, "json": st.to_json, "csv": st.to_csv}[fmt](rows), nl=False)
     if fail_under is not None:
         low = [r for r in rows if r.counts.percent < fail_under]
         if low:
             click.echo(f"l10n: below {fail_under:g}%: " + ", ".join(f"{r.lang}/{r.document}" for r in low), err=True)
             sys.exit(EXIT_THRESHOLD)
+
+
+@main.command()
+@lang_option
+@engine_option
+@pass_ctx
+@handles_errors
+@writes_project
+def review(ctx: Context, langs: tuple[str, ...], engine: str | None) -> None:
+    """Write dist/review/<lang>.html: source, translation, state, QA issues and a back-translation per segment."""
+    from .review import build_reviews
+
+    for report in build_reviews(ctx.config, ctx.languages(langs), engine):
+        states = ", ".join(f"{n} {state}" for state, n in report.states.items())
+        click.echo(f"{report.lang}: {len(report.segments)} segment(s) ({states}); "
+                   f"{report.errors} error(s), {report.warnings} warning(s); "
+                   f"{report.back_translated} back-translated")
+        if report.unavailable:
+            click.echo(f"  {report.unavailable}")
+        click.echo(f"  {'wrote' if report.written else 'unchanged'} {report.path.relative_to(ctx.config.root)}")
 
 
 @main.command()

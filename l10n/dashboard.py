@@ -1,0 +1,227 @@
+"""The coordinator dashboard: `dist/status.html`, one self-contained page a coordinator opens to see per language
+what is reviewed, what is machine output nobody has checked, what fails quality checks and when it last changed;
+and `dist/status.svg`, the same bars as one image to paste into a chat or an e-mail.
+
+Both are rendered from templates (no plotting dependency) with auto-escaping on: everything that comes from a
+catalog, even a header, is untrusted text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from . import catalog, langs
+from .checks import Issue, check_file
+from .checks.base import ERROR, WARNING
+from .config import Config
+from .glossary import project_glossary
+from .status import STATES, Row, status
+
+HTML_NAME, SVG_NAME, REVIEW_DIR = "status.html", "status.svg", "review"
+
+#: What each state means to a coordinator, in the order bars stack them.
+STATE_LABELS = {"reviewed": "reviewed", "machine": "machine, unreviewed", "fuzzy": "fuzzy (human or source change)",
+                "untranslated": "untranslated"}
+#: Okabe–Ito-like colours that stay apart for the common colour-vision deficiencies, with a text colour each that
+#: keeps the in-bar numbers readable (WCAG contrast ≥ 4.5).
+STATE_COLOURS = {"reviewed": ("#1b7a3d", "#ffffff"), "machine": ("#0a5fa8", "#ffffff"),
+                 "fuzzy": ("#e69f00", "#1a1a1a"), "untranslated": ("#d5d8dc", "#1a1a1a")}
+
+# Control characters other than tab and newline have no business in a page (NUL even breaks XML).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+_PO_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})(?::\d{2})?\s*([+-]\d{4}|Z)?$")
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """Templates of the dashboard, chart and review sheet; HTML and SVG auto-escaped."""
+    env = Environment(loader=PackageLoader("l10n", "templates"),
+                      autoescape=select_autoescape(enabled_extensions=("html.j2", "svg.j2"), default=True),
+                      undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    env.filters["printable"] = printable
+    env.globals.update(STATES=STATES, STATE_LABELS=STATE_LABELS, STATE_COLOURS=STATE_COLOURS)
+    return env
+
+
+def printable(text: object) -> str:
+    """Text without control characters, ready to be escaped into HTML or XML."""
+    return _CONTROLS.sub("", str(text))
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    """Atomic write, skipped when the bytes are the same (no churn for people syncing dist/)."""
+    data = text.encode("utf-8")
+    if path.exists() and path.read_bytes() == data:
+        return False
+    catalog.atomic_write(path, data)
+    return True
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One stacked-bar segment: a state, its words and its share of the row's words."""
+
+    state: str
+    words: int
+    entries: int
+    percent: float
+
+
+@dataclass
+class DashboardRow:
+    """A status row with what the coordinator needs on top: QA counts, last change, the review sheet."""
+
+    status: Row
+    name: str  # the language's name in English, from CLDR
+    autonym: str
+    dir: str
+    errors: int
+    warnings: int
+    last_change: str | None  # as shown: "2026-11-29 05:32 +0000"
+    last_change_iso: str | None  # for <time datetime>
+    review_href: str  # relative to dist/
+    review_exists: bool
+
+    @property
+    def lang(self) -> str:
+        return self.status.lang
+
+    @property
+    def document(self) -> str:
+        return self.status.document
+
+    @property
+    def last_change_date(self) -> str:
+        return printable((self.last_change or "").partition(" ")[0])
+
+    @property
+    def last_change_time(self) -> str:
+        return printable((self.last_change or "").partition(" ")[2])
+
+    @property
+    def words_left(self) -> int:
+        """Source words whose translation nobody has accepted yet."""
+        return self.status.counts.total_words - self.status.counts.words["reviewed"]
+
+    @property
+    def bars(self) -> list[Bar]:
+        counts = self.status.counts
+        total = counts.total_words
+        return [Bar(s, counts.words[s], counts.entries[s], round(100.0 * counts.words[s] / total, 3) if total else 0.0)
+                for s in STATES]
+
+    def summary(self) -> str:
+        """The bar as a sentence, for screen readers and the image's tooltips."""
+        parts = [f"{b.words} words {STATE_LABELS[b.state]} ({b.percent:.1f} %)" for b in self.bars]
+        return f"{self.name} ({self.lang}), {self.document}: " + ", ".join(parts)
+
+
+@dataclass
+class DashboardReport:
+    rows: list[DashboardRow] = field(default_factory=list)
+    html: Path | None = None
+    svg: Path | None = None
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+
+    @property
+    def status_rows(self) -> list[Row]:
+        return [r.status for r in self.rows]
+
+
+def qa_counts(issues: list[Issue]) -> tuple[int, int]:
+    """(errors, warnings): infos (such as "unreviewed") are what the state bars already show."""
+    return sum(i.severity == ERROR for i in issues), sum(i.severity == WARNING for i in issues)
+
+
+def last_change(header_value: str | None, path: Path) -> tuple[str | None, str | None]:
+    """The PO-Revision-Date header when it holds a date, else the file's modification time: (shown, ISO 8601)."""
+    if header_value:
+        match = _PO_DATE.match(header_value.strip())
+        if match:
+            date, time, zone = match.groups()
+            iso_zone = "Z" if zone in (None, "Z") else f"{zone[:3]}:{zone[3:]}"
+            return f"{date} {time}" + (f" {zone}" if zone else ""), f"{date}T{time}{iso_zone}"
+    try:
+        mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc)
+    except OSError:
+        return None, None
+    return mtime.strftime("%Y-%m-%d %H:%M +0000"), mtime.strftime("%Y-%m-%dT%H:%MZ")
+
+
+def review_href(lang: str) -> str:
+    return f"{REVIEW_DIR}/{langs.canonical(lang)}.html"
+
+
+def dashboard_rows(config: Config, languages: tuple[str, ...]) -> list[DashboardRow]:
+    """`l10n.status` rows with QA counts from `l10n.checks` (project glossary and disabled checks applied)."""
+    glossary = project_glossary(config)
+    dist = config.root / config.dist_dir
+    rows = []
+    for row in status(config, languages):
+        path = config.root / row.path
+        errors = warnings = 0
+        shown, iso = None, None
+        if row.exists:
+            issues = check_file(path, row.lang, config.source_language, glossary, config.checks_disabled)
+            errors, warnings = qa_counts(issues)
+            shown, iso = last_change(row.last_change, path)
+        href = review_href(row.lang)
+        rows.append(DashboardRow(row, langs.language_name(row.lang, "en"), langs.language_name(row.lang),
+                                 langs.direction(row.lang), errors, warnings, shown, iso, href,
+                                 (dist / href).is_file()))
+    return rows
+
+
+def render_html(rows: list[DashboardRow], source_language: str) -> str:
+    totals = {"words_left": sum(r.words_left for r in rows), "errors": sum(r.errors for r in rows),
+              "warnings": sum(r.warnings for r in rows)}
+    return environment().get_template("dashboard.html.j2").render(
+        rows=rows, totals=totals, source=langs.language_name(source_language, "en"), svg_href=SVG_NAME)
+
+
+# Chart geometry (px): label column, bar, figures on the right.
+_CHART = {"width": 880, "label": 190, "bar": 440, "row": 34, "bar_height": 22, "top": 78, "pad": 16}
+
+
+def render_svg(rows: list[DashboardRow]) -> str:
+    """Horizontal stacked bars per language and document, with a legend; numbers inside wide-enough segments."""
+    g = _CHART
+    chart_rows = []
+    for n, row in enumerate(rows):
+        x = float(g["label"])
+        segments = []
+        for bar in row.bars:
+            width = g["bar"] * bar.percent / 100.0
+            segments.append({"bar": bar, "x": round(x, 2), "width": round(width, 2),
+                             "show": width >= 8 * len(str(bar.words)) + 6})
+            x += width
+        chart_rows.append({"row": row, "y": g["top"] + n * g["row"], "segments": segments})
+    legend, x = [], float(g["pad"])
+    for state in STATES:
+        legend.append({"state": state, "x": x})
+        x += 40 + 7.2 * len(STATE_LABELS[state])
+    several_documents = len({r.document for r in rows}) > 1
+    height = g["top"] + len(rows) * g["row"] + g["pad"]
+    return environment().get_template("chart.svg.j2").render(rows=chart_rows, g=g, height=height, legend=legend,
+                                                             several_documents=several_documents)
+
+
+def build_dashboard(config: Config, languages: tuple[str, ...]) -> DashboardReport:
+    """Write dist/status.html and dist/status.svg; the report carries the rows so the caller can apply thresholds."""
+    report = DashboardReport(rows=dashboard_rows(config, languages))
+    dist = config.root / config.dist_dir
+    report.html, report.svg = dist / HTML_NAME, dist / SVG_NAME
+    for path, text in ((report.html, render_html(report.rows, config.source_language)),
+                       (report.svg, render_svg(report.rows))):
+        (report.written if write_if_changed(path, text) else report.unchanged).append(path)
+    return report
+
+
+__all__ = ["Bar", "DashboardReport", "DashboardRow", "build_dashboard", "dashboard_rows", "environment",
+           "last_change", "printable", "qa_counts", "render_html", "render_svg", "review_href", "write_if_changed"]

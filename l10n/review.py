@@ -1,0 +1,293 @@
+"""Review sheets: `dist/review/<lang>.html`, every segment side by side — the source, the current translation, its
+state and provenance, its QA issues, and a back-translation into the source language — so that a coordinator who
+reads only the source language can tell whether a draft says what the source says.
+
+Back-translations come from the first engine with a route from the target language back to the source (Apertium
+chains through a pivot: pt→es→fr, en→es→fr), one batch per language, through the same SQLite cache as
+pre-translation, so a second run starts no engine. An engine that is missing or fails never stops the sheet: the
+column says why there is no back-translation."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import catalog, engines, langs, provenance
+from .catalog import Entry
+from .checks import Issue, check_file
+from .checks.base import ERROR, INFO, WARNING
+from .config import Config, document_id
+from .dashboard import REVIEW_DIR, environment, qa_counts, review_href, write_if_changed
+from .engines.base import Engine, Translation
+from .engines.cache import Cache
+from .errors import EngineError
+from .extract import po_path
+from .glossary import Glossary, project_glossary
+from .status import STATES, entry_state
+
+#: Engines whose output says nothing about meaning; used for back-translation only when asked for by name.
+NOT_FOR_BACK_TRANSLATION = ("pseudo",)
+#: Tried after the configured engines: offline, free, and often the only one with the reverse pair.
+FALLBACK_ENGINE = "apertium"
+
+
+@dataclass(frozen=True)
+class BackTranslation:
+    """The back-translated text, or None with the reason in `note`; otherwise `note` names engine and chain."""
+
+    text: str | None
+    note: str
+    cached: bool = False
+
+
+@dataclass
+class ReviewSegment:
+    number: int
+    document: str
+    line: int  # of the msgid in the PO file, 0 when unknown
+    role: str  # the extracted comment: title, paragraph, country…
+    msgctxt: str | None
+    source: str
+    translation: str
+    state: str
+    provenance: provenance.Provenance | None
+    notes: list[str]  # our other comments on the entry, such as the words an engine did not know
+    issues: list[Issue]
+    back: BackTranslation | None  # None: nothing to back-translate (untranslated)
+
+    @property
+    def shown_issues(self) -> list[Issue]:
+        """Issues but the `unreviewed` info, which the state column already says."""
+        return [i for i in self.issues if i.check != "unreviewed"]
+
+
+@dataclass
+class ReviewDocument:
+    id: str
+    path: str  # the PO file, relative to the project
+    exists: bool
+
+
+@dataclass
+class ReviewReport:
+    lang: str
+    source_language: str
+    path: Path
+    written: bool = False
+    documents: list[ReviewDocument] = field(default_factory=list)
+    segments: list[ReviewSegment] = field(default_factory=list)
+    catalog_issues: list[Issue] = field(default_factory=list)  # issues about no single entry (headers, files)
+    engines_used: Counter = field(default_factory=Counter)  # "apertium pt>es>fr" → segments
+    unavailable: str = ""  # why no engine could back-translate at all, when none could
+    engine_calls: int = 0
+    cached: int = 0
+
+    @property
+    def issues(self) -> list[Issue]:
+        return self.catalog_issues + [i for s in self.segments for i in s.issues]
+
+    @property
+    def errors(self) -> int:
+        return qa_counts(self.issues)[0]
+
+    @property
+    def warnings(self) -> int:
+        return qa_counts(self.issues)[1]
+
+    @property
+    def states(self) -> dict[str, int]:
+        found = Counter(s.state for s in self.segments)
+        return {state: found[state] for state in STATES}
+
+    @property
+    def back_translated(self) -> int:
+        """Segments an engine back-translated (texts identical to the source are not counted)."""
+        return sum(self.engines_used.values())
+
+
+def _keep_terms(glossary: Glossary, lang: str) -> list[str]:
+    """Names that must come back unchanged, in the spellings the target language uses (Азат Мифтахов)."""
+    return sorted({form for term in glossary.keep for form in term.forms(lang) if form.strip()})
+
+
+class BackTranslator:
+    """Engines created once per run and shared by every language; results cached like pre-translation's."""
+
+    def __init__(self, config: Config, cache: Cache, engine: str | None = None) -> None:
+        self.config = config
+        self.cache = cache
+        self.forced = engine
+        self.instances: dict[str, Engine | None] = {}
+        self.dead: dict[str, str] = {}
+
+    def candidates(self, lang: str) -> tuple[str, ...]:
+        if self.forced:
+            return (self.forced,)
+        names = [n for n in self.config.engines_for(lang) if n not in NOT_FOR_BACK_TRANSLATION]
+        return tuple(dict.fromkeys(names + [FALLBACK_ENGINE]))
+
+    def get(self, name: str) -> Engine | None:
+        if name not in self.instances:
+            settings = self.config.engine_settings.get(name)
+            try:
+                self.instances[name] = engines.create(name, settings.options if settings else None)
+            except EngineError as exc:
+                self.instances[name] = None
+                self.dead[name] = exc.message
+        return self.instances[name]
+
+    def run(self, texts: list[str], lang: str, keep: list[str], report: ReviewReport) -> dict[str, BackTranslation]:
+        """Back-translate distinct texts from `lang` into the source language: cache first, then one batch per
+        engine, trying the next engine for whatever the previous one could not do."""
+        source = self.config.source_language
+        done: dict[str, BackTranslation] = {}
+        failed: dict[str, str] = {}
+        reasons: list[str] = []
+        for name in self.candidates(lang):
+            todo = [t for t in texts if t not in done]
+            if not todo:
+                break
+            engine = self.get(name)
+            if engine is None:
+                reasons.append(f"{name}: {self.dead.get(name, 'unavailable')}")
+                continue
+            try:
+                route = engine.route(lang, source)
+                if route is None:
+                    reasons.append(f"{name}: {engine.unavailable_reason(lang, source)}")
+                    continue
+                key = engine.cache_key()
+                hits = self.cache.get_many(key, lang, source, todo, keep)
+                for text, hit in hits.items():
+                    done[text] = BackTranslation(hit.text, _describe(hit), cached=True)
+                    report.cached += 1
+                misses = [t for t in todo if t not in hits]
+                if not misses:
+                    continue
+                batch = engine.translate(misses, lang, source, keep=keep)
+            except EngineError as exc:
+                self.instances[name], self.dead[name] = None, exc.message
+                reasons.append(f"{name}: {exc.message}")
+                for text in todo:
+                    failed.setdefault(text, f"{name} failed: {exc.message}")
+                continue
+            report.engine_calls += batch.calls
+            fresh: list[tuple[str, Translation]] = []
+            for pos, text in enumerate(misses):
+                result = batch.results[pos] if pos < len(batch.results) else None
+                error = batch.errors.get(pos, "no result")
+                if result is None and "unchanged" in error:
+                    # Names and words both languages share: the engine had nothing to change, which is an answer
+                    # (cached too, so a re-run starts no engine for them).
+                    result = Translation(text, engine.name, route)
+                if result is not None and result.text.strip():
+                    done[text] = BackTranslation(result.text, _describe(result))
+                    fresh.append((text, result))
+                else:
+                    failed.setdefault(text, f"{name}: {error}")
+            if fresh:
+                self.cache.put_many(key, lang, source, fresh, keep)
+        if not any(t in done or t in failed for t in texts) and texts:
+            report.unavailable = (f"no engine can translate {lang}→{source} here: "
+                                  + ("; ".join(reasons) or "no engine configured"))
+        for text in texts:
+            if text not in done:
+                done[text] = BackTranslation(None, failed.get(text) or report.unavailable
+                                             or f"no engine can translate {lang}→{source} here")
+        return done
+
+
+def _describe(result: Translation) -> str:
+    return f"{result.engine} {'>'.join(result.chain)}"
+
+
+def _role(entry: Entry) -> str:
+    return " ".join(c.strip() for c in entry.extracted_comments if c.strip())
+
+
+def _notes(entry: Entry) -> list[str]:
+    """Our comments besides the provenance line, e.g. `unknown words: …` left by an engine."""
+    ours = [c[len(provenance.PREFIX):] for c in entry.translator_comments if c.startswith(provenance.PREFIX)]
+    return ours[1:] if provenance.parse(entry.translator_comments) is not None else ours
+
+
+def _issue_key(issue: Issue) -> tuple[str | None, str]:
+    return (issue.msgctxt, issue.msgid)
+
+
+def collect(config: Config, lang: str, glossary: Glossary, translator: BackTranslator) -> ReviewReport:
+    """Segments of every document in catalog order, with their issues and back-translations (not yet rendered)."""
+    dist = config.root / config.dist_dir
+    report = ReviewReport(lang, config.source_language, dist / review_href(lang))
+    number = 0
+    for doc in config.documents:
+        path = po_path(config, lang, doc)
+        shown = str(path.relative_to(config.root))
+        po = catalog.load_or_none(path)
+        report.documents.append(ReviewDocument(document_id(doc), shown, po is not None))
+        if po is None:
+            continue
+        issues = check_file(path, lang, config.source_language, glossary, config.checks_disabled)
+        by_entry: dict[tuple[str | None, str], list[Issue]] = {}
+        keys = {e.key for e in po.active}
+        for issue in issues:
+            issue = dataclasses.replace(issue, file=shown)
+            if issue.msgid and _issue_key(issue) in keys:
+                by_entry.setdefault(_issue_key(issue), []).append(issue)
+            else:
+                report.catalog_issues.append(issue)
+        for entry in po.active:
+            number += 1
+            entry_issues = by_entry.get(entry.key, [])
+            report.segments.append(ReviewSegment(
+                number, document_id(doc), min((i.line for i in entry_issues), default=entry.line), _role(entry),
+                entry.msgctxt, entry.msgid, entry.translation, entry_state(entry),
+                provenance.parse(entry.translator_comments), _notes(entry), entry_issues, None))
+    texts = list(dict.fromkeys(s.translation for s in report.segments
+                               if s.translation.strip() and s.translation != s.source))
+    backs = translator.run(texts, lang, _keep_terms(glossary, lang), report) if texts else {}
+    for segment in report.segments:
+        if not segment.translation.strip():
+            continue
+        if segment.translation == segment.source:
+            segment.back = BackTranslation(segment.source, "same text as the source")
+            continue
+        segment.back = backs[segment.translation]
+        if segment.back.text is not None:
+            report.engines_used[segment.back.note] += 1
+    return report
+
+
+def render(report: ReviewReport) -> str:
+    return environment().get_template("review.html.j2").render(
+        r=report, lang=report.lang, dir=langs.direction(report.lang), name=langs.language_name(report.lang, "en"),
+        source_dir=langs.direction(report.source_language),
+        source_name=langs.language_name(report.source_language, "en"),
+        severities=(ERROR, WARNING, INFO), dashboard_href="../status.html")
+
+
+def build_review(config: Config, lang: str, engine: str | None = None, *, glossary: Glossary | None = None,
+                 translator: BackTranslator | None = None) -> ReviewReport:
+    """Collect, render and write one language's sheet; engines and cache are opened here unless given."""
+    glossary = glossary if glossary is not None else project_glossary(config)
+    if translator is None:
+        with Cache(config.root / config.cache_dir / "cache.sqlite") as cache:
+            return build_review(config, lang, engine, glossary=glossary,
+                                translator=BackTranslator(config, cache, engine))
+    report = collect(config, lang, glossary, translator)
+    report.written = write_if_changed(report.path, render(report))
+    return report
+
+
+def build_reviews(config: Config, languages: tuple[str, ...], engine: str | None = None) -> list[ReviewReport]:
+    """Every language's sheet with one cache and one set of engines for the whole run."""
+    glossary = project_glossary(config)
+    with Cache(config.root / config.cache_dir / "cache.sqlite") as cache:
+        translator = BackTranslator(config, cache, engine)
+        return [build_review(config, lang, engine, glossary=glossary, translator=translator) for lang in languages]
+
+
+__all__ = ["BackTranslation", "BackTranslator", "REVIEW_DIR", "ReviewReport", "ReviewSegment", "build_review",
+           "build_reviews", "collect", "render"]
