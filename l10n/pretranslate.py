@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import catalog, engines, provenance
+from . import catalog, engines, langs, provenance
 from .catalog import Catalog, Entry
 from .config import Config
 from .engines.base import Engine, EngineUnavailable, Translation
@@ -57,6 +57,18 @@ def _glossary_source(text: str, glossary: Glossary, lang: str) -> tuple[str, lis
         text = re.sub(rf"(?<!\w){re.escape(term.source)}(?!\w)", translation, text, flags=re.IGNORECASE)
         keep.append(translation)
     return text, keep
+
+
+# Spaces (plain, no-break, narrow no-break) French puts before : ; ! ? — engines copy them into languages that
+# use none.
+_SPACE_BEFORE_PUNCT = re.compile(r"[ \u00a0\u202f]+(?=[:;!?](?:\s|$))")
+
+
+def typography(text: str, source: str, target: str) -> str:
+    """Follow the target language's spacing before high punctuation, not the source's."""
+    if langs.locale(target).language == "fr" or langs.locale(source).language != "fr":
+        return text
+    return _SPACE_BEFORE_PUNCT.sub("", text)
 
 
 def _fill(entry: Entry, text: str, origin: provenance.Provenance, notes: list[str] = ()) -> None:
@@ -192,10 +204,11 @@ def _language(config: Config, lang: str, glossary: Glossary, pool: _Engines, eng
             if result is None or not result.text.strip() or result.text == entry.msgid:
                 left.append((po, entry))
                 continue
+            text = typography(result.text, config.source_language, lang)
             detail = f"{result.engine} {'>'.join(result.chain)}"
             notes = [f"unknown words: {', '.join(result.unknown)}"] if result.unknown else []
-            fills[id(po)].append((entry, result.text, provenance.Provenance(provenance.MACHINE, detail,
-                                                                            provenance.digest(result.text)), notes))
+            fills[id(po)].append((entry, text, provenance.Provenance(provenance.MACHINE, detail,
+                                                                     provenance.digest(text)), notes))
             report.filled[name] += 1
         pending = left
     if progress:

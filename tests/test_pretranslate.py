@@ -179,3 +179,15 @@ def test_glossary_whole_segment_and_keep_terms(updated):
     for term in ("Azat Miftakhov", "Kharp", "IK-18", "2019"):
         assert term in first.msgstr
     assert "juicio político" in first.msgstr  # the glossary's preferred term was applied
+
+
+@pytest.mark.parametrize("target, text, expected", [
+    ("es", "Salvemos a Azat antes de que sea demasiado tarde !", "Salvemos a Azat antes de que sea demasiado tarde!"),
+    ("en", "Alert : Azat ; now ?", "Alert: Azat; now?"),
+    ("en", "Time 10 : 30 stays", "Time 10: 30 stays"),
+])
+def test_drafts_follow_target_typography(target, text, expected):
+    from l10n.pretranslate import typography
+
+    assert typography(text, "fr", target) == expected
+    assert typography(text, "fr", "fr-CA") == text
