@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,30 @@ def msgfmt_check(path: Path) -> subprocess.CompletedProcess:
 
 def msgcat(path: Path) -> bytes:
     return subprocess.run(["msgcat", str(path)], capture_output=True, check=True).stdout
+
+
+@pytest.fixture
+def drafted(project: Path, cli) -> Path:
+    """Catalogs for every language, Spanish pre-translated by Apertium."""
+    assert cli("extract").exit_code == 0
+    assert cli("update").exit_code == 0
+    result = cli("pretranslate", "--lang", "es")
+    assert result.exit_code == 0, result.output
+    return project
+
+
+# Headless Chromium offline: a fresh profile and every flag that would phone home turned off. CI installs Debian's
+# chromium, so a missing browser is a failure, not a skip.
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def dump_dom(page: Path) -> str:
+    """The DOM of a local page after its scripts (if any) ran."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert browser, "headless Chromium is needed (apt-get install chromium)"
+    with tempfile.TemporaryDirectory() as profile:
+        result = subprocess.run([browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom",
+                                 page.as_uri()], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout

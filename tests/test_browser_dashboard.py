@@ -4,30 +4,15 @@ back-translation cells, and none of a hostile translator's markup as elements.""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
 
 from l10n.config import load_config
+from tests.conftest import dump_dom
 from tests.test_dashboard import write_hostile
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed")
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def dump_dom(page: Path) -> str:
-    with tempfile.TemporaryDirectory() as profile:
-        result = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "--dump-dom", page.as_uri()],
-                                capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr[-2000:]
-    return result.stdout
 
 
 class Dom(HTMLParser):

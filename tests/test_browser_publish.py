@@ -3,32 +3,15 @@ no script of the translator's. A control page with the same payload unescaped pr
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import tempfile
 from html.parser import HTMLParser
-from pathlib import Path
 
-import pytest
 
 from l10n.build import render
+from tests.conftest import dump_dom
 from tests.test_render_safety import HOSTILE, md_problems, write_hostile_catalog
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed")
-
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PAYLOAD_TAGS = {"script", "img", "svg", "iframe", "details", "form", "button", "object", "embed", "input", "b"}
 
-
-def dump_dom(page: Path) -> str:
-    """The DOM after scripts ran, with a fresh profile (no network: every flag that phones home is off)."""
-    with tempfile.TemporaryDirectory() as profile:
-        result = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "--dump-dom", page.as_uri()],
-                                capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr[-2000:]
-    return result.stdout
 
 
 class Dom(HTMLParser):

@@ -60,15 +60,6 @@ def read_page(path: Path) -> DashboardPage:
     return page
 
 
-@pytest.fixture
-def drafted(project: Path, cli) -> Path:
-    """Catalogs for every language, Spanish pre-translated by Apertium."""
-    assert cli("extract").exit_code == 0
-    assert cli("update").exit_code == 0
-    result = cli("pretranslate", "--lang", "es")
-    assert result.exit_code == 0, result.output
-    return project
-
 
 def write_hostile(project: Path, lang: str = "es") -> str:
     """A translator's reviewed translation that is markup, on the first paragraph; returns its source text."""

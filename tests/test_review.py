@@ -59,14 +59,6 @@ def read_sheet(path: Path) -> ReviewPage:
     return page
 
 
-@pytest.fixture
-def drafted(project: Path, cli) -> Path:
-    assert cli("extract").exit_code == 0
-    assert cli("update").exit_code == 0
-    result = cli("pretranslate", "--lang", "es")
-    assert result.exit_code == 0, result.output
-    return project
-
 
 def test_spanish_sheet_has_french_back_translations(drafted: Path, cli) -> None:
     result = cli("review", "--lang", "es")
