@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import stat
 import sys
@@ -23,12 +22,6 @@ SITUEE = next(p for p in APPEAL if p.startswith("Située"))
 PARIS = next(p for p in APPEAL if p.startswith("Paris, le 21"))
 GERMANY = next(p for p in APPEAL if "#FREE120" in p)
 
-needs_apertium = pytest.mark.skipif(
-    shutil.which("apertium") is None or "fr-es" not in os.popen("apertium -l 2>/dev/null").read(),
-    reason="apertium with the fr-es pair is not installed",
-)
-
-
 @pytest.fixture(scope="module")
 def engine() -> ApertiumEngine:
     return ApertiumEngine()
@@ -48,7 +41,6 @@ def test_appeal_fr_is_as_expected():
 # -- real apertium -----------------------------------------------------------------------------------------------
 
 
-@needs_apertium
 def test_fr_es_keeps_names_numbers_and_reports_unknown_words(engine):
     result = engine.translate([DEPUIS, SITUEE, PARIS], "fr", "es", KEEP)
     assert result.errors == {} and result.calls == 1
@@ -65,7 +57,6 @@ def test_fr_es_keeps_names_numbers_and_reports_unknown_words(engine):
     assert not any(k in u for tr in result.results for u in tr.unknown for k in ("Zq", "Eq"))  # no placeholders
 
 
-@needs_apertium
 def test_fr_es_en_chain_and_one_process_per_pair(tmp_path):
     log = tmp_path / "calls.log"
     wrapper = _script(tmp_path / "apertium", f'#!/bin/sh\necho "$@" >> {log}\nexec {shutil.which("apertium")} "$@"\n')
@@ -87,14 +78,12 @@ def test_fr_es_en_chain_and_one_process_per_pair(tmp_path):
     assert log.read_text().splitlines().count("-l") == 1
 
 
-@needs_apertium
 def test_sentence_opening_unknown_word_does_not_capitalise_the_next(engine):
     text = "Azat y a déjà été victime de tortures."
     result = engine.translate([text], "fr", "en", KEEP)
     assert result.results[0].text.startswith("Azat has been already"), result.results[0].text
 
 
-@needs_apertium
 def test_all_caps_title_comes_back_all_caps(engine):
     result = engine.translate([TITLE], "fr", "es", KEEP)
     tr = result.results[0]
@@ -105,7 +94,6 @@ def test_all_caps_title_comes_back_all_caps(engine):
     assert tr.unknown and all(u == u.upper() for u in tr.unknown)
 
 
-@needs_apertium
 def test_hashtag_url_email_and_literal_mark_characters_survive(engine):
     texts = [
         "Campagne #FREE120",
@@ -120,7 +108,6 @@ def test_hashtag_url_email_and_literal_mark_characters_survive(engine):
     assert "campaña" in note
 
 
-@needs_apertium
 def test_keep_terms_are_not_translated_and_lines_stay_apart(engine):
     text = "L'Adieu aux Armes\nLibre Pensée\nMémorial France"
     plain = engine.translate([text], "fr", "en").results[0].text
@@ -130,14 +117,12 @@ def test_keep_terms_are_not_translated_and_lines_stay_apart(engine):
     assert kept == "The Goodbye to the Arms\nLibre Pensée\nMémorial France"
 
 
-@needs_apertium
 def test_signatories_list_with_hashtag(engine):
     result = engine.translate([GERMANY], "fr", "es", KEEP)
     tr = result.results[0]
     assert "Campaña #FREE120" in tr.text and tr.text.count("\n") == GERMANY.count("\n")
 
 
-@needs_apertium
 def test_unchanged_or_empty_is_no_result(engine):
     result = engine.translate(["Canada", "   ", "Allemagne"], "fr", "en")
     assert result.results[0] is None and "unchanged" in result.errors[0]
@@ -145,7 +130,6 @@ def test_unchanged_or_empty_is_no_result(engine):
     assert result.results[2].text == "Germany"
 
 
-@needs_apertium
 def test_routes_of_the_installed_pairs(engine):
     assert engine.route("fr", "es") == ("fr", "es")
     assert engine.route("fr", "ca") == ("fr", "ca")
@@ -160,7 +144,6 @@ def test_routes_of_the_installed_pairs(engine):
     assert engine.cache_key().startswith("apertium:")
 
 
-@needs_apertium
 def test_registry_creates_it():
     assert isinstance(create("apertium"), ApertiumEngine)
 
