@@ -6,6 +6,7 @@ errors; 4 a language is below --fail-under; 5 malformed catalog; 6 another l10n 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
@@ -158,20 +159,22 @@ def pretranslate(ctx: Context, langs: tuple[str, ...], engine: str | None, refre
     _pretranslate(ctx, ctx.languages(langs), engine, refresh_machine)
 
 
-def _progress_printer() -> Callable[[str, int, int], None] | None:
+@contextlib.contextmanager
+def _progress(items: tuple[str, ...], label: str):
+    """A progress bar on a terminal (click's); silent when stderr is a file or a pipe."""
     if not sys.stderr.isatty():
-        return None
-
-    def show(label: str, done: int, total: int) -> None:
-        click.echo(f"\r{label}: {done}/{total}".ljust(60), err=True, nl=done >= total)
-
-    return show
+        yield None
+        return
+    with click.progressbar(length=len(items), label=label, file=sys.stderr,
+                           item_show_func=lambda item: item or "") as bar:
+        yield lambda item: bar.update(1, item)
 
 
 def _pretranslate(ctx: Context, languages: tuple[str, ...], engine: str | None, refresh: bool) -> None:
     from .pretranslate import pretranslate as run
 
-    report = run(ctx.config, languages, engine, refresh, progress=_progress_printer())
+    with _progress(languages, "pre-translating") as progress:
+        report = run(ctx.config, languages, engine, refresh, progress=progress)
     for lang in report.languages:
         filled = ", ".join(f"{n} from {src}" for src, n in sorted(lang.filled.items())) or "nothing filled"
         click.echo(f"{lang.lang}: {filled}; {lang.empty} left empty")

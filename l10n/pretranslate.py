@@ -20,7 +20,7 @@ from .glossary import Glossary, project_glossary
 from .memory import build_memory
 from .status import entry_state
 
-Progress = Callable[[str, int, int], None]  # (label, done, total)
+Progress = Callable[[str], None]  # called with the language code once a language is done
 
 
 @dataclass
@@ -159,14 +159,16 @@ def pretranslate(config: Config, languages: tuple[str, ...], engine: str | None 
     pool = _Engines(config, cache)
     try:
         for lang in languages:
-            report.languages.append(_language(config, lang, glossary, pool, engine, refresh_machine, progress))
+            report.languages.append(_language(config, lang, glossary, pool, engine, refresh_machine))
+            if progress:
+                progress(lang)
     finally:
         cache.close()
     return report
 
 
 def _language(config: Config, lang: str, glossary: Glossary, pool: _Engines, engine: str | None,
-              refresh_machine: bool, progress: Progress | None) -> LanguageReport:
+              refresh_machine: bool) -> LanguageReport:
     report = LanguageReport(lang)
     catalogs = [c for c in (catalog.load_or_none(po_path(config, lang, d)) for d in config.documents) if c]
     compendia = [Path(str(config.root / c).replace("{lang}", lang)) for c in config.memory.compendia]
@@ -190,12 +192,9 @@ def _language(config: Config, lang: str, glossary: Glossary, pool: _Engines, eng
             continue
         pending.append((po, entry))
     names = (engine,) if engine else config.engines_for(lang)
-    total = len(pending)
     for name in names:
         if not pending:
             break
-        if progress:
-            progress(f"{lang} {name}", total - len(pending), total)
         prepared = [_glossary_source(e.msgid, glossary, lang) for _, e in pending]
         results = pool.translate(name, prepared, config.source_language, lang, report)
         left = []
@@ -211,8 +210,6 @@ def _language(config: Config, lang: str, glossary: Glossary, pool: _Engines, eng
                                                                      provenance.digest(text)), notes))
             report.filled[name] += 1
         pending = left
-    if progress:
-        progress(f"{lang} done", total, total)
     report.empty = len(pending)
     if pending and not names:
         report.reasons.append("no engine configured")
