@@ -1,5 +1,9 @@
-"""The only module that touches polib: load PO/POT files with precise errors, merge, and save them atomically
-in exactly the bytes gettext's msgcat would write, so edits in Poedit or Weblate give clean diffs."""
+"""PO/POT files: load them strictly with precise errors (poscan), merge them, and save them atomically in exactly
+the bytes gettext's msgcat would write, so edits in Poedit or Weblate give clean diffs.
+
+The only module that touches polib: it reads compendia, foreign PO files that are only ever read, where polib's
+leniency is welcome (a memory from another project with a quirk still helps) and its losses (`#~|` lines,
+comment details) do not matter because nothing is written back."""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from rapidfuzz import fuzz, process
 from unicode_segmentation_rs import line_break_units, text_width
 
 from .errors import CatalogError, ConcurrentEditError
+from .poscan import scan
 
 PAGE_WIDTH = 79
 FUZZY = "fuzzy"
@@ -115,55 +120,16 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _entry_from_polib(e: polib.POEntry) -> Entry:
-    plural = {int(k): v for k, v in e.msgstr_plural.items()} if e.msgid_plural else {}
-    return Entry(
-        msgid=e.msgid,
-        msgstr=e.msgstr if not e.msgid_plural else "",
-        msgctxt=e.msgctxt,
-        msgid_plural=e.msgid_plural or None,
-        msgstr_plural=plural,
-        flags=list(e.flags),
-        translator_comments=e.tcomment.split("\n") if e.tcomment else [],
-        extracted_comments=e.comment.split("\n") if e.comment else [],
-        references=[f"{f}:{l}" if l else f for f, l in e.occurrences],
-        previous_msgctxt=e.previous_msgctxt,
-        previous_msgid=e.previous_msgid,
-        previous_msgid_plural=e.previous_msgid_plural,
-        obsolete=bool(e.obsolete),
-        line=e.linenum or 0,
-    )
-
-
-def _polib_error(path: Path, exc: Exception) -> CatalogError:
-    import re
-
-    text = str(exc)
-    match = re.search(r"\(line (\d+)\)(?::\s*(.*))?", text)
-    if match:
-        detail = match.group(2) or "syntax error"
-        return CatalogError(detail.rstrip("."), path, int(match.group(1)))
-    return CatalogError(text, path)
-
-
 def loads(data: bytes, path: Path) -> Catalog:
-    """Parse PO bytes; every problem becomes a CatalogError naming the file and line."""
-    from .poscan import scan
+    """Parse PO bytes; every problem becomes a CatalogError naming the file and line.
 
-    text, encoding, newline, bom = scan(data, path)
-    try:
-        po = polib.pofile(text, wrapwidth=PAGE_WIDTH, check_for_duplicates=False)
-    except (OSError, ValueError) as exc:
-        raise _polib_error(path, exc) from None
-    header = Entry(
-        msgid="",
-        msgstr="".join(f"{k}: {v}\n" for k, v in po.metadata.items()),
-        translator_comments=po.header.split("\n") if po.header else [],
-        flags=[FUZZY] if po.metadata_is_fuzzy else [],
-    )
-    entries = [_entry_from_polib(e) for e in po]
-    return Catalog(path=path, header=header, entries=entries, encoding=encoding, newline=newline, bom=bom,
-                   loaded_digest=_digest(data))
+    poscan does the parsing (gettext's grammar and escapes, strictly): polib drops `#~|` lines, reads one-digit
+    plural indices only and keeps unknown escapes as backslashes, which would change meaning on save. The header
+    is kept verbatim (its msgstr, comments and flags), so fields polib would merge or reorder survive."""
+    scanned = scan(data, path, Entry)
+    header = scanned.header if scanned.header is not None else Entry(msgid="")
+    return Catalog(path=path, header=header, entries=scanned.messages, encoding=scanned.encoding,
+                   newline=scanned.newline, bom=scanned.bom, loaded_digest=_digest(data))
 
 
 def load(path: Path) -> Catalog:
@@ -172,6 +138,15 @@ def load(path: Path) -> Catalog:
     except OSError as exc:
         raise CatalogError(f"cannot read catalog: {exc.strerror or exc}", path) from None
     return loads(data, Path(path))
+
+
+def read_compendium(path: Path) -> list[tuple[str, str]]:
+    """(source, translation) pairs of the reviewed, singular entries of a foreign PO file."""
+    try:
+        po = polib.pofile(str(path), check_for_duplicates=False)
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise CatalogError(f"cannot read compendium: {exc}", path) from None
+    return [(e.msgid, e.msgstr) for e in po.translated_entries() if e.msgid and not e.msgid_plural]
 
 
 def load_or_none(path: Path) -> Catalog | None:
@@ -422,7 +397,7 @@ def _from_template(t: Entry) -> Entry:
     flags = [f for f in t.flags if f != FUZZY]
     return Entry(msgid=t.msgid, msgctxt=t.msgctxt, msgid_plural=t.msgid_plural, flags=flags,
                  extracted_comments=list(t.extracted_comments), references=list(t.references),
-                 msgstr_plural={} if t.msgid_plural is None else {})
+                 msgstr_plural={})
 
 
 def _inherit(new: Entry, prior: Entry, same: bool) -> None:

@@ -69,7 +69,6 @@ def build_memory(threshold: int, catalogs: list[catalog.Catalog], compendia: lis
             for src, tgt in _tmx_units(path, source, target):
                 memory.add(src, tgt)
         else:
-            for entry in catalog.load(path).active:
-                if entry.translated:
-                    memory.add(entry.msgid, entry.translation)
+            for src, tgt in catalog.read_compendium(path):
+                memory.add(src, tgt)
     return memory

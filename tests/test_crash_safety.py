@@ -1,0 +1,47 @@
+"""SIGKILL at any moment of `l10n run` leaves every file as before or complete, and the next run finishes."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.conftest import msgfmt_check
+
+
+def start(cwd: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "l10n", "run", "--allow-fuzzy"], cwd=cwd,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    """Every output file, without the lines that carry the time of the run."""
+    out = {}
+    for path in sorted(list(root.glob("locales/**/*.po*")) + list(root.glob("dist/**/*.*"))):
+        text = path.read_text(encoding="utf-8")
+        out[str(path.relative_to(root))] = "\n".join(l for l in text.splitlines() if "-Date: " not in l)
+    return out
+
+
+def test_sigkill_at_random_points_then_rerun(project, tmp_path):
+    reference = tmp_path / "reference"
+    shutil.copytree(project, reference)
+    began = time.monotonic()
+    assert start(reference).wait() == 0
+    duration = time.monotonic() - began
+    rng = random.Random(20261129)
+    for attempt in range(20):
+        proc = start(project)
+        time.sleep(rng.uniform(0, duration))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        for path in list(project.glob("locales/**/*.po")) + list(project.glob("locales/*.pot")):
+            check = msgfmt_check(path)
+            assert check.returncode == 0, (attempt, path, check.stderr)
+    assert start(project).wait() == 0
+    assert snapshot(project) == snapshot(reference)
+    assert not list(project.glob("**/.*.tmp"))  # no half-written leftovers after a complete run
