@@ -180,13 +180,21 @@ def _units(escaped: str) -> list[str]:
     return units
 
 
+# Characters gettext counts as zero columns wide when they stand raw in a string (it escapes \a \b \f \n \r \t \v).
+_ZERO_WIDTH = frozenset(map(chr, [*range(0x01, 0x07), *range(0x0E, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029]))
+
+
+def _width(text: str) -> int:
+    return text_width(text) - sum(1 for c in text if c in _ZERO_WIDTH)
+
+
 def _wrap(escaped: str, width: int) -> list[str]:
     """Greedy fill at UAX #14 break opportunities (libunistring's, as gettext's write-po.c uses), never inside
     an escape sequence."""
     lines: list[str] = []
     current, used = "", 0
     for unit in _units(escaped):
-        w = text_width(unit)
+        w = _width(unit)
         if current.strip() and used + w > width:  # leading spaces stay with what follows
             lines.append(current)
             current, used = "", 0
@@ -197,18 +205,20 @@ def _wrap(escaped: str, width: int) -> list[str]:
     return lines
 
 
-def _quote(keyword: str, value: str, prefix: str = "") -> list[str]:
+def _quote(keyword: str, value: str, prefix: str = "", wrap: bool = True) -> list[str]:
     """gettext's layout of one string: one line if it fits, else an empty first string and wrapped continuations,
-    with a break after every embedded newline."""
+    with a break after every embedded newline (the only breaks for an entry flagged no-wrap)."""
     head = f"{prefix}{keyword} "
     pieces = value.split("\n")
     escaped = [p.translate(_ESCAPE_TABLE) + ("\\n" if i < len(pieces) - 1 else "") for i, p in enumerate(pieces)]
     whole = "".join(escaped)
     inner_newline = len([p for p in escaped if p]) > 1
-    if not inner_newline and (len(head) + 2 + text_width(whole) <= PAGE_WIDTH or len(_units(whole)) == 1):
-        return [f'{head}"{whole}"']  # fits, or cannot be broken anyway
+    fits = len(head) + 2 + _width(whole) <= PAGE_WIDTH or not wrap or len(_units(whole)) == 1
+    if not inner_newline and fits:
+        return [f'{head}"{whole}"']  # fits, or is not to be broken
     width = PAGE_WIDTH - len(prefix) - 2
-    return [f'{head}""'] + [f'{prefix}"{part}"' for piece in escaped if piece for part in _wrap(piece, width)]
+    return [f'{head}""'] + [f'{prefix}"{part}"' for piece in escaped if piece
+                            for part in (_wrap(piece, width) if wrap else [piece])]
 
 
 def _comment_lines(marker: str, lines: list[str]) -> list[str]:
@@ -235,23 +245,24 @@ def _entry_lines(entry: Entry) -> list[str]:
         lines += _reference_lines(list(dict.fromkeys(entry.references)))
     if entry.flags:
         lines.append("#, " + ", ".join(entry.flags))
+    wrap = "no-wrap" not in entry.flags
     prev = "#~| " if entry.obsolete else "#| "
     if entry.previous_msgctxt is not None:
-        lines += _quote("msgctxt", entry.previous_msgctxt, prev)
+        lines += _quote("msgctxt", entry.previous_msgctxt, prev, wrap)
     if entry.previous_msgid is not None:
-        lines += _quote("msgid", entry.previous_msgid, prev)
+        lines += _quote("msgid", entry.previous_msgid, prev, wrap)
     if entry.previous_msgid_plural is not None:
-        lines += _quote("msgid_plural", entry.previous_msgid_plural, prev)
+        lines += _quote("msgid_plural", entry.previous_msgid_plural, prev, wrap)
     p = OBSOLETE_PREFIX if entry.obsolete else ""
     if entry.msgctxt is not None:
-        lines += _quote("msgctxt", entry.msgctxt, p)
-    lines += _quote("msgid", entry.msgid, p)
+        lines += _quote("msgctxt", entry.msgctxt, p, wrap)
+    lines += _quote("msgid", entry.msgid, p, wrap)
     if entry.msgid_plural is not None:
-        lines += _quote("msgid_plural", entry.msgid_plural, p)
+        lines += _quote("msgid_plural", entry.msgid_plural, p, wrap)
         for n in sorted(entry.msgstr_plural):
-            lines += _quote(f"msgstr[{n}]", entry.msgstr_plural[n], p)
+            lines += _quote(f"msgstr[{n}]", entry.msgstr_plural[n], p, wrap)
     else:
-        lines += _quote("msgstr", entry.msgstr, p)
+        lines += _quote("msgstr", entry.msgstr, p, wrap)
     return lines
 
 
