@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import importlib.util
+import json
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from . import catalog, langs, provenance
 from .catalog import Catalog, Entry
 from .config import Config, document_id
 from .document import COUNTRY, ORGANISATION, Document, Segment, _fold, load_document
+from .errors import L10nError
 
 _ROLE_NOTES = {
     ORGANISATION: "organisation: a proper name, kept as written unless it has an official name in your language",
@@ -102,7 +110,15 @@ class StageReport:
 def extract(config: Config) -> StageReport:
     """Write each document's POT; an unchanged source leaves the file (and its creation date) as it was."""
     report = StageReport()
+    memo = Memo(config)
     for path in config.documents:
+        target = pot_path(config, path)
+        facts = {"source": file_digest(config.root / path), "pot": file_digest(target)}
+        known = memo.get("extract", path.as_posix())
+        if known is not None and None not in facts.values() and {k: known.get(k) for k in facts} == facts:
+            report.warnings.extend(known["warnings"])  # this source made this POT: extracting it again writes nothing
+            report.record(target, False)
+            continue
         doc = load_document(config, path)
         report.warnings.extend(doc.warnings)
         pot = template(config, doc)
@@ -113,6 +129,11 @@ def extract(config: Config) -> StageReport:
             if date and _same_entries(old, pot):
                 pot.set_header_field("POT-Creation-Date", date)
         report.record(pot.path, catalog.save(pot))
+        if facts["source"] is not None and pot.header_field("POT-Creation-Date"):
+            # A dated POT made from this source is kept as it is by the next extract (README: byte-identical).
+            memo.put("extract", path.as_posix(), {"source": facts["source"], "pot": pot.loaded_digest,
+                                                  "warnings": list(doc.warnings)})
+    memo.save()
     return report
 
 
@@ -143,44 +164,222 @@ def _po_header(config: Config, lang: str, doc_id: str, pot: Catalog, old: Catalo
 def update(config: Config, languages: tuple[str, ...]) -> StageReport:
     """Create or merge every language's PO from the POT, then fill terminology that needs no translator."""
     report = StageReport()
+    memo = Memo(config)
     for path in config.documents:
-        doc = load_document(config, path)
-        pot = catalog.load_or_none(pot_path(config, path)) or template(config, doc)
+        inputs = UpdateInputs(config, path)
+        if not languages:
+            inputs.load()  # an unreadable source or template is reported even with nothing to merge
         for lang in languages:
             target = po_path(config, lang, path)
+            known = inputs.known(memo, lang, file_digest(target))
+            if known is not None:  # a fixed point of update: merging it again changes nothing
+                report.counts[f"{lang}/{document_id(path)}"] = known
+                report.record(target, False)
+                continue
+            doc, pot, terminology = inputs.load()
             old = catalog.load_or_none(target)
             result = catalog.merge(pot, old, target, _po_header(config, lang, doc.id, pot, old))
-            filled = fill_terminology(result.catalog, doc, config, lang)
-            report.counts[f"{lang}/{doc.id}"] = {"kept": result.kept, "fuzzy": result.fuzzy, "new": result.added,
-                                                 "obsolete": result.obsoleted, "terminology": filled}
-            report.record(target, catalog.save(result.catalog))
+            filled = fill_terminology(result.catalog, doc, config, lang, terminology)
+            counts = {"kept": result.kept, "fuzzy": result.fuzzy, "new": result.added,
+                      "obsolete": result.obsoleted, "terminology": filled}
+            report.counts[f"{lang}/{doc.id}"] = counts
+            wrote = catalog.save(result.catalog)
+            report.record(target, wrote)
+            if not wrote and pot.header_field("POT-Creation-Date"):
+                # seen to be a fixed point (a catalog just written is checked by pretranslate, which rewrites it)
+                inputs.record(memo, lang, result.catalog.loaded_digest, counts)
+    memo.save()
     return report
 
 
-def fill_terminology(po: Catalog, doc: Document, config: Config, lang: str) -> int:
+class UpdateInputs:
+    """What `update` reads for one document, loaded only when a language needs merging; and the facts that let
+    the next run skip a catalog `update` would leave as it is."""
+
+    def __init__(self, config: Config, path: Path) -> None:
+        self.config = config
+        self.path = path
+        self.source = file_digest(config.root / path)
+        self.pot_sha = file_digest(pot_path(config, path))
+        self._loaded: tuple[Document, Catalog, list[tuple[tuple[str | None, str], Segment]]] | None = None
+
+    def load(self) -> tuple[Document, Catalog, list[tuple[tuple[str | None, str], Segment]]]:
+        if self._loaded is None:
+            doc = load_document(self.config, self.path)
+            pot = catalog.load_or_none(pot_path(self.config, self.path)) or template(self.config, doc)
+            self._loaded = (doc, pot, terminology_segments(doc, self.config))
+        return self._loaded
+
+    def _key(self, lang: str) -> str:
+        return f"{lang}\t{self.path.as_posix()}"
+
+    def known(self, memo: Memo, lang: str, po_sha: str | None) -> dict[str, int] | None:
+        """The counts `update` would report for this catalog, when it is known to leave it unchanged."""
+        fact = memo.get("update", self._key(lang))
+        if fact is None or None in (self.source, self.pot_sha, po_sha):
+            return None
+        if (fact.get("source"), fact.get("pot"), fact.get("po")) != (self.source, self.pot_sha, po_sha):
+            return None
+        return dict(fact["counts"])
+
+    def remember(self, memo: Memo, lang: str, po: Catalog) -> None:
+        """After a catalog was written (or found current): if merging it again would change nothing, say so.
+
+        Checked, not assumed: the merge runs once more in memory on the catalog as saved (cheap next to loading
+        and writing it), and the fact is kept only if the result is the same catalog."""
+        if self.source is None or self.pot_sha is None or po.loaded_digest is None:
+            return
+        try:
+            doc, pot, terminology = self.load()
+        except L10nError:
+            return  # (pretranslate asks without having read the source) no fact, and no new error either
+        if not pot.header_field("POT-Creation-Date"):
+            return  # without it, every merge stamps the current time: nothing is a fixed point
+        again = catalog.merge(pot, po, po.path, _po_header(self.config, lang, doc.id, pot, po))
+        filled = fill_terminology(again.catalog, doc, self.config, lang, terminology)
+        if same_catalog(again.catalog, po):
+            self.record(memo, lang, po.loaded_digest, {"kept": again.kept, "fuzzy": again.fuzzy,
+                                                       "new": again.added, "obsolete": again.obsoleted,
+                                                       "terminology": filled})
+
+    def record(self, memo: Memo, lang: str, po_sha: str | None, counts: dict[str, int]) -> None:
+        """`update` leaves the catalog with these bytes as it is, reporting these counts."""
+        if None not in (self.source, self.pot_sha, po_sha):
+            memo.put("update", self._key(lang), {"source": self.source, "pot": self.pot_sha, "po": po_sha,
+                                                 "counts": counts})
+
+
+def terminology_segments(doc: Document, config: Config) -> list[tuple[tuple[str | None, str], Segment]]:
+    """The segments terminology can fill, whatever the language: country headings written as CLDR names them
+    in the source language, and organisations. Found once per document, not once per language."""
+    source_names = langs.locale(config.source_language).territories
+    out = []
+    for key, seg in keyed_segments(doc, config.segmentation):
+        if seg.role == COUNTRY and seg.code and _fold(source_names.get(seg.code, "")) == _fold(seg.text):
+            out.append((key, seg))
+        elif seg.role == ORGANISATION:
+            out.append((key, seg))
+    return out
+
+
+def fill_terminology(po: Catalog, doc: Document, config: Config, lang: str,
+                     segments: list[tuple[tuple[str | None, str], Segment]] | None = None) -> int:
     """Country headings from CLDR (where the source uses CLDR's own name) and organisation names as written.
 
-    Only empty entries are touched: a translator's choice always wins."""
+    Only empty entries are touched: a translator's choice always wins. `segments`: terminology_segments(doc,
+    config), when the caller fills several languages."""
     index = po.index()
-    source_names = langs.locale(config.source_language).territories
     filled = 0
-    for key, seg in keyed_segments(doc, config.segmentation):
+    for key, seg in terminology_segments(doc, config) if segments is None else segments:
         entry = index.get(key)
         if entry is None or entry.has_translation:
             continue
-        if seg.role == COUNTRY and seg.code and _fold(source_names.get(seg.code, "")) == _fold(seg.text):
+        if seg.role == COUNTRY:
+            assert seg.code is not None
             name = langs.territory_name(seg.code, lang)
             if not name:
                 continue
             entry.msgstr = name
             entry.translator_comments = provenance.replace(entry.translator_comments,
                                                            provenance.Provenance(provenance.CLDR, seg.code))
-        elif seg.role == ORGANISATION:
+        else:
             entry.msgstr = seg.text
             entry.translator_comments = provenance.replace(
                 entry.translator_comments, provenance.Provenance(provenance.SOURCE_NAME), [PROPER_NAME_NOTE])
-        else:
-            continue
         entry.set_fuzzy(False)
         filled += 1
     return filled
+
+
+# ---------------------------------------------------------------------------------------------------- memo
+
+MEMO_NAME = "memo.json"
+MEMO_VERSION = 1
+
+
+def file_digest(path: Path) -> str | None:
+    """sha256 of a file's bytes; None when it cannot be read (the caller then does the real work)."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """Everything besides the project files that decides what l10n writes: its own code, templates and data,
+    the libraries it formats and sorts with, and Python. A change to any of them forgets every memo."""
+    digest = hashlib.sha256(sys.version.encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".pyc", ".pyo"):
+            digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in ("babel", "icu", "rapidfuzz", "unicode_segmentation_rs", "jinja2", "markupsafe", "yaml", "click"):
+        spec = importlib.util.find_spec(name)
+        origin = Path(spec.origin).parent if spec is not None and spec.origin else None
+        if origin is not None and origin.is_dir():
+            for path in sorted(origin.glob("*")):
+                if path.is_file():
+                    stat = path.stat()
+                    digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+        digest.update(f"{name}:{origin}\0".encode())
+    return digest.hexdigest()
+
+
+def config_digest(config: Config) -> str:
+    return hashlib.sha256(repr(config).encode()).hexdigest()
+
+
+class Memo:
+    """Facts earlier runs established about the files they wrote or checked, keyed by the files' digests, so
+    that `l10n run` with nothing changed costs a few hashes instead of parsing and writing every catalog.
+
+    Stored in <cache_dir>/memo.json, written only when a fact changes (under the project lock: only writing
+    commands save it). Advisory: an unreadable file, another version of l10n or another configuration means no
+    facts, and every stage then does its full work, as it always did."""
+
+    def __init__(self, config: Config) -> None:
+        self.path = config.root / config.cache_dir / MEMO_NAME
+        self.stamp = {"version": MEMO_VERSION, "code": code_digest(), "config": config_digest(config)}
+        self.data: dict[str, Any] = {}
+        self.dirty = False
+        try:
+            raw = json.loads(self.path.read_bytes())
+        except (OSError, ValueError):
+            return
+        if isinstance(raw, dict) and all(raw.get(k) == v for k, v in self.stamp.items()):
+            self.data = {k: v for k, v in raw.items() if k not in self.stamp and isinstance(v, dict)}
+
+    def get(self, section: str, key: str) -> Any:
+        return self.data.get(section, {}).get(key)
+
+    def put(self, section: str, key: str, value: Any) -> None:
+        table = self.data.setdefault(section, {})
+        if table.get(key) != value:
+            table[key] = value
+            self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        data = json.dumps({**self.stamp, **self.data}, ensure_ascii=False).encode("utf-8")
+        try:
+            catalog.atomic_write(self.path, data)
+        except OSError:
+            return  # only a cache: the next run does the full work
+        self.dirty = False
+
+
+def same_catalog(a: Catalog, b: Catalog) -> bool:
+    """Would both serialise to the same bytes: every field but the file path, the digest and line numbers."""
+    skip = {"path", "loaded_digest", "header", "entries"}
+    if not all(getattr(a, f.name) == getattr(b, f.name) for f in dataclasses.fields(a) if f.name not in skip):
+        return False
+    if len(a.entries) != len(b.entries):
+        return False
+    names = [f.name for f in dataclasses.fields(Entry) if f.name != "line"]
+    if hasattr(a.header, "__dict__"):  # the quick way: compare the attribute dictionaries, lines set aside
+        return all(x.__dict__ == y.__dict__ or {**x.__dict__, "line": 0} == {**y.__dict__, "line": 0}
+                   for x, y in zip([a.header, *a.entries], [b.header, *b.entries]))
+    return all(all(getattr(x, n) == getattr(y, n) for n in names)
+               for x, y in zip([a.header, *a.entries], [b.header, *b.entries]))

@@ -17,6 +17,11 @@ from .errors import ConfigError
 class Memory:
     threshold: int = 85
     units: dict[str, str] = field(default_factory=dict)
+    #: sources by length, each with its position in `units` (see _candidates)
+    _by_length: dict[int, list[tuple[int, str]]] = field(default_factory=dict, init=False, repr=False,
+                                                         compare=False)
+    _keys: list[str] = field(default_factory=list, init=False, repr=False, compare=False)
+    _indexed: int = field(default=-1, init=False, repr=False, compare=False)
 
     def add(self, source: str, target: str) -> None:
         if source and target and source not in self.units:
@@ -28,10 +33,33 @@ class Memory:
             return self.units[text], 100
         if not self.units:
             return None
-        best = process.extractOne(text, self.units.keys(), scorer=fuzz.ratio, score_cutoff=self.threshold)
+        best = process.extractOne(text, self._candidates(len(text)), scorer=fuzz.ratio,
+                                  score_cutoff=self.threshold)
         if best is None:
             return None
         return self.units[best[0]], int(best[1])
+
+    def _candidates(self, n: int) -> list[str]:
+        """The sources whose length allows a score at or above the threshold, in `units` order (ties go to the
+        first, as before).
+
+        fuzz.ratio is 100 × (1 − indel / (n + m)) and the indel distance is at least |n − m|, so a source of
+        length m can only reach t = threshold / 100 when 2·min(n, m) / (n + m) ≥ t. Without this, every lookup
+        compared the text with the whole memory: quadratic in the size of the project."""
+        if self._indexed != len(self.units):
+            self._keys = list(self.units)
+            self._by_length = {}
+            for position, source in enumerate(self._keys):
+                self._by_length.setdefault(len(source), []).append((position, source))
+            self._indexed = len(self.units)
+        t = self.threshold / 100
+        if not 0 < t < 1:
+            return self._keys
+        low, high = max(int(t * n / (2 - t)) - 1, 0), int(n * (2 - t) / t) + 2  # a margin against rounding
+        lengths = [m for m in range(low, high + 1) if m in self._by_length]
+        if sum(len(self._by_length[m]) for m in lengths) * 4 > len(self._keys):
+            return self._keys  # most of the memory is in range: rapidfuzz is quicker at rejecting the rest
+        return [source for _, source in sorted(item for m in lengths for item in self._by_length[m])]
 
 
 def _tmx_units(path: Path, source: str, target: str) -> list[tuple[str, str]]:

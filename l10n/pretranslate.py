@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -15,7 +16,7 @@ from .config import Config
 from .engines.base import Engine, EngineUnavailable, Translation
 from .engines.cache import Cache
 from .errors import ConcurrentEditError, EngineError
-from .extract import now, po_path
+from .extract import Memo, UpdateInputs, file_digest, now, po_path
 from .glossary import Glossary, project_glossary
 from .memory import build_memory
 from .status import entry_state
@@ -50,13 +51,42 @@ def _wanted(entry: Entry, refresh_machine: bool) -> bool:
     return False
 
 
+@lru_cache(maxsize=4096)
+def _word(term: str) -> re.Pattern[str]:
+    """The glossary's matching rule (whole word, any case), compiled once per term rather than once per entry."""
+    return re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", re.IGNORECASE)
+
+
 def _glossary_source(text: str, glossary: Glossary, lang: str) -> tuple[str, list[str]]:
-    """Substitute preferred translations into the source and protect them, so engines keep the committee's terms."""
-    keep = [k.text for k in glossary.keep_in(text)]
-    for term, translation in glossary.terms_in(text, lang):
-        text = re.sub(rf"(?<!\w){re.escape(term.source)}(?!\w)", translation, text, flags=re.IGNORECASE)
+    """Substitute preferred translations into the source and protect them, so engines keep the committee's terms.
+
+    Same as Glossary.keep_in / terms_in followed by re.sub, with the patterns compiled once."""
+    found = [k for k in glossary.keep if _word(k.text).search(text) is not None]
+    keep = [k.text for k in sorted(found, key=lambda k: -len(k.text))]
+    terms = [(t, t.translations[lang]) for t in glossary.terms
+             if lang in t.translations and _word(t.source).search(text) is not None]
+    for term, translation in terms:
+        text = _word(term.source).sub(translation, text)
         keep.append(translation)
     return text, keep
+
+
+class _Exact:
+    """Glossary.exact for one language as two dictionaries: it is asked once per empty entry."""
+
+    def __init__(self, glossary: Glossary, lang: str) -> None:
+        self.terms: dict[str, str] = {}
+        for term in glossary.terms:
+            if lang in term.translations:
+                self.terms.setdefault(term.source.casefold(), term.translations[lang])
+        self.keep: dict[str, str] = {}
+        for keep in glossary.keep:
+            self.keep.setdefault(keep.text, keep.forms(lang)[-1] if keep.variants.get(lang) else keep.text)
+
+    def __call__(self, text: str) -> str | None:
+        stripped = text.strip()
+        found = self.terms.get(stripped.casefold())
+        return found if found is not None else self.keep.get(stripped)
 
 
 # Spaces (plain, no-break, narrow no-break) French puts before : ; ! ? — engines copy them into languages that
@@ -157,25 +187,47 @@ def pretranslate(config: Config, languages: tuple[str, ...], engine: str | None 
     glossary = project_glossary(config)
     cache = Cache(config.root / config.cache_dir / "cache.sqlite")
     pool = _Engines(config, cache)
+    memo = Memo(config)
+    inputs = {doc: UpdateInputs(config, doc) for doc in config.documents}
     try:
         for lang in languages:
-            report.languages.append(_language(config, lang, glossary, pool, engine, refresh_machine))
+            report.languages.append(_language(config, lang, glossary, pool, engine, refresh_machine, memo, inputs))
             if progress:
                 progress(lang)
     finally:
         cache.close()
+        memo.save()
     return report
 
 
+def _idle(config: Config, lang: str, memo: Memo) -> bool:
+    """Every catalog of the language is missing or known to have nothing to fill (its digest was recorded when
+    it was last written or read with nothing left to fill), so it need not even be read."""
+    for doc in config.documents:
+        path = po_path(config, lang, doc)
+        if path.exists() and (memo.get("idle", _memo_key(config, path)) or "") != file_digest(path):
+            return False
+    return True
+
+
+def _memo_key(config: Config, path: Path) -> str:
+    return path.relative_to(config.root).as_posix()
+
+
 def _language(config: Config, lang: str, glossary: Glossary, pool: _Engines, engine: str | None,
-              refresh_machine: bool) -> LanguageReport:
+              refresh_machine: bool, memo: Memo, inputs: dict[Path, UpdateInputs]) -> LanguageReport:
     report = LanguageReport(lang)
-    catalogs = [c for c in (catalog.load_or_none(po_path(config, lang, d)) for d in config.documents) if c]
     compendia = [Path(str(config.root / c).replace("{lang}", lang)) for c in config.memory.compendia]
+    if not refresh_machine and _idle(config, lang, memo):
+        build_memory(config.memory.threshold, [], compendia, config.source_language, lang)  # same errors as ever
+        return report
+    loaded = [(d, catalog.load_or_none(po_path(config, lang, d))) for d in config.documents]
+    catalogs = [c for _, c in loaded if c]
     memory = build_memory(config.memory.threshold, catalogs, compendia, config.source_language, lang)
     todo = [(po, e) for po in catalogs for e in po.active if _wanted(e, refresh_machine)]
     fills: dict[int, list[tuple[Entry, str, provenance.Provenance, list[str]]]] = {id(po): [] for po in catalogs}
     pending: list[tuple[Catalog, Entry]] = []
+    exact_for = _Exact(glossary, lang)
     for po, entry in todo:
         hit = memory.lookup(entry.msgid) if not refresh_machine else None
         if hit is not None and hit[0] != entry.msgid:
@@ -184,7 +236,7 @@ def _language(config: Config, lang: str, glossary: Glossary, pool: _Engines, eng
                                                                      provenance.digest(text)), []))
             report.filled["memory"] += 1
             continue
-        exact = glossary.exact(entry.msgid, lang)
+        exact = exact_for(entry.msgid)
         if exact is not None and exact != entry.msgid:
             fills[id(po)].append((entry, exact, provenance.Provenance(provenance.GLOSSARY, "",
                                                                       provenance.digest(exact)), []))
@@ -213,22 +265,29 @@ def _language(config: Config, lang: str, glossary: Glossary, pool: _Engines, eng
     report.empty = len(pending)
     if pending and not names:
         report.reasons.append("no engine configured")
-    for po in catalogs:
-        if fills[id(po)]:
-            _save(po, fills[id(po)], report)
+    for doc, po in loaded:
+        if po is None:
+            continue
+        written = bool(fills[id(po)])
+        if written and not _save(po, fills[id(po)], report):
+            continue  # merged into a file a translator saved meanwhile: nothing known about the result
+        if not any(_wanted(e, False) for e in po.active):
+            memo.put("idle", _memo_key(config, po.path), po.loaded_digest)
+        if written:
+            inputs[doc].remember(memo, lang, po)  # so that the next `update` can leave the drafts unread
     return report
 
 
-def _save(po: Catalog, fills: list, report: LanguageReport) -> None:
+def _save(po: Catalog, fills: list, report: LanguageReport) -> bool:
     """Apply drafts and save; if a translator saved the file meanwhile, apply them to the new file instead, and
-    only where that file still has nothing."""
+    only where that file still has nothing. False in that second case (`po` is then not what the file holds)."""
     for entry, text, origin, notes in fills:
         _fill(entry, text, origin, notes)
     po.set_header_field("PO-Revision-Date", now())
     try:
         if catalog.save(po):
             report.written.append(po.path)
-        return
+        return True
     except ConcurrentEditError:
         pass
     fresh = catalog.load(po.path)
@@ -245,3 +304,4 @@ def _save(po: Catalog, fills: list, report: LanguageReport) -> None:
         report.written.append(po.path)
     report.reasons.append(f"{po.path.name} changed on disk during the run: drafts merged into the new file, "
                           f"{len(fills) - applied} skipped where a translator had written")
+    return False

@@ -7,11 +7,12 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from . import catalog, provenance
 from .catalog import Catalog, Entry
 from .config import Config, document_id
-from .extract import po_path
+from .extract import Memo, file_digest, po_path
 
 STATES = ("reviewed", "machine", "fuzzy", "untranslated")
 
@@ -89,16 +90,39 @@ class Row:
 
 def status(config: Config, languages: tuple[str, ...]) -> list[Row]:
     rows = []
+    memo = Memo(config)
     for doc in config.documents:
         for lang in languages:
             path = po_path(config, lang, doc)
-            po = catalog.load_or_none(path)
             shown = str(path.relative_to(config.root))
+            known = known_counts(memo, config, path)
+            if known is not None:  # counted when build (or another stage) last read these very bytes
+                rows.append(Row(lang, document_id(doc), shown, known[0], known[1]))
+                continue
+            po = catalog.load_or_none(path)
             if po is None:
                 rows.append(Row(lang, document_id(doc), shown, Counts(), exists=False))
                 continue
             rows.append(Row(lang, document_id(doc), shown, count(po), po.header_field("PO-Revision-Date")))
     return rows
+
+
+def remember_counts(memo: Memo, config: Config, po: Catalog, counts: Counts) -> None:
+    """Record what `count` found in a catalog as loaded, for the next `status` to skip reading it."""
+    if po.loaded_digest is None:
+        return
+    memo.put("counts", po.path.relative_to(config.root).as_posix(),
+             {"sha": po.loaded_digest, "entries": counts.entries, "words": counts.words,
+              "last_change": po.header_field("PO-Revision-Date")})
+
+
+def known_counts(memo: Memo, config: Config, path: Path) -> tuple[Counts, str | None] | None:
+    """(counts, PO-Revision-Date) of the catalog at `path` if its bytes are those counted before."""
+    fact = memo.get("counts", path.relative_to(config.root).as_posix())
+    if fact is None or not path.exists() or fact.get("sha") != file_digest(path):
+        return None
+    return (Counts({s: fact["entries"][s] for s in STATES}, {s: fact["words"][s] for s in STATES}),
+            fact["last_change"])
 
 
 def to_json(rows: list[Row]) -> str:

@@ -6,6 +6,8 @@ decides per language; a skipped language is removed from dist/ so that no stale 
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,11 +17,11 @@ from urllib.parse import quote
 from babel.numbers import format_percent
 
 from .. import catalog, furniture, langs
-from ..config import Config
+from ..config import Config, document_id
 from ..document import load_document
 from ..errors import CatalogError
-from ..extract import po_path
-from ..status import count
+from ..extract import Memo, code_digest, config_digest, file_digest, po_path
+from ..status import count, remember_counts
 from . import render
 from .assemble import FALLBACK, MACHINE, UNREVIEWED, Assembled, assemble
 
@@ -109,16 +111,20 @@ def _lang_dir(dist: Path, lang: str) -> Path:
     return dist / lang
 
 
-def _write(path: Path, text: str, report: BuildReport) -> Path:
+def _write(path: Path, text: str, report: BuildReport, outputs: dict[str, str] | None = None) -> Path:
     data = text.encode("utf-8")
     if not path.exists() or path.read_bytes() != data:
         catalog.atomic_write(path, data)
         report.written.append(path)
+    if outputs is not None:
+        outputs[str(path)] = hashlib.sha256(data).hexdigest()
     return path
 
 
-def _remove(directory: Path, doc_id: str, report: BuildReport) -> None:
+def _remove(directory: Path, doc_id: str, report: BuildReport, absent: list[str] | None = None) -> None:
     """Delete a skipped language's outputs of one document, and its folder once empty."""
+    if absent is not None:
+        absent += [str(directory / f"{doc_id}{suffix}") for suffix in SUFFIXES] + [str(directory)]
     for suffix in SUFFIXES:
         path = directory / f"{doc_id}{suffix}"
         if path.is_file():
@@ -132,9 +138,50 @@ def _href(lang: str, doc_id: str, suffix: str, up: bool) -> str:
     return ("../" if up else "") + f"{quote(lang)}/{quote(doc_id)}{suffix}"
 
 
-def _percent_of(config: Config, lang: str, doc_path: Path) -> tuple[catalog.Catalog | None, float]:
+def _percent_of(config: Config, lang: str, doc_path: Path,
+                memo: Memo | None = None) -> tuple[catalog.Catalog | None, float]:
     po = catalog.load_or_none(po_path(config, lang, doc_path))
-    return po, count(po).percent if po is not None else 0.0
+    if po is None:
+        return po, 0.0
+    counts = count(po)
+    if memo is not None:
+        remember_counts(memo, config, po, counts)  # `status` right after a build need not read it again
+    return po, counts.percent
+
+
+def _inputs(config: Config, languages: tuple[str, ...], allow_fuzzy: bool, min_complete: float | None,
+            order: list[str]) -> str:
+    """A digest of everything a build reads: code, config, options, sources, catalogs, furniture catalogs,
+    and which unselected languages have pages."""
+    digest = hashlib.sha256(repr((code_digest(), config_digest(config), tuple(languages), allow_fuzzy,
+                                  min_complete)).encode())
+    dist = config.root / config.dist_dir
+    for doc_path in config.documents:
+        digest.update(f"\0{doc_path}\0{file_digest(config.root / doc_path)}".encode())
+        for lang in order:
+            po = po_path(config, lang, doc_path)
+            digest.update(f"\0{lang}\0{file_digest(po) if po.exists() else 'absent'}".encode())
+            if lang not in languages:
+                digest.update(f"\0{(dist / lang / f'{document_id(doc_path)}.html').is_file()}".encode())
+    locales = config.root / config.locales_dir
+    for path in sorted(locales.glob(f"*/{furniture.PROJECT_FILE}")):
+        digest.update(f"\0{path}\0{file_digest(path)}".encode())
+    return digest.hexdigest()
+
+
+def _unchanged(fact: dict, inputs: str) -> bool:
+    """Same inputs as a build that ended with these outputs, still in place: building again writes nothing."""
+    if fact.get("inputs") != inputs:
+        return False
+    if any(file_digest(Path(path)) != sha for path, sha in fact["outputs"].items()):
+        return False
+    for path in map(Path, fact["absent"]):
+        if path.is_file() or (path.is_dir() and not any(path.iterdir())):
+            return False  # a file to remove, or an empty folder the build would remove
+    return True
+
+
+MEMO_BUILDS = 8  # option sets remembered (all languages, --lang es, --allow-fuzzy…)
 
 
 def build(config: Config, languages: tuple[str, ...], allow_fuzzy: bool = False,
@@ -148,6 +195,16 @@ def build(config: Config, languages: tuple[str, ...], allow_fuzzy: bool = False,
     policy = Policy.of(config, min_complete)
     selected = set(languages)
     order = list(dict.fromkeys([*config.languages, *languages]))
+    memo = Memo(config)
+    key = repr((tuple(languages), allow_fuzzy, min_complete))
+    inputs = _inputs(config, languages, allow_fuzzy, min_complete, order)
+    fact = memo.get("build", key)
+    if fact is not None and _unchanged(fact, inputs):
+        report.languages = [LanguageBuild(**{**item, "files": [Path(f) for f in item["files"]]})
+                            for item in fact["languages"]]
+        return report
+    outputs: dict[str, str] = {}
+    absent: list[str] = []
     furnitures: dict[str, furniture.Furniture] = {}
 
     def furn(lang: str) -> furniture.Furniture:
@@ -163,13 +220,13 @@ def build(config: Config, languages: tuple[str, ...], allow_fuzzy: bool = False,
         for lang in order:
             directory = _lang_dir(dist, lang)
             if lang in selected:
-                po, percent = _percent_of(config, lang, doc_path)
+                po, percent = _percent_of(config, lang, doc_path, memo)
                 item = LanguageBuild(lang, doc.id, percent)
                 report.languages.append(item)
                 below = policy.below(percent)
                 if below and policy.skip:
                     item.skipped = True
-                    _remove(directory, doc.id, report)
+                    _remove(directory, doc.id, report, absent)
                     continue
                 out = assemble(doc, po, lang, config.source_language, config.segmentation, allow_fuzzy,
                                config.signatories.order)
@@ -179,7 +236,7 @@ def build(config: Config, languages: tuple[str, ...], allow_fuzzy: bool = False,
                 published.append(Published(lang, percent, below, not out.has_unreviewed, out, item))
             elif (directory / f"{doc.id}.html").is_file():
                 try:
-                    _, percent = _percent_of(config, lang, doc_path)
+                    _, percent = _percent_of(config, lang, doc_path, memo)
                 except CatalogError:
                     continue  # not ours to rebuild this run; without its numbers it is not listed
                 if not (policy.below(percent) and policy.skip):
@@ -189,22 +246,30 @@ def build(config: Config, languages: tuple[str, ...], allow_fuzzy: bool = False,
                            for p in published)
         for p in published:
             if p.doc is not None and p.item is not None:
-                p.item.files = _render(p, dist, alternates, furn(p.lang), config.source_language, report)
+                p.item.files = _render(p, dist, alternates, furn(p.lang), config.source_language, report, outputs)
             rows.append(_row(p, doc.id, index_lang, furn(index_lang)))
-    _write(dist / INDEX, render.render_index(rows, index_lang, furn(index_lang)), report)
+    _write(dist / INDEX, render.render_index(rows, index_lang, furn(index_lang)), report, outputs)
+    if inputs == _inputs(config, languages, allow_fuzzy, min_complete, order):  # nothing changed meanwhile
+        memo.put("build", key, {"inputs": inputs, "outputs": outputs, "absent": absent,
+                                "languages": [{**dataclasses.asdict(item), "files": [str(f) for f in item.files]}
+                                              for item in report.languages]})
+        table = memo.data["build"]
+        for old in list(table)[:-MEMO_BUILDS]:
+            del table[old]
+    memo.save()
     return report
 
 
 def _render(p: Published, dist: Path, alternates: tuple[render.Alternate, ...], furn: furniture.Furniture,
-            source_lang: str, report: BuildReport) -> list[Path]:
+            source_lang: str, report: BuildReport, outputs: dict[str, str] | None = None) -> list[Path]:
     assert p.doc is not None
     page = render.Page(furn, notices(p.doc, furn, source_lang, p.percent, p.banner), alternates,
                        index_href=f"../{INDEX}")
     base = _lang_dir(dist, p.lang) / p.doc.doc_id
     return [
-        _write(base.with_name(base.name + ".txt"), render.render_text(p.doc, page), report),
-        _write(base.with_name(base.name + ".md"), render.render_markdown(p.doc, page), report),
-        _write(base.with_name(base.name + ".html"), render.render_html(p.doc, page), report),
+        _write(base.with_name(base.name + ".txt"), render.render_text(p.doc, page), report, outputs),
+        _write(base.with_name(base.name + ".md"), render.render_markdown(p.doc, page), report, outputs),
+        _write(base.with_name(base.name + ".html"), render.render_html(p.doc, page), report, outputs),
     ]
 
 

@@ -56,7 +56,9 @@ def _chunks(text: str) -> list[str]:
     chunks += [current] if current else []
     glued: list[str] = []
     for chunk in chunks:  # « and » set apart by spaces stay with their word, whatever UAX #14 allows
-        if glued and (_only(chunk, "Pf", "Pe", "Po") or _only(glued[-1], "Pi", "Ps")):
+        # (a chunk starting with a letter or digit is no punctuation: tested inline, it is most chunks)
+        if glued and ((not chunk[:1].isalnum() and _only(chunk, "Pf", "Pe", "Po"))
+                      or (not glued[-1][:1].isalnum() and _only(glued[-1], "Pi", "Ps"))):
             glued[-1] += " " + chunk
         else:
             glued.append(chunk)
@@ -66,15 +68,28 @@ def _chunks(text: str) -> list[str]:
 def _only(text: str, *categories: str) -> bool:
     """Punctuation of these Unicode categories and nothing else (spaces aside)."""
     marks = text.replace(" ", "")
-    return bool(marks) and all(unicodedata.category(c) in categories for c in marks)
+    if not marks or marks[0].isalnum():  # a letter or digit is no punctuation: most chunks end here
+        return False
+    return all(unicodedata.category(c) in categories for c in marks)
 
 
 def wrap(text: str, width: int = TEXT_WIDTH, first: str = "", rest: str = "") -> list[str]:
     """Greedy fill by display width (wide CJK characters count two), like textwrap but for any script; a chunk
     longer than the line gets a line of its own rather than being cut."""
+    return list(_wrap(text, width, first, rest))
+
+
+@lru_cache(maxsize=1 << 16)
+def _wrap(text: str, width: int, first: str, rest: str) -> tuple[str, ...]:
+    """Cached: fallback passages and organisation names are the same text in every language's page."""
+    cleaned = clean(text)
+    # Chunks join back into the cleaned text with single spaces, and widths add up across them: a text that fits
+    # on the first line is that line, without finding its break opportunities.
+    if text_width(first + cleaned) <= width:
+        return (first + cleaned,)
     lines: list[str] = []
     prefix, current = first, ""
-    for chunk in _chunks(clean(text)):
+    for chunk in _chunks(cleaned):
         candidate = f"{current} {chunk}" if current else chunk
         if current and text_width(prefix + candidate) > width:
             lines.append(prefix + current)
@@ -83,7 +98,7 @@ def wrap(text: str, width: int = TEXT_WIDTH, first: str = "", rest: str = "") ->
             current = candidate
     if current or not lines:
         lines.append(prefix + current)
-    return lines
+    return tuple(lines)
 
 
 def wrap_block(block: BodyBlock) -> str:
@@ -125,7 +140,13 @@ _MD_CLOSING = re.compile(r"(?<= )#+$")
 def md(text: str | Text) -> str:
     """Untrusted text as one inert CommonMark line: it renders exactly as written (no HTML, no links, no
     emphasis, no entities, no block of its own), and stays readable where nothing needed escaping."""
-    text = clean(str(text))
+    return _md(str(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _md(text: str) -> str:
+    """Cached, like _wrap: the same passages recur in every language."""
+    text = clean(text)
     text = _MD_ANYWHERE.sub(lambda m: "\\" + m.group(0), text)
     text = _MD_UNDERSCORE.sub(r"\\_", text)
     text = _MD_ENTITY.sub(r"\\&", text)
@@ -150,8 +171,11 @@ def _other_language(lang: str, page_lang: str) -> bool:
     return langs.locale(lang).language != langs.locale(page_lang).language
 
 
+@lru_cache(maxsize=1024)
 def lang_attrs(lang: str, page_lang: str) -> Markup:
-    """` lang="fr"`, plus `dir` when the direction differs (French on an Arabic page), or nothing."""
+    """` lang="fr"`, plus `dir` when the direction differs (French on an Arabic page), or nothing.
+
+    Cached: it is asked for every segment, with a handful of distinct languages."""
     if not _other_language(lang, page_lang):
         return Markup("")
     out = Markup(' lang="{}"').format(lang)
@@ -162,9 +186,14 @@ def lang_attrs(lang: str, page_lang: str) -> Markup:
 
 def piece_attrs(piece: Piece, page_lang: str) -> Markup:
     """French fallback carries the source language (screen readers switch voice); drafts say what they are."""
-    out = lang_attrs(piece.lang, page_lang)
-    if piece.state != REVIEWED:
-        out += Markup(' data-state="{}"').format(piece.state)
+    return _piece_attrs(piece.lang, piece.state, page_lang)
+
+
+@lru_cache(maxsize=1024)
+def _piece_attrs(lang: str, state: str, page_lang: str) -> Markup:
+    out = lang_attrs(lang, page_lang)
+    if state != REVIEWED:
+        out += Markup(' data-state="{}"').format(state)
     return out
 
 

@@ -17,7 +17,7 @@ from typing import Iterable
 from ..catalog import Catalog, Entry, load
 from ..errors import CatalogError
 from ..glossary import Glossary
-from ..poscan import scan
+from ..poscan import decode, scan
 from . import numbers, povalid, safety, state, structure, terms, typography  # noqa: F401  (registers the checks)
 from .base import CATALOG, CHECKS, ENTRY, ERROR, PAIR, CheckInfo, Context, Issue, Pair
 from .povalid import LineMap
@@ -70,11 +70,18 @@ def check_file(path: Path, lang: str, source_lang: str = "fr", glossary: Glossar
     except CatalogError as exc:
         return [Issue(str(path), exc.line or 1, lang, None, "", "po-valid", ERROR, exc.message)]
     disabled = frozenset(disabled)
-    lines = _line_map(catalog)
-    issues = _run(catalog, lang, source_lang, glossary, disabled, lines, str(path))
-    if "po-valid" not in disabled and not any(i.check == "po-valid" for i in issues) \
-            and povalid.msgfmt_available():
-        for line, message in povalid.run_msgfmt(path):
+    # msgfmt runs on another core while the native checks run; its verdict is only read if they pass the file
+    msgfmt = povalid.start_msgfmt(path) if "po-valid" not in disabled and povalid.msgfmt_available() else None
+    try:
+        lines = _line_map(catalog, parsed=True)
+        issues = _run(catalog, lang, source_lang, glossary, disabled, lines, str(path))
+    except BaseException:
+        povalid.cancel_msgfmt(msgfmt)
+        raise
+    if msgfmt is not None and any(i.check == "po-valid" for i in issues):
+        povalid.cancel_msgfmt(msgfmt)
+    elif msgfmt is not None:
+        for line, message in povalid.finish_msgfmt(msgfmt):
             entry = _entry_at(catalog, line)
             if entry is not None and "po-valid" in ignored_checks(entry):
                 continue
@@ -87,8 +94,11 @@ def check_file(path: Path, lang: str, source_lang: str = "fr", glossary: Glossar
 # ---------------------------------------------------------------------------------------------------- internals
 
 
-def _line_map(catalog: Catalog) -> LineMap:
-    """Read the catalog's file again for msgid line numbers, if it is still the text the catalog came from."""
+def _line_map(catalog: Catalog, parsed: bool = False) -> LineMap:
+    """Read the catalog's file again for msgid line numbers, if it is still the text the catalog came from.
+
+    `parsed`: the catalog was just loaded from this file, so bytes with its digest are known to parse and only
+    need decoding (parsing them a second time cost as much as loading)."""
     try:
         data = catalog.path.read_bytes()
     except OSError:
@@ -96,7 +106,7 @@ def _line_map(catalog: Catalog) -> LineMap:
     if catalog.loaded_digest is not None and hashlib.sha256(data).hexdigest() != catalog.loaded_digest:
         return LineMap(None)
     try:
-        text = scan(data, catalog.path)[0]
+        text = decode(data, catalog.path)[0] if parsed and catalog.loaded_digest else scan(data, catalog.path)[0]
     except CatalogError:
         return LineMap(None)
     return LineMap(text)
@@ -143,7 +153,7 @@ def _run(catalog: Catalog, lang: str, source_lang: str, glossary: Glossary | Non
         checks = [info for info in enabled if info.id not in ignored and info.kind != CATALOG]
         if not checks:
             continue
-        ctx = dataclasses.replace(base, enabled=base.enabled - ignored)
+        ctx = dataclasses.replace(base, enabled=base.enabled - ignored) if ignored else base
         line = lines.msgid_line(entry)
         pairs = _pairs(entry)
         for info in checks:

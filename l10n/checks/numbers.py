@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterator
 
 from ..catalog import Entry
@@ -78,10 +79,18 @@ def _shown(text: str, start: int, end: int) -> str:
 
 def numbers_in(text: str) -> list[Number]:
     """Numbers of a text in order; one that is no grouped or decimal number ("03.05.2026") counts part by part."""
+    return list(_numbers_in(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _numbers_in(text: str) -> tuple[Number, ...]:
+    """Cached: every language's entry is checked against the same source text."""
     found = []
     for match in _NUMBER.finditer(text):
         sign = "-" if match.group("sign") else ""
-        body = "".join(_ascii_digits(c) if c.isdigit() else c for c in match.group("body"))
+        raw = match.group("body")
+        # ASCII digits are their own value: only other scripts' digits need converting
+        body = raw if raw.isascii() else "".join(_ascii_digits(c) if c.isdigit() else c for c in raw)
         pieces = _SEPARATOR.split(body)
         groups, separators = pieces[0::2], pieces[1::2]
         readings = _readings(groups, separators, sign)
@@ -93,7 +102,7 @@ def numbers_in(text: str) -> list[Number]:
             start, end = match.start("body") + part.start(), match.start("body") + part.end()
             found.append(Number(frozenset({_integer(_ascii_digits(part.group()), sign if index == 0 else "")}),
                                 part.group(), start, end))
-    return found
+    return tuple(found)
 
 
 @check("numbers", ERROR)

@@ -315,18 +315,50 @@ def msgfmt_available() -> bool:
     return shutil.which("msgfmt") is not None
 
 
-def run_msgfmt(path: Path) -> list[tuple[int, str]]:
-    """msgfmt -c's fatal errors as (line, message); warnings are left out since msgfmt still compiles."""
+MSGFMT_TIMEOUT = 60.0
+
+
+def start_msgfmt(path: Path) -> subprocess.Popen[str] | None:
+    """Start `msgfmt -c` on a file without waiting, so it runs on another core while the native checks run."""
     env = {**os.environ, "LC_ALL": "C", "LANGUAGE": ""}
     try:
-        result = subprocess.run(["msgfmt", "-c", "-o", os.devnull, str(path)], capture_output=True, text=True,
-                                env=env, timeout=60, check=False)
+        return subprocess.Popen(["msgfmt", "-c", "-o", os.devnull, str(path)], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def finish_msgfmt(proc: subprocess.Popen[str] | None) -> list[tuple[int, str]]:
+    """Wait for a started msgfmt and read its fatal errors (see run_msgfmt)."""
+    if proc is None:
         return []
-    if result.returncode == 0:
+    try:
+        _, stderr = proc.communicate(timeout=MSGFMT_TIMEOUT)
+    except (OSError, subprocess.SubprocessError):
+        cancel_msgfmt(proc)
+        return []
+    return _msgfmt_errors(proc.returncode, stderr)
+
+
+def cancel_msgfmt(proc: subprocess.Popen[str] | None) -> None:
+    """Stop a msgfmt whose verdict is not needed after all (the native checks already found the problems)."""
+    if proc is None:
+        return
+    if proc.poll() is None:
+        proc.kill()
+    proc.communicate()
+
+
+def run_msgfmt(path: Path) -> list[tuple[int, str]]:
+    """msgfmt -c's fatal errors as (line, message); warnings are left out since msgfmt still compiles."""
+    return finish_msgfmt(start_msgfmt(path))
+
+
+def _msgfmt_errors(returncode: int, stderr: str) -> list[tuple[int, str]]:
+    if returncode == 0:
         return []
     found: list[tuple[int, str]] = []
-    for raw in result.stderr.splitlines():
+    for raw in stderr.splitlines():
         match = _MSGFMT_LINE.match(raw)
         if not match:
             continue

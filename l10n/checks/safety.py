@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterator
 
 from ..catalog import Entry
@@ -34,10 +35,22 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+#: a character each pattern cannot match without, so that most texts skip most patterns
+_TRIGGERS = {"script": "<", "comment": "<", "tag": "<", "link": "]", "handler": "=", "scheme": ":"}
+
+
 def markup_in(text: str) -> list[Markup]:
     """Markup in a text, the first pattern winning where two overlap (a handler inside a tag is the tag)."""
+    return list(_markup_in(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _markup_in(text: str) -> tuple[Markup, ...]:
+    """Cached: the same source text is compared with its translation in every language, by two checks."""
     found: list[Markup] = []
     for kind, pattern in _PATTERNS:
+        if _TRIGGERS[kind] not in text:
+            continue
         for match in pattern.finditer(text):
             if any(m.start < match.end() and match.start() < m.end for m in found):
                 continue
@@ -56,7 +69,7 @@ def markup_in(text: str) -> list[Markup]:
             else:
                 key, replacement = match.group(1).lower() + ":", ""
             found.append(Markup(key, match.group(0), match.start(), match.end(), replacement, kind))
-    return sorted(found, key=lambda m: m.start)
+    return tuple(sorted(found, key=lambda m: m.start))
 
 
 def foreign_markup(source: str, target: str) -> list[Markup]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from itertools import combinations
 from typing import Iterator
 
@@ -14,7 +15,13 @@ from .base import WARNING, Context, Pair, check, q
 
 
 def sentences(text: str) -> list[str]:
-    return [s.strip() for s, _ in split_sentences(text.strip()) if s.strip()]
+    return list(_sentences(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _sentences(text: str) -> tuple[str, ...]:
+    """Cached: every language's translation is compared with the same source sentences."""
+    return tuple(s.strip() for s, _ in split_sentences(text.strip()) if s.strip())
 
 
 def _dropped(source: list[str], target: list[str]) -> list[str]:

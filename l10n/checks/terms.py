@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterator
 
 from ..catalog import Entry
 from ..glossary import KeepTerm
-from .base import ERROR, WARNING, Context, Pair, check, q, term_spans
+from .base import ERROR, WARNING, Context, Pair, check, keep_in, q, term_spans, terms_in
 
 
 def missing_keep_terms(ctx: Context, source: str, target: str) -> list[tuple[KeepTerm, str, list[tuple[int, int]]]]:
@@ -17,7 +18,7 @@ def missing_keep_terms(ctx: Context, source: str, target: str) -> list[tuple[Kee
     "Solidarité FreeAzat"), so one missing name is reported once."""
     handled: list[tuple[int, int]] = []
     missing = []
-    for term in ctx.glossary.keep_in(source):
+    for term in keep_in(ctx.glossary, source):
         spans = term_spans(source, term.text)
         if not spans or all(any(a <= s and e <= b for a, b in handled) for s, e in spans):
             continue
@@ -28,6 +29,7 @@ def missing_keep_terms(ctx: Context, source: str, target: str) -> list[tuple[Kee
     return missing
 
 
+@lru_cache(maxsize=4096)
 def _inflected(form: str) -> re.Pattern[str]:
     """A kept name, allowing a case ending where the language declines names ("Азата", "Azata")."""
     ending = r"\w{0,3}" if form[-1:].isalpha() else ""
@@ -46,6 +48,7 @@ def keep_terms(ctx: Context, entry: Entry, pair: Pair) -> Iterator[str]:
         yield f"the name {q(shown)} from the source is missing; keep it as written{alternative}"
 
 
+@lru_cache(maxsize=4096)
 def _loose_pattern(phrase: str) -> re.Pattern[str]:
     """Match a preferred translation allowing inflected endings (plural, gender): "juicios políticos"."""
     parts = []
@@ -61,7 +64,7 @@ def glossary(ctx: Context, entry: Entry, pair: Pair) -> Iterator[str]:
 
     The same expression ("procès politique") translated differently from one paragraph to the next reads as
     different things; the glossary records the wording the team agreed on."""
-    for term, preferred in ctx.glossary.terms_in(pair.source, ctx.lang):
+    for term, preferred in terms_in(ctx.glossary, pair.source, ctx.lang):
         if not _loose_pattern(preferred).search(pair.target):
             spans = term_spans(pair.source, term.source)
             shown = pair.source[spans[0][0]:spans[0][1]] if spans else term.source

@@ -123,6 +123,8 @@ _SINGLE_CURLY = "‚‘"
 
 
 def _bracket_problem(text: str, opener: str, closer: str) -> str | None:
+    if opener not in text and closer not in text:
+        return None  # the common case, decided in C rather than character by character
     depth = 0
     for char in text:
         if char == opener:

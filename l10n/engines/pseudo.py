@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Callable
 
 from .base import BatchResult, Translation
 
@@ -16,15 +17,20 @@ _ACCENTS = str.maketrans(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
     "áƀçðéƒĝĥíĵķĺɱñóþǫŕšţúṽŵẋýžÁƁÇÐÉƑĜĤÍĴĶĹṀÑÓÞǪŔŠŢÚṼŴẊÝŽ",
 )
-_PROTECTED = (
-    r"(?:https?://|www\.)\S+[^\s.,;:!?)\]'’»]"  # URLs
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
-    r"|(?<![\w&])[#@]\w+"  # hashtags, @handles
-    r"|%(?:\d+\$)?(?:\([^)]*\))?[-+ 0#]*\d*(?:\.\d+)?[a-zA-Z%]"  # printf: %s, %(name)s, %1$d
-    r"|\{\{?[^{}\s]*\}?\}"  # {0}, {name}, {{var}}
-    r"|<[^<>]+>|&#?\w+;"  # HTML tags and entities
-    r"|[-+−]?\d+(?:[.,:\u00a0\u202f ]\d+)*(?:\s?[%°‰]\w?)?"  # numbers, with their unit sign: -50°C, 3,5 %
+# What passes through untouched, each with a test no text it can match fails: most texts hold no URL, e-mail
+# address or markup, and leaving out alternatives that cannot match changes no match but saves trying them at
+# every position (the e-mail one rescans each word).
+_ALTERNATIVES: tuple[tuple[str, Callable[[str], bool]], ...] = (
+    (r"(?:https?://|www\.)\S+[^\s.,;:!?)\]'’»]",  # URLs
+     lambda t: "://" in t or "www." in t.casefold()),
+    (r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", lambda t: "@" in t),  # e-mail addresses
+    (r"(?<![\w&])[#@]\w+", lambda t: "#" in t or "@" in t),  # hashtags, @handles
+    (r"%(?:\d+\$)?(?:\([^)]*\))?[-+ 0#]*\d*(?:\.\d+)?[a-zA-Z%]", lambda t: "%" in t),  # printf: %s, %(name)s
+    (r"\{\{?[^{}\s]*\}?\}", lambda t: "{" in t),  # {0}, {name}, {{var}}
+    (r"<[^<>]+>|&#?\w+;", lambda t: "<" in t or "&" in t),  # HTML tags and entities
+    (r"[-+−]?\d+(?:[.,:\u00a0\u202f ]\d+)*(?:\s?[%°‰]\w?)?", lambda t: True),  # numbers, with their unit sign
 )
+_PROTECTED = "|".join(pattern for pattern, _ in _ALTERNATIVES)
 PADDING = "~"
 EXPANSION = 0.3
 
@@ -48,14 +54,22 @@ class PseudoEngine:
 
     def translate(self, texts: list[str], source: str, target: str, keep: list[str] | None = None) -> BatchResult:
         terms = sorted({k for k in keep or [] if k.strip()}, key=len, reverse=True)
-        keep_re = "|".join(rf"(?<!\w){re.escape(t)}(?!\w)" for t in terms)
-        protected = re.compile(f"{keep_re}|{_PROTECTED}" if keep_re else _PROTECTED, re.IGNORECASE)
+        # Keep terms first, longest first; one word-boundary test around the group matches exactly what a
+        # boundary test around each term would, at a fraction of the cost.
+        keep_re = rf"(?<!\w)(?:{'|'.join(re.escape(t) for t in terms)})(?!\w)" if terms else ""
+        patterns: dict[tuple[bool, ...], re.Pattern[str]] = {}
         result = BatchResult(results=[None] * len(texts))
         for i, text in enumerate(texts):
             core = text.strip()
             if not core:
                 result.errors[i] = "empty source text"
                 continue
+            wanted = tuple(test(core) for _, test in _ALTERNATIVES)
+            protected = patterns.get(wanted)
+            if protected is None:
+                chosen = [pattern for (pattern, _), on in zip(_ALTERNATIVES, wanted) if on]
+                protected = patterns[wanted] = re.compile("|".join(([keep_re] if keep_re else []) + chosen),
+                                                          re.IGNORECASE)
             lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()):]
             pieces, pos = [], 0
             for match in protected.finditer(core):
