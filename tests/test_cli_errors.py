@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 
 import pytest
 
-from l10n import catalog
+from tests.test_catalog_errors import FIXTURES, PO
 
 
 def l10n(*args: str, cwd=None) -> subprocess.CompletedProcess:
@@ -107,3 +108,18 @@ def test_lock_refuses_a_second_writer(project):
         result = l10n("extract", cwd=project)
     assert result.returncode == 6
     assert "another l10n process is writing this project" in one_line(result)
+
+
+@pytest.mark.parametrize("name,line,words", FIXTURES, ids=[f[0] for f in FIXTURES])
+def test_every_malformed_catalog_exits_5_with_one_line_and_stays_untouched(project, name, line, words):
+    assert l10n("extract", cwd=project).returncode == 0
+    target = project / "locales" / "es" / "appeal.po"
+    target.parent.mkdir(parents=True)
+    shutil.copy(PO / name, target)
+    before = target.read_bytes()
+    for command in (["update", "--lang", "es"], ["pretranslate", "--lang", "es"], ["build", "--lang", "es"]):
+        result = l10n(*command, cwd=project)
+        assert result.returncode == 5, (command, result.stderr)
+        message = one_line(result)
+        assert message.startswith(f"l10n: error: {target}:{line}: ") and words in message, message
+        assert target.read_bytes() == before
