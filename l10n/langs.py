@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import icu
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from babel.messages.plurals import get_plural
 
 _TAG_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
@@ -59,6 +61,27 @@ def language_name(tag: str, in_tag: str | None = None) -> str:
 def direction(tag: str) -> str:
     """`rtl` for Arabic, Hebrew, Persian…, `ltr` otherwise, from CLDR's character order."""
     return "rtl" if locale(tag).character_order == "right-to-left" else "ltr"
+
+
+# Unicode character-name prefixes of the scripts CLDR gives as a language's default (likely subtags).
+_SCRIPT_NAMES = {"Latn": "LATIN", "Cyrl": "CYRILLIC", "Arab": "ARABIC", "Grek": "GREEK", "Hebr": "HEBREW",
+                 "Armn": "ARMENIAN", "Geor": "GEORGIAN", "Deva": "DEVANAGARI", "Thai": "THAI", "Hang": "HANGUL",
+                 "Hani": "CJK", "Hans": "CJK", "Hant": "CJK", "Jpan": "CJK", "Beng": "BENGALI", "Ethi": "ETHIOPIC"}
+
+
+def script_share(text: str, tag: str) -> float | None:
+    """Share of the letters of `text` written in the language's usual script (None when unknown): an engine
+    that answers a Russian request in Latin letters answered in another language."""
+    loc = locale(tag)
+    likely = get_global("likely_subtags").get(loc.language, "").split("_")
+    script = loc.script or next((p for p in likely if len(p) == 4 and p.istitle()), None)
+    prefix = _SCRIPT_NAMES.get(script or "")
+    letters = [c for c in text if c.isalpha()]
+    if prefix is None or not letters:
+        return None
+    if script in ("Jpan",):
+        return sum(unicodedata.name(c, "").startswith(("CJK", "HIRAGANA", "KATAKANA")) for c in letters) / len(letters)
+    return sum(unicodedata.name(c, "").startswith(prefix) for c in letters) / len(letters)
 
 
 @lru_cache(maxsize=None)

@@ -101,6 +101,13 @@ def typography(text: str, source: str, target: str) -> str:
     return _SPACE_BEFORE_PUNCT.sub("", text)
 
 
+def _in_target_script(text: str, lang: str) -> bool:
+    """Refuse a draft written mostly in another script than the target's: another language came back (names in
+    Latin letters inside a Russian sentence are fine, a sentence in Latin letters is not)."""
+    share = langs.script_share(text, lang)
+    return share is None or share >= 0.3
+
+
 def _fill(entry: Entry, text: str, origin: provenance.Provenance, notes: list[str] = ()) -> None:
     entry.msgstr = text
     if entry.msgid_plural is not None:
@@ -253,6 +260,10 @@ def _language(config: Config, lang: str, glossary: Glossary, pool: _Engines, eng
         for i, (po, entry) in enumerate(pending):
             result = results.get(i)
             if result is None or not result.text.strip() or result.text == entry.msgid:
+                left.append((po, entry))
+                continue
+            if not _in_target_script(result.text, lang):
+                report.reasons.append(f"{name}: answered in another script than {lang} uses; draft refused")
                 left.append((po, entry))
                 continue
             text = typography(result.text, config.source_language, lang)

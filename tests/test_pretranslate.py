@@ -191,3 +191,16 @@ def test_drafts_follow_target_typography(target, text, expected):
 
     assert typography(text, "fr", target) == expected
     assert typography(text, "fr", "fr-CA") == text
+
+
+def test_an_engine_answering_in_another_script_is_refused(updated, monkeypatch):
+    class Wrong(SlowEditingEngine):
+        def translate(self, texts, source, target, keep=None):
+            return BatchResult([Translation(f"We demand number {i}", "wrong", (source, target))
+                                for i, _ in enumerate(texts)], calls=1)
+
+    monkeypatch.setattr(engines, "create", lambda name, options=None: Wrong())
+    report = pretranslate(load_config(), ("ru",), engine="wrong").languages[0]
+    assert report.filled["wrong"] == 0 and report.empty == 10
+    assert any("another script" in r for r in report.reasons)
+    assert not [e for e in catalog.load(po(updated, "ru")).active if e.msgstr.startswith("We demand")]
