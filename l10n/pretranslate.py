@@ -10,12 +10,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from . import catalog, engines, langs, provenance
+from . import catalog, langs, provenance
 from .catalog import Catalog, Entry
 from .config import Config
-from .engines.base import Engine, EngineUnavailable, Translation
 from .engines.cache import Cache
-from .errors import ConcurrentEditError, EngineError
+from .engines.pool import EnginePool
+from .errors import ConcurrentEditError
 from .extract import Memo, UpdateInputs, file_digest, now, po_path
 from .glossary import Glossary, project_glossary
 from .memory import build_memory
@@ -117,83 +117,12 @@ def _fill(entry: Entry, text: str, origin: provenance.Provenance, notes: list[st
     entry.translator_comments = provenance.replace(entry.translator_comments, origin, list(notes))
 
 
-class _Engines:
-    """Engines created once per run; an engine that refuses our credentials is dropped for the rest of it."""
-
-    def __init__(self, config: Config, cache: Cache) -> None:
-        self.config = config
-        self.cache = cache
-        self.instances: dict[str, Engine | None] = {}
-        self.dead: dict[str, str] = {}
-
-    def get(self, name: str) -> Engine | None:
-        if name not in self.instances:
-            settings = self.config.engine_settings.get(name)
-            try:
-                self.instances[name] = engines.create(name, settings.options if settings else None)
-            except EngineUnavailable as exc:
-                self.instances[name] = None
-                self.dead[name] = exc.message
-        return self.instances[name]
-
-    def translate(self, name: str, texts: list[tuple[str, list[str]]], source: str, target: str,
-                  report: LanguageReport) -> dict[int, Translation]:
-        """Translate (text, keep) pairs through one engine, cached; returns index → result for the hits."""
-        engine = self.get(name)
-        if engine is None:
-            report.reasons.append(f"{name}: {self.dead.get(name, 'unavailable')}")
-            return {}
-        if engine.route(source, target) is None:
-            report.reasons.append(f"{name}: {engine.unavailable_reason(source, target)}")
-            return {}
-        key = engine.cache_key()
-        results: dict[int, Translation] = {}
-        by_keep: dict[tuple[str, ...], list[int]] = {}
-        for i, (_, keep) in enumerate(texts):
-            by_keep.setdefault(tuple(sorted(set(keep))), []).append(i)
-        misses: list[int] = []
-        for keep, indices in by_keep.items():
-            cached = self.cache.get_many(key, source, target, [texts[i][0] for i in indices], list(keep))
-            for i in indices:
-                hit = cached.get(texts[i][0])
-                if hit is not None:
-                    results[i] = hit
-                else:
-                    misses.append(i)
-        if not misses:
-            return results
-        # One batch per run and language: Apertium starts once per pair of its chain.
-        keep_all = sorted({k for i in misses for k in texts[i][1]})
-        try:
-            batch = engine.translate([texts[i][0] for i in misses], source, target, keep=keep_all)
-        except EngineUnavailable as exc:
-            self.instances[name] = None
-            self.dead[name] = exc.message
-            report.reasons.append(f"{name}: {exc.message}")
-            return results
-        except EngineError as exc:
-            report.reasons.append(f"{name}: {exc.message}")
-            return results
-        report.engine_calls += batch.calls
-        fresh = []
-        for pos, i in enumerate(misses):
-            result = batch.results[pos]
-            if result is not None:
-                results[i] = result
-                fresh.append((texts[i][0], result))
-            elif pos in batch.errors:
-                report.reasons.append(f"{name}: {batch.errors[pos]}")
-        if fresh:
-            self.cache.put_many(key, source, target, fresh, keep_all)
-        return results
-
-
 def pretranslate(config: Config, languages: tuple[str, ...], engine: str | None = None,
                  refresh_machine: bool = False, progress: Progress | None = None) -> PretranslateReport:
     report = PretranslateReport()
     glossary = project_glossary(config)
     cache = Cache(config.root / config.cache_dir / "cache.sqlite")
-    pool = _Engines(config, cache)
+    pool = EnginePool(config, cache)
     memo = Memo(config)
     inputs = {doc: UpdateInputs(config, doc) for doc in config.documents}
     try:
@@ -221,7 +150,7 @@ def _memo_key(config: Config, path: Path) -> str:
     return path.relative_to(config.root).as_posix()
 
 
-def _language(config: Config, lang: str, glossary: Glossary, pool: _Engines, engine: str | None,
+def _language(config: Config, lang: str, glossary: Glossary, pool: EnginePool, engine: str | None,
               refresh_machine: bool, memo: Memo, inputs: dict[Path, UpdateInputs]) -> LanguageReport:
     report = LanguageReport(lang)
     compendia = [Path(str(config.root / c).replace("{lang}", lang)) for c in config.memory.compendia]
@@ -255,7 +184,10 @@ def _language(config: Config, lang: str, glossary: Glossary, pool: _Engines, eng
         if not pending:
             break
         prepared = [_glossary_source(e.msgid, glossary, lang) for _, e in pending]
-        results = pool.translate(name, prepared, config.source_language, lang, report)
+        outcome = pool.translate(name, prepared, config.source_language, lang)
+        report.engine_calls += outcome.calls
+        report.reasons += outcome.reasons + list(outcome.errors.values())
+        results = outcome.results
         left = []
         for i, (po, entry) in enumerate(pending):
             result = results.get(i)

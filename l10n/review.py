@@ -14,15 +14,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import catalog, engines, langs, provenance
+from . import catalog, langs, provenance
 from .catalog import Entry
 from .checks import Issue, check_file
 from .checks.base import ERROR, INFO, WARNING
 from .config import Config, document_id
 from .dashboard import REVIEW_DIR, environment, qa_counts, review_href, write_if_changed
-from .engines.base import Engine, Translation
+from .engines.base import Translation
 from .engines.cache import Cache
-from .errors import EngineError
+from .engines.pool import EnginePool
 from .extract import po_path
 from .glossary import Glossary, project_glossary
 from .status import STATES, entry_state
@@ -113,14 +113,12 @@ def _keep_terms(glossary: Glossary, lang: str) -> list[str]:
 
 
 class BackTranslator:
-    """Engines created once per run and shared by every language; results cached like pre-translation's."""
+    """Engines shared by every language of the run, through the pool pre-translation uses (same cache)."""
 
     def __init__(self, config: Config, cache: Cache, engine: str | None = None) -> None:
         self.config = config
-        self.cache = cache
+        self.pool = EnginePool(config, cache)
         self.forced = engine
-        self.instances: dict[str, Engine | None] = {}
-        self.dead: dict[str, str] = {}
 
     def candidates(self, lang: str) -> tuple[str, ...]:
         if self.forced:
@@ -128,19 +126,9 @@ class BackTranslator:
         names = [n for n in self.config.engines_for(lang) if n not in NOT_FOR_BACK_TRANSLATION]
         return tuple(dict.fromkeys(names + [FALLBACK_ENGINE]))
 
-    def get(self, name: str) -> Engine | None:
-        if name not in self.instances:
-            settings = self.config.engine_settings.get(name)
-            try:
-                self.instances[name] = engines.create(name, settings.options if settings else None)
-            except EngineError as exc:
-                self.instances[name] = None
-                self.dead[name] = exc.message
-        return self.instances[name]
-
     def run(self, texts: list[str], lang: str, keep: list[str], report: ReviewReport) -> dict[str, BackTranslation]:
-        """Back-translate distinct texts from `lang` into the source language: cache first, then one batch per
-        engine, trying the next engine for whatever the previous one could not do."""
+        """Back-translate distinct texts from `lang` into the source language, trying the next engine for
+        whatever the previous one could not do."""
         source = self.config.source_language
         done: dict[str, BackTranslation] = {}
         failed: dict[str, str] = {}
@@ -149,46 +137,17 @@ class BackTranslator:
             todo = [t for t in texts if t not in done]
             if not todo:
                 break
-            engine = self.get(name)
-            if engine is None:
-                reasons.append(f"{name}: {self.dead.get(name, 'unavailable')}")
-                continue
-            try:
-                route = engine.route(lang, source)
-                if route is None:
-                    reasons.append(f"{name}: {engine.unavailable_reason(lang, source)}")
-                    continue
-                key = engine.cache_key()
-                hits = self.cache.get_many(key, lang, source, todo, keep)
-                for text, hit in hits.items():
-                    done[text] = BackTranslation(hit.text, _describe(hit), cached=True)
-                    report.cached += 1
-                misses = [t for t in todo if t not in hits]
-                if not misses:
-                    continue
-                batch = engine.translate(misses, lang, source, keep=keep)
-            except EngineError as exc:
-                self.instances[name], self.dead[name] = None, exc.message
-                reasons.append(f"{name}: {exc.message}")
+            outcome = self.pool.translate(name, [(t, keep) for t in todo], lang, source, unchanged_is_answer=True)
+            reasons += outcome.reasons
+            report.engine_calls += outcome.calls
+            report.cached += len(outcome.from_cache)
+            for i, result in outcome.results.items():
+                done[todo[i]] = BackTranslation(result.text, _describe(result), cached=i in outcome.from_cache)
+            for i, error in outcome.errors.items():
+                failed.setdefault(todo[i], error)
+            if outcome.failed is not None:
                 for text in todo:
-                    failed.setdefault(text, f"{name} failed: {exc.message}")
-                continue
-            report.engine_calls += batch.calls
-            fresh: list[tuple[str, Translation]] = []
-            for pos, text in enumerate(misses):
-                result = batch.results[pos] if pos < len(batch.results) else None
-                error = batch.errors.get(pos, "no result")
-                if result is None and "unchanged" in error:
-                    # Names and words both languages share: the engine had nothing to change, which is an answer
-                    # (cached too, so a re-run starts no engine for them).
-                    result = Translation(text, engine.name, route)
-                if result is not None and result.text.strip():
-                    done[text] = BackTranslation(result.text, _describe(result))
-                    fresh.append((text, result))
-                else:
-                    failed.setdefault(text, f"{name}: {error}")
-            if fresh:
-                self.cache.put_many(key, lang, source, fresh, keep)
+                    failed.setdefault(text, f"{name} failed: {outcome.failed}")
         if not any(t in done or t in failed for t in texts) and texts:
             report.unavailable = (f"no engine can translate {lang}→{source} here: "
                                   + ("; ".join(reasons) or "no engine configured"))
