@@ -309,6 +309,15 @@ def atomic_write(path: Path, data: bytes) -> None:
         os.close(dir_fd)
 
 
+def write_if_changed(path: Path, text: str) -> bool:
+    """Atomic write of an output file, skipped when the bytes are the same (no churn, mtimes kept)."""
+    data = text.encode("utf-8")
+    if path.exists() and path.read_bytes() == data:
+        return False
+    atomic_write(path, data)
+    return True
+
+
 def save(catalog: Catalog, check_unchanged_on_disk: bool = True) -> bool:
     """Write only when the bytes differ (no churn, mtimes kept); refuse to clobber an edit made on disk meanwhile.
 

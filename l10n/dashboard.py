@@ -53,15 +53,6 @@ def printable(text: object) -> str:
     return _CONTROLS.sub("", str(text))
 
 
-def write_if_changed(path: Path, text: str) -> bool:
-    """Atomic write, skipped when the bytes are the same (no churn for people syncing dist/)."""
-    data = text.encode("utf-8")
-    if path.exists() and path.read_bytes() == data:
-        return False
-    catalog.atomic_write(path, data)
-    return True
-
-
 @dataclass(frozen=True)
 class Bar:
     """One stacked-bar segment: a state, its words and its share of the row's words."""
@@ -219,9 +210,9 @@ def build_dashboard(config: Config, languages: tuple[str, ...]) -> DashboardRepo
     report.html, report.svg = dist / HTML_NAME, dist / SVG_NAME
     for path, text in ((report.html, render_html(report.rows, config.source_language)),
                        (report.svg, render_svg(report.rows))):
-        (report.written if write_if_changed(path, text) else report.unchanged).append(path)
+        (report.written if catalog.write_if_changed(path, text) else report.unchanged).append(path)
     return report
 
 
 __all__ = ["Bar", "DashboardReport", "DashboardRow", "build_dashboard", "dashboard_rows", "environment",
-           "last_change", "printable", "qa_counts", "render_html", "render_svg", "review_href", "write_if_changed"]
+           "last_change", "printable", "qa_counts", "render_html", "render_svg", "review_href"]

@@ -19,7 +19,7 @@ from .catalog import Entry
 from .checks import Issue, check_file
 from .checks.base import ERROR, INFO, WARNING
 from .config import Config, document_id
-from .dashboard import REVIEW_DIR, environment, qa_counts, review_href, write_if_changed
+from .dashboard import REVIEW_DIR, environment, qa_counts, review_href
 from .engines.base import Translation
 from .engines.cache import Cache
 from .engines.pool import EnginePool
@@ -236,7 +236,7 @@ def build_review(config: Config, lang: str, engine: str | None = None, *, glossa
             return build_review(config, lang, engine, glossary=glossary,
                                 translator=BackTranslator(config, cache, engine))
     report = collect(config, lang, glossary, translator)
-    report.written = write_if_changed(report.path, render(report))
+    report.written = catalog.write_if_changed(report.path, render(report))
     return report
 
 

@@ -112,12 +112,10 @@ def _lang_dir(dist: Path, lang: str) -> Path:
 
 
 def _write(path: Path, text: str, report: BuildReport, outputs: dict[str, str] | None = None) -> Path:
-    data = text.encode("utf-8")
-    if not path.exists() or path.read_bytes() != data:
-        catalog.atomic_write(path, data)
+    if catalog.write_if_changed(path, text):
         report.written.append(path)
     if outputs is not None:
-        outputs[str(path)] = hashlib.sha256(data).hexdigest()
+        outputs[str(path)] = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return path
 
 
