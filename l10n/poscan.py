@@ -13,7 +13,6 @@ import codecs
 import gc
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, NamedTuple, NoReturn, TypeVar
 
@@ -47,26 +46,6 @@ _PLAIN_KEYWORDS = frozenset(_KEYWORDS)
 _START, _PREV, _CTXT, _ID, _PLURAL, _STR = range(6)
 
 
-@dataclass(slots=True)
-class Message:
-    """One entry as read from the file, by default; catalog.py has its Entry (same field names) built instead."""
-
-    msgid: str
-    msgstr: str = ""
-    msgctxt: str | None = None
-    msgid_plural: str | None = None
-    msgstr_plural: dict[int, str] = field(default_factory=dict)
-    flags: list[str] = field(default_factory=list)
-    translator_comments: list[str] = field(default_factory=list)
-    extracted_comments: list[str] = field(default_factory=list)
-    references: list[str] = field(default_factory=list)
-    previous_msgctxt: str | None = None
-    previous_msgid: str | None = None
-    previous_msgid_plural: str | None = None
-    obsolete: bool = False
-    line: int = 0
-
-
 T = TypeVar("T")
 
 
@@ -81,10 +60,11 @@ class Scan(NamedTuple, Generic[T]):
     messages: list[T]
 
 
-def scan(data: bytes, path: Path, make: Callable[..., T] = Message) -> Scan[T]:  # type: ignore[assignment]
+def scan(data: bytes, path: Path, make: Callable[..., T]) -> Scan[T]:
     """Decode and parse PO bytes, or raise CatalogError(path, line) for the first problem found.
 
-    `make` builds each entry from Message's keyword fields: catalog passes its own Entry, so a 200k-entry file
+    `make` builds each entry from keyword fields named like catalog.Entry's (msgid, msgstr, msgctxt, flags,
+    translator_comments, previous_msgid, obsolete, line, …): catalog passes Entry itself, so a 200k-entry file
     is not built twice."""
     text, encoding, newline, bom = decode(data, path)
     # The parser makes millions of small objects and no cycles: the cyclic collector would only rescan them
