@@ -36,6 +36,12 @@ def clean(text: str) -> str:
     """One line of printable text: breaks and runs of spaces become one space, control characters go.
 
     No-break spaces (U+00A0, U+202F) are kept: French and others need them before `:` and `%`."""
+    return _clean(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _clean(text: str) -> str:
+    """Cached: every piece is cleaned for each of three formats, and fallback passages recur in every language."""
     return _CONTROLS.sub("", _BREAKS.sub(" ", text)).strip()
 
 
@@ -202,7 +208,12 @@ def text_attrs(text: Text, page_lang: str) -> Markup:
 
 
 def piece_html(piece: Piece) -> Markup:
-    return escape(clean(piece.text))
+    return _piece_html(piece.text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _piece_html(text: str) -> Markup:
+    return escape(clean(text))
 
 
 def block_attrs(block: BodyBlock, page_lang: str) -> Markup:

@@ -106,7 +106,8 @@ def _line_map(catalog: Catalog, parsed: bool = False) -> LineMap:
     if catalog.loaded_digest is not None and hashlib.sha256(data).hexdigest() != catalog.loaded_digest:
         return LineMap(None)
     try:
-        text = decode(data, catalog.path)[0] if parsed and catalog.loaded_digest else scan(data, catalog.path)[0]
+        text = (decode(data, catalog.path)[0] if parsed and catalog.loaded_digest
+                else scan(data, catalog.path, Entry)[0])
     except CatalogError:
         return LineMap(None)
     return LineMap(text)

@@ -44,6 +44,7 @@ _PROTECTED = re.compile(f"{_URL}|{_EMAIL}|{_TAG}")
 # Source characters that Apertium uses as marks, and the private-use characters that stand in for them.
 _MARK_CHARS = {"*": "\ue000", "#": "\ue001", "@": "\ue002"}
 _UNMARK = {v: k for k, v in _MARK_CHARS.items()}
+_MARK_TABLE, _UNMARK_TABLE = str.maketrans(_MARK_CHARS), str.maketrans(_UNMARK)
 _MARK = re.compile(r"[*#@]+((?:\w|[-'’.](?=\w))*)")
 _SEGMENT = re.compile(r'<p id="s(\d+-\d+)">(.*?)</p>', re.DOTALL)
 _REGION = re.compile(r"^(?:[A-Z]{2}|\d{3})$")
@@ -351,14 +352,15 @@ def _prepare(text: str, keep_re: re.Pattern[str] | None, ph_pattern: str) -> _Pr
         pos = end
     pieces.append(core[pos:])
     plain = "".join(p for p in pieces if p not in originals)
-    cased = [c for c in plain if c.isupper() or c.islower()]
-    shouting = len(cased) >= 4 and all(c.isupper() for c in cased)
+    # At least four cased letters, all upper case (no character is both upper and lower case): counted by
+    # str methods mapped in C rather than a loop over every character of every text.
+    shouting = not any(map(str.islower, plain)) and sum(map(str.isupper, plain)) >= 4
     if shouting:
         pieces = [p if p in originals else p.lower() for p in pieces]
     masked = "".join(pieces)
     if shouting:
         masked = _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2) + m.group(3).upper(), masked)
-    masked = "".join(_MARK_CHARS.get(c, c) for c in masked)
+    masked = masked.translate(_MARK_TABLE)
     return _Prepared(masked, originals, shouting, lead, trail)
 
 
@@ -402,7 +404,7 @@ def _finish(output: str, prep: _Prepared, ph_pattern: str) -> tuple[str | None, 
     missing = numbers_in - numbers_out
     if missing:
         return None, f"apertium changed numbers: {', '.join(sorted(missing))}"
-    output = "".join(_UNMARK.get(c, c) for c in output).strip()
+    output = output.translate(_UNMARK_TABLE).strip()
     if "  " not in prep.masked:  # a dropped pronoun leaves two spaces: "the situation is  aggravated"
         output = re.sub(r"(?<=\S) {2,}(?=\S)", " ", output)
     if prep.shouting:

@@ -1,0 +1,537 @@
+#!/usr/bin/env python3
+"""Benchmark every l10n stage against the reference tool doing the same job on the same files, in one run.
+
+Each stage is run as a whole command (`python -m l10n …` in a generated project), and so is each reference tool
+(translate-toolkit's txt2po, podebug, pocount, pofilter, po2txt; GNU gettext's msgmerge and msgfmt), because that
+is what a user waits for. Wall time comes from `time.perf_counter`, CPU time and peak memory (max RSS) from the
+kernel's accounting of each child (`os.wait4`, i.e. getrusage of that child). See bench/README.md for results.
+
+    python3 bench/run.py                                   # 1,000, 5,000 and 20,000 segments × 10 languages
+    python3 bench/run.py --sizes 50 --languages en,es --apertium-segments 10   # smoke size
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import corpus as corpus_mod  # noqa: E402  (bench/corpus.py, next to this file)
+
+LANGUAGES = ("en", "es", "de", "it", "pt", "ru", "uk", "ca", "pl", "nl")
+SIZES = (1000, 5000, 20000)
+TTK, GETTEXT = "translate-toolkit", "gettext"
+#: the ratio each family of reference tools sets: l10n ≤ 1.0 × translate-toolkit, ≤ 2.0 × gettext's C tools
+LIMITS = {TTK: 1.0, GETTEXT: 2.0}
+GROWTH_LIMIT = 1.1  # 4× the segments may cost at most 4.4× the time
+RUN_UNCHANGED_LIMIT = 0.10
+APERTIUM_LIMIT = 1.2
+MEMORY_LIMIT_MB = 500.0
+
+#: every stage the report carries, in pipeline order (the smoke test checks that each one is there)
+STAGES = ("extract", "update", "pretranslate", "status", "check", "build", "run (first)", "run (unchanged)",
+          "update (source changed)")
+
+
+class BenchError(RuntimeError):
+    """A command failed: the benchmark is meaningless without every stage, so it stops."""
+
+
+# ---------------------------------------------------------------------------------------------------- processes
+
+
+@dataclass
+class Measure:
+    """Whole-command cost: wall seconds, CPU seconds, peak RSS (MB) of the largest process, processes run."""
+
+    wall: float = 0.0
+    cpu: float = 0.0
+    rss_mb: float = 0.0
+    procs: int = 0
+
+    def __add__(self, other: Measure) -> Measure:
+        return Measure(self.wall + other.wall, self.cpu + other.cpu, max(self.rss_mb, other.rss_mb),
+                       self.procs + other.procs)
+
+
+def _environment(tree: Path) -> dict[str, str]:
+    """The measured l10n first on the path (by default the tree next to this script), messages untranslated."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(tree), *filter(None, [env.get("PYTHONPATH")])])
+    env.update(LC_ALL="C.UTF-8", LANGUAGE="", PYTHONIOENCODING="utf-8")
+    return env
+
+
+ENV = _environment(ROOT)
+
+
+def run(cmd: Sequence[str] | str, cwd: Path, ok: tuple[int, ...] = (0,), shell: bool = False,
+        stdout: Path | None = None) -> tuple[Measure, str]:
+    """Run one command; (its cost, its stderr). Peak RSS and CPU come from wait4 on that very child."""
+    with tempfile.TemporaryFile() as err, open(stdout or os.devnull, "wb") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                                shell=shell)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+    if proc.returncode not in ok:
+        raise BenchError(f"{cmd if isinstance(cmd, str) else ' '.join(map(str, cmd))} exited {proc.returncode}"
+                         f" in {cwd}:\n{stderr[-2000:]}")
+    return Measure(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, 1), stderr
+
+
+class Snapshot:
+    """A copy of a project as a stage found it, so that a repeated measurement starts from the same state."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.copy = path.with_name(path.name + ".snapshot")
+        shutil.rmtree(self.copy, ignore_errors=True)
+        shutil.copytree(path, self.copy, symlinks=True)
+
+    def restore(self) -> None:
+        shutil.rmtree(self.path)
+        shutil.copytree(self.copy, self.path, symlinks=True)
+
+    def drop(self) -> None:
+        shutil.rmtree(self.copy, ignore_errors=True)
+
+
+def best(repeat: int, cmd: Sequence[str] | str, cwd: Path, state: Path | None = None, ok: tuple[int, ...] = (0,),
+         shell: bool = False) -> Measure:
+    """The fastest of `repeat` runs (timing noise only ever adds), with the largest peak memory seen. `state`: a
+    directory the command changes, put back as it was before each further run."""
+    snap = Snapshot(state) if state is not None and repeat > 1 else None
+    found: Measure | None = None
+    peak = 0.0
+    try:
+        for attempt in range(repeat):
+            if attempt and snap is not None:
+                snap.restore()
+            measure, _ = run(cmd, cwd, ok=ok, shell=shell)
+            peak = max(peak, measure.rss_mb)
+            if found is None or measure.wall < found.wall:
+                found = measure
+    finally:
+        if snap is not None:
+            snap.drop()
+    assert found is not None
+    return Measure(found.wall, found.cpu, peak, found.procs)
+
+
+def l10n(*args: str) -> list[str]:
+    return [sys.executable, "-m", "l10n", *args]
+
+
+def tool(name: str) -> list[str]:
+    """A translate-toolkit command, started with this interpreter (not through a pyenv shim, which costs time)."""
+    beside = Path(sys.executable).with_name(name)
+    path = beside if beside.exists() else shutil.which(name)
+    if path is None:
+        raise BenchError(f"{name} not found: pip install translate-toolkit")
+    return [sys.executable, str(path)]
+
+
+def gettext_tool(name: str) -> list[str]:
+    path = shutil.which(name)
+    if path is None:
+        raise BenchError(f"{name} not found: apt-get install gettext")
+    return [path]
+
+
+# ---------------------------------------------------------------------------------------------------- projects
+
+CONFIG = """\
+source_language: fr
+documents: [source/appeal.fr.txt]
+languages: [{languages}]
+segmentation: paragraph
+signatories:
+  heading: Liste des signataires
+  order: collation
+  groups:
+    Etat espagnol: ES
+    Europe: "150"
+    Organisation internationale: null
+engines: [pseudo]
+glossary: glossary.yaml
+"""
+
+HEADER_ONLY_PO = """\
+msgid ""
+msgstr ""
+"Project-Id-Version: appeal\\n"
+"Language: {lang}\\n"
+"MIME-Version: 1.0\\n"
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Content-Transfer-Encoding: 8bit\\n"
+"""
+
+
+def make_project(path: Path, text: str, languages: Sequence[str]) -> Path:
+    (path / "source").mkdir(parents=True)
+    (path / "source" / "appeal.fr.txt").write_text(text, encoding="utf-8")
+    (path / "l10n.yaml").write_text(CONFIG.format(languages=", ".join(languages)), encoding="utf-8")
+    shutil.copy(ROOT / "glossary.yaml", path / "glossary.yaml")
+    return path
+
+
+def po_files(project: Path, languages: Sequence[str]) -> list[Path]:
+    return [project / "locales" / lang / "appeal.po" for lang in languages]
+
+
+def copy_pos(project: Path, languages: Sequence[str], target: Path) -> list[Path]:
+    """Snapshot the catalogs as a stage is about to see them, so the reference tool gets the same input."""
+    target.mkdir(parents=True, exist_ok=True)
+    out = []
+    for lang, po in zip(languages, po_files(project, languages)):
+        shutil.copy2(po, target / f"{lang}.po")
+        out.append(target / f"{lang}.po")
+    return out
+
+
+def snapshot(root: Path) -> dict[str, int]:
+    """mtime (ns) of every file of a project, to prove a run wrote nothing."""
+    return {str(p.relative_to(root)): p.stat().st_mtime_ns for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def changed_files(before: dict[str, int], after: dict[str, int]) -> list[str]:
+    return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+
+
+# ---------------------------------------------------------------------------------------------------- results
+
+
+@dataclass
+class Reference:
+    name: str
+    family: str  # translate-toolkit | gettext
+    measure: Measure
+
+    def ratio(self, ours: Measure) -> float:
+        return ours.wall / self.measure.wall if self.measure.wall else float("inf")
+
+
+@dataclass
+class Stage:
+    name: str
+    ours: Measure
+    references: list[Reference] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class SizeResult:
+    size: int
+    languages: int
+    stages: list[Stage] = field(default_factory=list)
+    run_unchanged: dict = field(default_factory=dict)
+
+    def stage(self, name: str) -> Stage:
+        return next(s for s in self.stages if s.name == name)
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------------------------------- one size
+
+
+def bench_size(size: int, languages: Sequence[str], work: Path, seed: int, repeat: int = 1) -> SizeResult:
+    """Every stage at one corpus size, each followed by its reference tool on the same input files."""
+    result = SizeResult(size, len(languages))
+    base = work / f"size-{size}"
+    shutil.rmtree(base, ignore_errors=True)
+    corpus = corpus_mod.generate(size, seed)
+    text = corpus.text()
+    project = make_project(base / "project", text, languages)
+    ref = base / "ref"
+    ref.mkdir(parents=True)
+    pot = project / "locales" / "appeal.pot"
+    source = project / "source" / "appeal.fr.txt"
+
+    def ours(*args: str, ok: tuple[int, ...] = (0,), where: Path = project) -> Measure:
+        return best(repeat, l10n(*args), where, state=where, ok=ok)
+
+    def theirs(*commands: list[str]) -> Measure:
+        total = Measure()
+        for cmd in commands:
+            total += best(repeat, cmd, ref)
+        return total
+
+    def stage(name: str, measure: Measure, *refs: Reference, note: str = "") -> None:
+        result.stages.append(Stage(name, measure, list(refs), note))
+        shown = ", ".join(f"{r.name} {r.measure.wall:.2f}s (×{r.ratio(measure):.2f})" for r in refs)
+        log(f"  [{size}] {name}: {measure.wall:.2f}s, {measure.rss_mb:.0f} MB" + (f"; {shown}" if shown else ""))
+
+    # extract ⟷ txt2po
+    stage("extract", ours("extract"), Reference("txt2po", TTK, theirs(
+        tool("txt2po") + ["-P", "--progress=none", "-i", str(source), "-o", str(ref / "txt2po.pot")])))
+
+    # update (creating every catalog) ⟷ msgmerge --previous from a header-only PO, once per language
+    init = ref / "init"
+    init.mkdir()
+    for lang in languages:
+        (init / f"{lang}.po").write_text(HEADER_ONLY_PO.format(lang=lang), encoding="utf-8")
+    stage("update", ours("update"), Reference("msgmerge --previous", GETTEXT, theirs(*[
+        gettext_tool("msgmerge") + ["--previous", "-q", "-o", str(ref / f"update-{lang}.po"),
+                                    str(init / f"{lang}.po"), str(pot)] for lang in languages])))
+
+    # pretranslate --engine pseudo ⟷ podebug --rewrite=unicode on each language's catalog as it stood before
+    before = copy_pos(project, languages, ref / "pre")
+    stage("pretranslate", ours("pretranslate", "--engine", "pseudo"), Reference("podebug", TTK, theirs(*[
+        tool("podebug") + ["--progress=none", "--rewrite=unicode", "-i", str(po), "-o", str(ref / f"podebug-{po.name}")]
+        for po in before])))
+
+    # status ⟷ msgfmt --statistics (per file: msgfmt merges several inputs into one catalog) and pocount
+    pos = [str(p) for p in po_files(project, languages)]
+    stage("status", ours("status"),
+          Reference("msgfmt --statistics", GETTEXT,
+                    theirs(*[gettext_tool("msgfmt") + ["--statistics", "-o", os.devnull, po] for po in pos])),
+          Reference("pocount", TTK, theirs(tool("pocount") + pos)))
+
+    # check ⟷ pofilter over every catalog (one process, as `l10n check` is one)
+    stage("check", ours("check", ok=(0, 3)), Reference("pofilter", TTK, theirs(
+        tool("pofilter") + ["--progress=none", "-x", "*.pot", "-i", str(project / "locales"),
+                            "-o", str(ref / "pofilter")])))
+
+    # build ⟷ po2txt per language, the source as template
+    stage("build", ours("build"), Reference("po2txt", TTK, theirs(*[
+        tool("po2txt") + ["--progress=none", "-t", str(source), "-i", po, "-o", str(ref / f"po2txt-{lang}.txt")]
+        for lang, po in zip(languages, pos)])), note="writes .txt, .md and .html per language")
+
+    # run on a fresh project, then again with nothing changed
+    fresh = make_project(base / "fresh", text, languages)
+    first = ours("run", where=fresh)
+    stage("run (first)", first)
+    mtimes = snapshot(fresh)
+    again = best(repeat, l10n("run"), fresh)
+    written = changed_files(mtimes, snapshot(fresh))
+    stage("run (unchanged)", again, note=f"{again.wall / first.wall:.1%} of the first run")
+    # once more, listing imports: an engine module that is never imported was never started
+    _, imports = run([sys.executable, "-X", "importtime", "-m", "l10n", "run"], fresh)
+    imported = {line.split("|")[-1].strip() for line in imports.splitlines() if "|" in line}
+    engines = sorted(imported & engine_modules())
+    written_again = changed_files(mtimes, snapshot(fresh))
+    result.run_unchanged = {"ratio": again.wall / first.wall, "written": written, "written_by_second_check":
+                            written_again, "engine_modules_imported": engines}
+
+    # update after an editorial pass ⟷ msgmerge --previous on the same old catalogs and the same new template
+    source.write_text(corpus_mod.mutate(corpus).text(), encoding="utf-8")
+    run(l10n("extract"), project)
+    before = copy_pos(project, languages, ref / "prechange")
+    stage("update (source changed)", ours("update"), Reference("msgmerge --previous", GETTEXT, theirs(*[
+        gettext_tool("msgmerge") + ["--previous", "-q", "-o", str(ref / f"merged-{po.name}"), str(po), str(pot)]
+        for po in before])), note="5 % of paragraphs reworded, 1 % of organisations replaced")
+    return result
+
+
+def engine_modules() -> set[str]:
+    """The modules engines live in (l10n.engines.REGISTRY), read from the measured tree's source."""
+    text = (Path(ENV["PYTHONPATH"].split(os.pathsep)[0]) / "l10n" / "engines" / "__init__.py").read_text("utf-8")
+    return {f"l10n.engines.{module}" for module in re.findall(r'"(\w+):\w+"', text)}
+
+
+# ---------------------------------------------------------------------------------------------------- Apertium
+
+
+def bench_apertium(count: int, seed: int, work: Path, repeat: int = 1) -> list[dict]:
+    """Segments per second through ApertiumEngine.translate against the raw `apertium` command, same texts."""
+    if shutil.which("apertium") is None:
+        return [{"skipped": "apertium is not installed"}]
+    sys.path.insert(0, ENV["PYTHONPATH"].split(os.pathsep)[0])
+    from l10n.engines.apertium import ApertiumEngine
+
+    segments = corpus_mod.generate(max(count, 12), seed).segments()[:count]
+    work.mkdir(parents=True, exist_ok=True)
+    source = work / "apertium-in.txt"
+    source.write_text("\n\n".join(segments) + "\n", encoding="utf-8")
+    rows = []
+    for target, raw_cmd in (("es", "apertium fr-es < apertium-in.txt > apertium-out.txt"),
+                            ("en", "apertium fr-es < apertium-in.txt | apertium spa-eng > apertium-out.txt")):
+        probe = ApertiumEngine()
+        if probe.route("fr", target) is None:
+            rows.append({"pair": f"fr→{target}", "skipped": probe.unavailable_reason("fr", target)})
+            continue
+        chain = "→".join(probe.route("fr", target) or ())
+        ours, ours_cpu = float("inf"), 0.0
+        for _ in range(repeat):
+            engine = ApertiumEngine()  # fresh: its `apertium -l` and `-V` are part of what the tool costs
+            start, cpu, children = time.perf_counter(), time.process_time(), os.times()
+            batch = engine.translate(segments, "fr", target)
+            wall = time.perf_counter() - start
+            after = os.times()
+            if wall < ours:
+                ours = wall
+                ours_cpu = time.process_time() - cpu + (after.children_user - children.children_user) + \
+                    (after.children_system - children.children_system)
+        raw = best(repeat, raw_cmd, work, shell=True)
+        done = sum(r is not None for r in batch.results)
+        rows.append({"pair": chain, "segments": len(segments), "translated": done, "processes": batch.calls,
+                     "ours_s": ours, "ours_cpu_s": ours_cpu, "raw_s": raw.wall, "raw_cpu_s": raw.cpu,
+                     "ours_seg_per_s": len(segments) / ours, "raw_seg_per_s": len(segments) / raw.wall,
+                     "ratio": ours / raw.wall, "raw_command": raw_cmd})
+        log(f"  apertium {chain}: tool {ours:.2f}s, raw {raw.wall:.2f}s (×{ours / raw.wall:.2f})")
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------------- report
+
+
+def _ok(flag: bool | None) -> str:
+    return "n/a" if flag is None else ("met" if flag else "**missed**")
+
+
+def evaluate(results: list[SizeResult], apertium: list[dict], run_size: int) -> list[dict]:
+    """Each target of the performance issue, with the numbers that decide it."""
+    targets: list[dict] = []
+    for res in results:
+        for st in res.stages:
+            for ref in st.references:
+                limit = LIMITS[ref.family]
+                targets.append({"target": f"{st.name} ≤ {limit:g}× {ref.name}", "size": res.size,
+                                "value": round(ref.ratio(st.ours), 2), "met": ref.ratio(st.ours) <= limit})
+    ordered = sorted(results, key=lambda r: r.size)
+    for small, large in zip(ordered, ordered[1:]):
+        factor = large.size / small.size
+        for st in large.stages:
+            t0 = small.stage(st.name).ours.wall
+            growth = st.ours.wall / t0 if t0 else float("inf")
+            targets.append({"target": f"{st.name}: {factor:g}× segments ≤ {factor * GROWTH_LIMIT:.2f}× time",
+                            "size": f"{small.size}→{large.size}", "value": round(growth, 2),
+                            "met": growth <= factor * GROWTH_LIMIT})
+    chosen = next((r for r in results if r.size == run_size), ordered[-1] if ordered else None)
+    if chosen is not None:
+        ru = chosen.run_unchanged
+        targets.append({"target": "run (unchanged) writes no file", "size": chosen.size,
+                        "value": ", ".join(ru["written"] + ru["written_by_second_check"]) or "none",
+                        "met": not ru["written"] and not ru["written_by_second_check"]})
+        targets.append({"target": "run (unchanged) starts no engine", "size": chosen.size,
+                        "value": ", ".join(ru["engine_modules_imported"]) or "no engine module imported",
+                        "met": not ru["engine_modules_imported"]})
+        targets.append({"target": f"run (unchanged) ≤ {RUN_UNCHANGED_LIMIT:.0%} of the first run",
+                        "size": chosen.size, "value": f"{ru['ratio']:.1%}", "met": ru["ratio"] <= RUN_UNCHANGED_LIMIT})
+    for row in apertium:
+        if "ratio" in row:
+            targets.append({"target": f"Apertium {row['pair']} through the tool ≤ {APERTIUM_LIMIT:g}× raw",
+                            "size": row["segments"], "value": round(row["ratio"], 2),
+                            "met": row["ratio"] <= APERTIUM_LIMIT})
+    if ordered:
+        largest = ordered[-1]
+        peak = max(st.ours.rss_mb for st in largest.stages)
+        targets.append({"target": f"peak memory < {MEMORY_LIMIT_MB:g} MB", "size": largest.size,
+                        "value": f"{peak:.0f} MB", "met": peak < MEMORY_LIMIT_MB})
+    return targets
+
+
+def markdown(results: list[SizeResult], apertium: list[dict], targets: list[dict], command: str) -> str:
+    out = [f"Command: `{command}`", ""]
+    for res in results:
+        out += [f"### {res.size:,} segments × {res.languages} languages", "",
+                "| stage | l10n s | l10n CPU s | l10n MB | reference | ref s | ref MB | ratio | target |",
+                "|---|---:|---:|---:|---|---:|---:|---:|---|"]
+        for st in res.stages:
+            refs = st.references or [None]
+            for i, ref in enumerate(refs):
+                head = ([st.name, f"{st.ours.wall:.2f}", f"{st.ours.cpu:.2f}", f"{st.ours.rss_mb:.0f}"] if i == 0
+                        else ["", "", "", ""])
+                if ref is None:
+                    tail = [st.note or "—", "", "", "", ""]
+                else:
+                    limit = LIMITS[ref.family]
+                    ratio = ref.ratio(st.ours)
+                    tail = [f"{ref.name} ({ref.measure.procs}×)", f"{ref.measure.wall:.2f}",
+                            f"{ref.measure.rss_mb:.0f}", f"{ratio:.2f}", f"≤ {limit:g}: {_ok(ratio <= limit)}"]
+                out.append("| " + " | ".join(head + tail) + " |")
+        out.append("")
+    if apertium:
+        out += ["### Apertium", "", "| chain | segments | tool s | raw s | tool seg/s | raw seg/s | ratio |",
+                "|---|---:|---:|---:|---:|---:|---:|"]
+        for row in apertium:
+            if "ratio" in row:
+                out.append(f"| {row['pair']} | {row['segments']} | {row['ours_s']:.2f} | {row['raw_s']:.2f} | "
+                           f"{row['ours_seg_per_s']:.0f} | {row['raw_seg_per_s']:.0f} | {row['ratio']:.2f} |")
+            else:
+                out.append(f"| {row.get('pair', 'apertium')} | skipped: {row['skipped']} | | | | | |")
+        out.append("")
+    out += ["### Targets", "", "| target | size | value | |", "|---|---|---|---|"]
+    out += [f"| {t['target']} | {t['size']} | {t['value']} | {_ok(t['met'])} |" for t in targets]
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------------- main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)),
+                        help="comma-separated corpus sizes in segments (default: %(default)s)")
+    parser.add_argument("--languages", default=",".join(LANGUAGES), help="comma-separated (default: %(default)s)")
+    parser.add_argument("--apertium-segments", type=int, default=1000,
+                        help="segments for the Apertium throughput test; 0 skips it (default: %(default)s)")
+    parser.add_argument("--run-size", type=int, default=5000,
+                        help="size at which `run` with nothing changed is judged (default: %(default)s)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run every command this many times from the same state and keep the fastest "
+                             "(default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--workdir", type=Path, help="keep projects here (default: a temporary folder, removed)")
+    parser.add_argument("--tree", type=Path, default=ROOT,
+                        help="directory holding the l10n package to measure, e.g. a checkout of an older commit "
+                             "for before/after numbers (default: %(default)s)")
+    parser.add_argument("--json", type=Path, help="also write the results as JSON")
+    parser.add_argument("--markdown", type=Path, help="also write the report as Markdown")
+    args = parser.parse_args(argv)
+    global ENV
+    ENV = _environment(args.tree.resolve())
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    languages = [s.strip() for s in args.languages.split(",") if s.strip()]
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="l10n-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    command = "python3 bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    started = time.perf_counter()
+    try:
+        results = []
+        for size in sizes:
+            log(f"size {size} × {len(languages)} languages")
+            results.append(bench_size(size, languages, work, args.seed, max(1, args.repeat)))
+        apertium = (bench_apertium(args.apertium_segments, args.seed, work, max(1, args.repeat))
+                    if args.apertium_segments > 0 else [])
+    except BenchError as exc:
+        log(f"bench: error: {exc}")
+        return 1
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(work, ignore_errors=True)
+    targets = evaluate(results, apertium, args.run_size)
+    report = markdown(results, apertium, targets, command.strip())
+    print(report, end="")
+    log(f"benchmark took {time.perf_counter() - started:.0f}s")
+    if args.markdown:
+        args.markdown.write_text(report, encoding="utf-8")
+    if args.json:
+        data = {"command": command.strip(), "python": sys.version.split()[0], "cpus": os.cpu_count(),
+                "results": [asdict(r) for r in results], "apertium": apertium, "targets": targets}
+        args.json.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
