@@ -101,6 +101,17 @@ def typography(text: str, source: str, target: str) -> str:
     return _SPACE_BEFORE_PUNCT.sub("", text)
 
 
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def _echoes_source(text: str, source: str) -> bool:
+    """A 'translation' whose words are nearly all the source's words is the source language coming back (an
+    engine that gave up, or detected the wrong language), not a draft."""
+    words = [w.casefold() for w in _WORD.findall(text)]
+    known = {w.casefold() for w in _WORD.findall(source)}
+    return len(words) >= 4 and sum(w in known for w in words) >= 0.8 * len(words)
+
+
 def _in_target_script(text: str, lang: str) -> bool:
     """Refuse a draft written mostly in another script than the target's: another language came back (names in
     Latin letters inside a Russian sentence are fine, a sentence in Latin letters is not)."""
@@ -192,6 +203,10 @@ def _language(config: Config, lang: str, glossary: Glossary, pool: EnginePool, e
         for i, (po, entry) in enumerate(pending):
             result = results.get(i)
             if result is None or not result.text.strip() or result.text == entry.msgid:
+                left.append((po, entry))
+                continue
+            if _echoes_source(result.text, entry.msgid):
+                report.reasons.append(f"{name}: answered in the source language; draft refused")
                 left.append((po, entry))
                 continue
             if not _in_target_script(result.text, lang):

@@ -122,7 +122,8 @@ class SlowEditingEngine:
     def translate(self, texts, source, target, keep=None):
         if SlowEditingEngine.on_translate:
             SlowEditingEngine.on_translate()
-        return BatchResult([Translation(f"<{t}>", "slow", (source, target)) for t in texts], calls=1)
+        return BatchResult([Translation(f"<Entwurf {i}>", "slow", (source, target)) for i, _ in enumerate(texts)],
+                           calls=1)
 
 
 def test_edit_saved_during_a_slow_pretranslation_survives(updated, monkeypatch):
@@ -204,3 +205,16 @@ def test_an_engine_answering_in_another_script_is_refused(updated, monkeypatch):
     assert report.filled["wrong"] == 0 and report.empty == 10
     assert any("another script" in r for r in report.reasons)
     assert not [e for e in catalog.load(po(updated, "ru")).active if e.msgstr.startswith("We demand")]
+
+
+def test_an_engine_answering_in_the_source_language_is_refused(updated, monkeypatch):
+    class Echo(SlowEditingEngine):
+        def translate(self, texts, source, target, keep=None):
+            return BatchResult([Translation(t.replace("Nous", "Vous"), "echo", (source, target)) for t in texts],
+                               calls=1)
+
+    monkeypatch.setattr(engines, "create", lambda name, options=None: Echo())
+    report = pretranslate(load_config(), ("es",), engine="echo").languages[0]
+    assert any("answered in the source language" in r for r in report.reasons)
+    index = catalog.load(po(updated, "es")).index()
+    assert index[(None, "Nous exigeons l'arrêt des tortures et la libération d'Azat Miftakhov.")].msgstr == ""
