@@ -11,11 +11,12 @@ import hashlib
 import os
 import re
 import tempfile
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cache
+from itertools import accumulate
 from pathlib import Path
 
-import polib
-from rapidfuzz import fuzz, process
 from unicode_segmentation_rs import line_break_units, text_width
 
 from .errors import CatalogError, ConcurrentEditError
@@ -142,6 +143,8 @@ def load(path: Path) -> Catalog:
 
 def read_compendium(path: Path) -> list[tuple[str, str]]:
     """(source, translation) pairs of the reviewed, singular entries of a foreign PO file."""
+    import polib  # only compendia need it: every other command starts faster without
+
     try:
         po = polib.pofile(str(path), check_for_duplicates=False)
     except (OSError, ValueError, UnicodeDecodeError) as exc:
@@ -166,59 +169,111 @@ def _odd_backslashes(text: str) -> bool:
 
 # libunistring (gettext's line breaker) also breaks after . , : ; directly followed by a letter ("a.b" → "a.|b").
 _AFTER_INFIX = re.compile(r"(?<=[.,:;])(?=[^\W\d_])")
+_HAS_INFIX = re.compile(r"[.,:;][^\W\d_]")  # the same, without look-arounds: a quick scan of the whole string
 
 
 def _units(escaped: str) -> list[str]:
     """Break opportunities as gettext sees them: never inside an escape, never before a final `\\n`."""
-    units: list[str] = []
-    for unit in line_break_units(escaped):
-        for part in _AFTER_INFIX.split(unit):
-            if units and (part == "\\n" or _odd_backslashes(units[-1])):
-                units[-1] += part
-            else:
-                units.append(part)
-    return units
+    units = line_break_units(escaped)
+    if _HAS_INFIX.search(escaped):  # rare in prose: skip the per-unit split when nothing can match
+        units = [part for unit in units for part in _AFTER_INFIX.split(unit)]
+    if "\\" not in escaped:  # no escape sequence to keep whole
+        return units
+    glued: list[str] = []
+    for part in units:
+        if glued and (part == "\\n" or (glued[-1].endswith("\\") and _odd_backslashes(glued[-1]))):
+            glued[-1] += part
+        else:
+            glued.append(part)
+    return glued
 
 
 # Characters gettext counts as zero columns wide when they stand raw in a string (it escapes \a \b \f \n \r \t \v).
-_ZERO_WIDTH = frozenset(map(chr, [*range(0x01, 0x07), *range(0x0E, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029]))
+_ZERO_WIDTH = re.compile("[\x01-\x06\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+@cache
+def _not_narrow() -> re.Pattern[str]:
+    """Characters that let a string's length equal its width while some character is not one column wide:
+    gettext's zero-width controls (counted 1 by `text_width`), and wide characters, which could hide a
+    zero-width mark. Wide ones below U+2E80 are found; from there on, every character is suspect. Written as
+    the complement of the safe characters, which Python's regex compiler handles fast."""
+    controls = [*range(0x01, 0x07), *range(0x0E, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029]
+    wide = [c for c in range(0x1100, 0x2E80) if text_width(chr(c)) > 1]  # none is wide before U+1100
+    spans, start = [], 0
+    for c in sorted(controls + wide):
+        if c > start:
+            spans.append(re.escape(chr(start)) + (f"-{re.escape(chr(c - 1))}" if c - 1 > start else ""))
+        start = c + 1
+    spans.append(f"{re.escape(chr(start))}-\u2e7f")
+    return re.compile(f"[^{''.join(spans)}]")
+
+
+def _narrow(text: str) -> bool:
+    """True when every character is one column wide, so that a slice's width is its length: no wide character
+    and width equal to length leave no room for a zero-width one (nor for a sequence the width rules join)."""
+    if text.isascii():
+        return text.isprintable()
+    return text_width(text) == len(text) and _not_narrow().search(text) is None
 
 
 def _width(text: str) -> int:
-    return text_width(text) - sum(1 for c in text if c in _ZERO_WIDTH)
+    if text.isascii() and text.isprintable():  # the common case, one column per character
+        return len(text)
+    return text_width(text) - len(_ZERO_WIDTH.findall(text))
 
 
-def _wrap(escaped: str, width: int) -> list[str]:
+def _wrap(units: list[str], width: int, narrow: bool) -> list[str]:
     """Greedy fill at UAX #14 break opportunities (libunistring's, as gettext's write-po.c uses), never inside
-    an escape sequence."""
+    an escape sequence: each line takes the most units that fit, and at least one that is not blank (leading
+    spaces stay with what follows). Found by bisection over running widths rather than unit by unit."""
+    ends = list(accumulate(map(len, units) if narrow else map(_width, units), initial=0))
     lines: list[str] = []
-    current, used = "", 0
-    for unit in _units(escaped):
-        w = _width(unit)
-        if current.strip() and used + w > width:  # leading spaces stay with what follows
-            lines.append(current)
-            current, used = "", 0
-        current += unit
-        used += w
-    if current:
-        lines.append(current)
+    start, count = 0, len(units)
+    while start < count:
+        solid = start
+        while solid < count - 1 and not units[solid].strip():
+            solid += 1
+        stop = max(solid + 1, bisect_right(ends, ends[start] + width) - 1)
+        lines.append("".join(units[start:stop]))
+        start = stop
     return lines
 
 
-def _quote(keyword: str, value: str, prefix: str = "", wrap: bool = True) -> list[str]:
+def _escape(text: str) -> str:
+    # the characters to escape are a backslash, a quote and controls (which str.isprintable rejects)
+    return text.translate(_ESCAPE_TABLE) if "\\" in text or '"' in text or not text.isprintable() else text
+
+
+def _quote(keyword: str, value: str, prefix: str = "", wrap: bool = True) -> tuple[str, ...]:
     """gettext's layout of one string: one line if it fits, else an empty first string and wrapped continuations,
     with a break after every embedded newline (the only breaks for an entry flagged no-wrap)."""
+    if "\n" not in value:
+        whole = _escape(value)
+        if not wrap or len(prefix) + len(keyword) + 3 + _width(whole) <= PAGE_WIDTH:
+            return (f'{prefix}{keyword} "{whole}"',)
+    return _broken(keyword, value, prefix, wrap)
+
+
+@cache
+def _broken(keyword: str, value: str, prefix: str, wrap: bool) -> tuple[str, ...]:
+    """A string that does not fit on one line or holds newlines. Cached: every catalog of a project repeats
+    the same msgids, and `update` or `pretranslate` writes them all."""
     head = f"{prefix}{keyword} "
     pieces = value.split("\n")
-    escaped = [p.translate(_ESCAPE_TABLE) + ("\\n" if i < len(pieces) - 1 else "") for i, p in enumerate(pieces)]
-    whole = "".join(escaped)
-    inner_newline = len([p for p in escaped if p]) > 1
-    fits = len(head) + 2 + _width(whole) <= PAGE_WIDTH or not wrap or len(_units(whole)) == 1
-    if not inner_newline and fits:
-        return [f'{head}"{whole}"']  # fits, or is not to be broken
+    last = len(pieces) - 1
+    escaped = [p for p in (_escape(p) + ("\\n" if i < last else "") for i, p in enumerate(pieces)) if p]
+    if not wrap:
+        return (f'{head}"{escaped[0]}"',) if len(escaped) == 1 else \
+            (f'{head}""', *(f'{prefix}"{piece}"' for piece in escaped))
+    chunks = [(piece, _units(piece)) for piece in escaped]
+    if len(chunks) == 1:  # a final newline only, or one long string: on one line if it fits or cannot break
+        piece, units = chunks[0]
+        if len(units) == 1 or len(head) + 2 + _width(piece) <= PAGE_WIDTH:
+            return (f'{head}"{piece}"',)
     width = PAGE_WIDTH - len(prefix) - 2
-    return [f'{head}""'] + [f'{prefix}"{part}"' for piece in escaped if piece
-                            for part in (_wrap(piece, width) if wrap else [piece])]
+    return (f'{head}""', *(f'{prefix}"{part}"' for piece, units in chunks
+                                  for part in _wrap(units, width, _narrow(piece))))
 
 
 def _comment_lines(marker: str, lines: list[str]) -> list[str]:
@@ -239,9 +294,10 @@ def _reference_lines(references: list[str]) -> list[str]:
 
 
 def _entry_lines(entry: Entry) -> list[str]:
-    lines = _comment_lines("#", entry.translator_comments)
-    lines += _comment_lines("#.", entry.extracted_comments)
-    if not entry.obsolete:  # msgcat drops references of obsolete entries and repeats none
+    lines = _comment_lines("#", entry.translator_comments) if entry.translator_comments else []
+    if entry.extracted_comments:
+        lines += _comment_lines("#.", entry.extracted_comments)
+    if entry.references and not entry.obsolete:  # msgcat drops references of obsolete entries, repeats none
         lines += _reference_lines(list(dict.fromkeys(entry.references)))
     if entry.flags:
         lines.append("#, " + ", ".join(entry.flags))
@@ -381,22 +437,24 @@ def merge(template: Catalog, old: Catalog | None, path: Path, header: Entry) -> 
             pending.append((len(merged), new))
         merged.append(new)
     # Fuzzy matching only among old translated entries nobody claimed, so an insert cannot steal a neighbour's.
-    candidates = {k: e for k, e in old_active.items() if k not in used and e.has_translation}
+    candidates = {k: e.msgid for k, e in old_active.items() if k not in used and e.has_translation}
+    if pending and candidates:
+        from rapidfuzz import fuzz, process  # only a merge with changed messages needs it
     for _, new in pending:
         if candidates:
-            keys = list(candidates)
-            best = process.extractOne(new.msgid, [k[1] for k in keys], scorer=fuzz.ratio,
-                                      score_cutoff=FUZZY_MATCH_CUTOFF)
+            best = process.extractOne(new.msgid, candidates, scorer=fuzz.ratio, score_cutoff=FUZZY_MATCH_CUTOFF)
             if best is not None:
-                prior = candidates.pop(keys[best[2]])
+                del candidates[best[2]]
+                prior = old_active[best[2]]
                 used.add(prior.key)
                 _inherit(new, prior, same=False)
                 result.fuzzy += 1
                 continue
         result.added += 1
     result.catalog.entries = merged
+    current = {m.key for m in merged}
     for e in old.entries if old else []:
-        if e.key in used or e.key in {m.key for m in merged}:
+        if e.key in used or e.key in current:
             continue
         if e.has_translation or e.obsolete:
             gone = _copy(e)
