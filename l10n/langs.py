@@ -6,10 +6,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-import icu
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
-from babel.messages.plurals import get_plural
 
 _TAG_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
@@ -36,14 +34,20 @@ def gettext_code(tag: str) -> str:
     return str(locale(tag))
 
 
+def _plural(tag: str):
+    from babel.messages.plurals import get_plural  # imports babel's catalog machinery: only when needed
+
+    return get_plural(locale(tag))
+
+
 def plural_forms(tag: str) -> str:
     """The Plural-Forms header from Babel's CLDR-derived table, the one GNU gettext's msginit also writes."""
-    plural = get_plural(locale(tag))
+    plural = _plural(tag)
     return f"nplurals={plural.num_plurals}; plural={plural.plural_expr};"
 
 
 def nplurals(tag: str) -> int:
-    return get_plural(locale(tag)).num_plurals
+    return _plural(tag).num_plurals
 
 
 def territory_name(code: str, tag: str) -> str | None:
@@ -85,7 +89,9 @@ def script_share(text: str, tag: str) -> float | None:
 
 
 @lru_cache(maxsize=None)
-def _collator(tag: str) -> icu.Collator:
+def _collator(tag: str):
+    import icu  # PyICU loads ICU's data: only the stages that sort pay for it
+
     return icu.Collator.createInstance(icu.Locale(gettext_code(tag)))
 
 
