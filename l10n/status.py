@@ -112,7 +112,7 @@ def remember_counts(memo: Memo, config: Config, po: Catalog, counts: Counts) -> 
     if po.loaded_digest is None:
         return
     memo.put("counts", po.path.relative_to(config.root).as_posix(),
-             {"sha": po.loaded_digest, "entries": counts.entries, "words": counts.words,
+             {"sha": po.loaded_digest, "entries": dict(counts.entries), "words": dict(counts.words),
               "last_change": po.header_field("PO-Revision-Date")})
 
 
