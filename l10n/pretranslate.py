@@ -147,12 +147,19 @@ def pretranslate(config: Config, languages: tuple[str, ...], engine: str | None 
     return report
 
 
-def _idle(config: Config, lang: str, memo: Memo) -> bool:
+def _idle(config: Config, lang: str, memo: Memo, names: tuple[str, ...]) -> bool:
     """Every catalog of the language is missing or known to have nothing to fill (its digest was recorded when
-    it was last written or read with nothing left to fill), so it need not even be read."""
+    it was last written or read with nothing left to fill, or with only texts these very engines were asked
+    and answered unusably), so it need not even be read."""
     for doc in config.documents:
         path = po_path(config, lang, doc)
-        if path.exists() and (memo.get("idle", _memo_key(config, path)) or "") != file_digest(path):
+        if not path.exists():
+            continue
+        key, digest = _memo_key(config, path), file_digest(path)
+        settled = memo.get("settled", key) or {}
+        if digest is None:
+            return False
+        if memo.get("idle", key) != digest and settled != {"sha": digest, "engines": list(names)}:
             return False
     return True
 
@@ -165,7 +172,8 @@ def _language(config: Config, lang: str, glossary: Glossary, pool: EnginePool, e
               refresh_machine: bool, memo: Memo, inputs: dict[Path, UpdateInputs]) -> LanguageReport:
     report = LanguageReport(lang)
     compendia = [Path(str(config.root / c).replace("{lang}", lang)) for c in config.memory.compendia]
-    if not refresh_machine and _idle(config, lang, memo):
+    names = (engine,) if engine else config.engines_for(lang)
+    if not refresh_machine and _idle(config, lang, memo, names):
         build_memory(config.memory.threshold, [], compendia, config.source_language, lang)  # same errors as ever
         return report
     loaded = [(d, catalog.load_or_none(po_path(config, lang, d))) for d in config.documents]
@@ -190,7 +198,10 @@ def _language(config: Config, lang: str, glossary: Glossary, pool: EnginePool, e
             report.filled["glossary"] += 1
             continue
         pending.append((po, entry))
-    names = (engine,) if engine else config.engines_for(lang)
+    # Settled: every text left was answered by a working engine and the answer refused (source echoed, wrong
+    # script). Asking again would give the same answers, so the catalogs count as having nothing to fill.
+    # Anything else (an engine missing, failing, or silent on a text) may change, and is tried again next run.
+    settled = bool(names)
     for name in names:
         if not pending:
             break
@@ -198,11 +209,13 @@ def _language(config: Config, lang: str, glossary: Glossary, pool: EnginePool, e
         outcome = pool.translate(name, prepared, config.source_language, lang)
         report.engine_calls += outcome.calls
         report.reasons += outcome.reasons + list(outcome.errors.values())
+        settled = settled and not (outcome.failed or outcome.reasons or outcome.errors)
         results = outcome.results
         left = []
         for i, (po, entry) in enumerate(pending):
             result = results.get(i)
             if result is None or not result.text.strip() or result.text == entry.msgid:
+                settled = settled and result is not None and bool(result.text.strip())
                 left.append((po, entry))
                 continue
             if _echoes_source(result.text, entry.msgid):
@@ -231,6 +244,8 @@ def _language(config: Config, lang: str, glossary: Glossary, pool: EnginePool, e
             continue  # merged into a file a translator saved meanwhile: nothing known about the result
         if not any(_wanted(e, False) for e in po.active):
             memo.put("idle", _memo_key(config, po.path), po.loaded_digest)
+        elif settled:
+            memo.put("settled", _memo_key(config, po.path), {"sha": po.loaded_digest, "engines": list(names)})
         if written:
             inputs[doc].remember(memo, lang, po)  # so that the next `update` can leave the drafts unread
     return report

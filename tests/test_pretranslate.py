@@ -205,6 +205,14 @@ def test_an_engine_answering_in_another_script_is_refused(updated, monkeypatch):
     assert report.filled["wrong"] == 0 and report.empty == 10
     assert any("another script" in r for r in report.reasons)
     assert not [e for e in catalog.load(po(updated, "ru")).active if e.msgstr.startswith("We demand")]
+    # Every text was answered and refused: the same engines would answer the same, so the next run leaves the
+    # catalog unread, until it changes.
+    again = pretranslate(load_config(), ("ru",), engine="wrong").languages[0]
+    assert again.engine_calls == 0 and again.reasons == [] and again.empty == 0
+    assert pretranslate(load_config(), ("ru",), engine="other").languages[0].empty == 10  # other engines: asked
+    path = po(updated, "ru")
+    path.write_bytes(path.read_bytes() + b"\n")
+    assert pretranslate(load_config(), ("ru",), engine="wrong").languages[0].empty == 10
 
 
 def test_an_engine_answering_in_the_source_language_is_refused(updated, monkeypatch):
