@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import random
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from l10n.document import _fold  # headings compared as l10n compares them when it recognises groups
 
 SOURCE = Path(__file__).resolve().parent.parent / "source" / "appeal.fr.txt"
 HEADING = "Liste des signataires"
@@ -74,11 +75,6 @@ class Corpus:
         for group in self.groups:
             out += [group.heading, *group.organisations]
         return out
-
-
-def _fold(text: str) -> str:
-    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^\w]+", " ", bare.casefold()).split())
 
 
 def _appeal() -> tuple[str, list[str], list[str]]:

@@ -188,8 +188,20 @@ def _units(escaped: str) -> list[str]:
     return glued
 
 
+def _char_class(codes: list[int]) -> str:
+    """The inside of a regex character class for these code points (ascending), as ranges."""
+    spans: list[list[int]] = []
+    for c in codes:
+        if spans and spans[-1][1] == c - 1:
+            spans[-1][1] = c
+        else:
+            spans.append([c, c])
+    return "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in spans)
+
+
 # Characters gettext counts as zero columns wide when they stand raw in a string (it escapes \a \b \f \n \r \t \v).
-_ZERO_WIDTH = re.compile("[\x01-\x06\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+_ZERO_WIDTH_CODES = [*range(0x01, 0x07), *range(0x0E, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029]
+_ZERO_WIDTH = re.compile(f"[{_char_class(_ZERO_WIDTH_CODES)}]")
 
 
 @cache
@@ -198,15 +210,9 @@ def _not_narrow() -> re.Pattern[str]:
     gettext's zero-width controls (counted 1 by `text_width`), and wide characters, which could hide a
     zero-width mark. Wide ones below U+2E80 are found; from there on, every character is suspect. Written as
     the complement of the safe characters, which Python's regex compiler handles fast."""
-    controls = [*range(0x01, 0x07), *range(0x0E, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029]
-    wide = [c for c in range(0x1100, 0x2E80) if text_width(chr(c)) > 1]  # none is wide before U+1100
-    spans, start = [], 0
-    for c in sorted(controls + wide):
-        if c > start:
-            spans.append(re.escape(chr(start)) + (f"-{re.escape(chr(c - 1))}" if c - 1 > start else ""))
-        start = c + 1
-    spans.append(f"{re.escape(chr(start))}-\u2e7f")
-    return re.compile(f"[^{''.join(spans)}]")
+    wide = {c for c in range(0x1100, 0x2E80) if text_width(chr(c)) > 1}  # none is wide before U+1100
+    unsafe = wide.union(_ZERO_WIDTH_CODES)
+    return re.compile(f"[^{_char_class([c for c in range(0x2E80) if c not in unsafe])}]")
 
 
 def _narrow(text: str) -> bool:

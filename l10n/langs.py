@@ -68,9 +68,10 @@ def direction(tag: str) -> str:
 
 
 # Unicode character-name prefixes of the scripts CLDR gives as a language's default (likely subtags).
-_SCRIPT_NAMES = {"Latn": "LATIN", "Cyrl": "CYRILLIC", "Arab": "ARABIC", "Grek": "GREEK", "Hebr": "HEBREW",
-                 "Armn": "ARMENIAN", "Geor": "GEORGIAN", "Deva": "DEVANAGARI", "Thai": "THAI", "Hang": "HANGUL",
-                 "Hani": "CJK", "Hans": "CJK", "Hant": "CJK", "Jpan": "CJK", "Beng": "BENGALI", "Ethi": "ETHIOPIC"}
+_SCRIPT_NAMES = {"Latn": ("LATIN",), "Cyrl": ("CYRILLIC",), "Arab": ("ARABIC",), "Grek": ("GREEK",),
+                 "Hebr": ("HEBREW",), "Armn": ("ARMENIAN",), "Geor": ("GEORGIAN",), "Deva": ("DEVANAGARI",),
+                 "Thai": ("THAI",), "Hang": ("HANGUL",), "Hani": ("CJK",), "Hans": ("CJK",), "Hant": ("CJK",),
+                 "Jpan": ("CJK", "HIRAGANA", "KATAKANA"), "Beng": ("BENGALI",), "Ethi": ("ETHIOPIC",)}
 
 
 def script_share(text: str, tag: str) -> float | None:
@@ -79,13 +80,11 @@ def script_share(text: str, tag: str) -> float | None:
     loc = locale(tag)
     likely = get_global("likely_subtags").get(loc.language, "").split("_")
     script = loc.script or next((p for p in likely if len(p) == 4 and p.istitle()), None)
-    prefix = _SCRIPT_NAMES.get(script or "")
+    prefixes = _SCRIPT_NAMES.get(script or "")
     letters = [c for c in text if c.isalpha()]
-    if prefix is None or not letters:
+    if prefixes is None or not letters:
         return None
-    if script in ("Jpan",):
-        return sum(unicodedata.name(c, "").startswith(("CJK", "HIRAGANA", "KATAKANA")) for c in letters) / len(letters)
-    return sum(unicodedata.name(c, "").startswith(prefix) for c in letters) / len(letters)
+    return sum(unicodedata.name(c, "").startswith(prefixes) for c in letters) / len(letters)
 
 
 @lru_cache(maxsize=None)

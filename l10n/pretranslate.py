@@ -156,10 +156,8 @@ def _idle(config: Config, lang: str, memo: Memo, names: tuple[str, ...]) -> bool
         if not path.exists():
             continue
         key, digest = _memo_key(config, path), file_digest(path)
-        settled = memo.get("settled", key) or {}
-        if digest is None:
-            return False
-        if memo.get("idle", key) != digest and settled != {"sha": digest, "engines": list(names)}:
+        if digest is None or (memo.get("idle", key) != digest
+                              and memo.get("settled", key) != {"sha": digest, "engines": list(names)}):
             return False
     return True
 
@@ -215,8 +213,7 @@ def _language(config: Config, lang: str, glossary: Glossary, pool: EnginePool, e
         for i, (po, entry) in enumerate(pending):
             result = results.get(i)
             if result is None or not result.text.strip() or result.text == entry.msgid:
-                settled = settled and result is not None and bool(result.text.strip())
-                left.append((po, entry))
+                left.append((po, entry))  # no result or an empty one is in outcome.errors: not settled
                 continue
             if _echoes_source(result.text, entry.msgid):
                 report.reasons.append(f"{name}: answered in the source language; draft refused")

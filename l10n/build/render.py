@@ -32,16 +32,12 @@ _BREAKS = re.compile(r"[ \t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]+")
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 
 
+@lru_cache(maxsize=1 << 16)
 def clean(text: str) -> str:
     """One line of printable text: breaks and runs of spaces become one space, control characters go.
 
-    No-break spaces (U+00A0, U+202F) are kept: French and others need them before `:` and `%`."""
-    return _clean(text)
-
-
-@lru_cache(maxsize=1 << 16)
-def _clean(text: str) -> str:
-    """Cached: every piece is cleaned for each of three formats, and fallback passages recur in every language."""
+    No-break spaces (U+00A0, U+202F) are kept: French and others need them before `:` and `%`. Cached: every
+    piece is cleaned for each of three formats, and fallback passages recur in every language."""
     return _CONTROLS.sub("", _BREAKS.sub(" ", text)).strip()
 
 
