@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import stat
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,31 @@ def test_fr_es_keeps_names_numbers_and_reports_unknown_words(engine):
     assert not any(k in u for tr in result.results for u in tr.unknown for k in ("Zq", "Eq"))  # no placeholders
 
 
+def test_a_text_is_translated_as_if_it_were_alone(engine):
+    """Null-flushed blocks: the paragraph before does not leak into the next one's translation.
+
+    Through plain text (`apertium fr-es | apertium spa-ita`) the appeal's "Depuis 2019" comes out "Da 2019"
+    after SITUEE and "Dal 2019" on its own.
+    """
+    batch = engine.translate([SITUEE, DEPUIS], "fr", "it", KEEP)
+    alone = engine.translate([DEPUIS], "fr", "it", KEEP)
+    assert batch.errors == {} and batch.results[1].chain == ("fr", "es", "it")
+    assert batch.results[1].text == alone.results[0].text
+    assert batch.results[1].text.startswith("Dal 2019, Azat Miftakhov")
+
+
+def test_stream_format_characters_come_back_as_they_were(engine):
+    """Apertium's own syntax in a text ([ ] ^ $ / \\ < > { } ~) is escaped on the way in, restored on the way out."""
+    texts = ["Le prix [note 3] est de 20 € ~ 25 € : 5/2 ^ 4 $ < 7 > 1 {annexe} c:\\dossier",
+             "La maison de~le comité."]
+    result = engine.translate(texts, "fr", "es")
+    assert result.errors == {}
+    first, second = (tr.text for tr in result.results)
+    for kept in ("[", " 3] ", "~ 25", "5/2 ^ 4 $ < 7 > 1", "c:\\dossier", "{", "} "):
+        assert kept in first, first
+    assert "~" in second and second.startswith("La casa"), second
+
+
 def test_fr_es_en_chain_and_one_process_per_pair(tmp_path):
     log = tmp_path / "calls.log"
     wrapper = _script(tmp_path / "apertium", f'#!/bin/sh\necho "$@" >> {log}\nexec {shutil.which("apertium")} "$@"\n')
@@ -65,7 +91,7 @@ def test_fr_es_en_chain_and_one_process_per_pair(tmp_path):
     result = engine.translate(texts, "fr", "en", KEEP)
     assert result.calls == 2
     invocations = log.read_text().splitlines()
-    assert sum(1 for line in invocations if line.startswith("-f html")) == 2, invocations
+    assert sum(1 for line in invocations if line.startswith("-z -f none")) == 2, invocations
     assert invocations.count("-l") == 1
     translated = [tr for tr in result.results if tr is not None]
     assert len(translated) >= 10
@@ -203,7 +229,7 @@ def test_shortest_chain_and_regional_variants(tmp_path):
 
 def test_a_segment_missing_from_the_output_fails_only_that_text(tmp_path):
     engine = ApertiumEngine(binary=_fake_apertium(
-        tmp_path, "doc.replace('<p id=\"s1-0\">', '<div>').replace('bonjour', 'hola').replace('salut', 'buenas')"))
+        tmp_path, "doc.replace('[s1-0]', '').replace('bonjour', 'hola').replace('salut', 'buenas')"))
     result = engine.translate(["bonjour", "salut", "bonjour salut"], "fr", "es")
     assert [tr.text if tr else None for tr in result.results] == ["hola", None, "hola buenas"]
     assert "no output" in result.errors[1]
@@ -230,3 +256,21 @@ sys.exit(1)
     result = ApertiumEngine(binary=binary).translate(["bonjour", "salut"], "fr", "es")
     assert result.results == [None, None] and result.calls == 1
     assert all("cannot open transducer" in e for e in result.errors.values())
+
+
+def test_a_hanging_pipeline_is_killed_whole_at_the_timeout(tmp_path):
+    """`apertium` is a shell script: killing it alone would leave its pipeline running, orphaned."""
+    pidfile = tmp_path / "child.pid"
+    binary = _script(tmp_path / "apertium", f"""#!/bin/sh
+if [ "$1" = "-l" ]; then echo fr-es; exit 0; fi
+sleep 60 &
+echo $! > {pidfile}
+wait
+""")
+    result = ApertiumEngine(binary=binary, timeout=1).translate(["bonjour"], "fr", "es")
+    assert result.results == [None] and "timed out after 1s" in result.errors[0]
+    status = Path(f"/proc/{pidfile.read_text().strip()}/status")
+    deadline = time.monotonic() + 10
+    while status.exists() and "\tZ" not in status.read_text() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not status.exists() or "\tZ" in status.read_text(), "the pipeline outlived the timeout"
