@@ -13,7 +13,6 @@ kernel's accounting of each child (`os.wait4`, i.e. getrusage of that child). Se
 from __future__ import annotations
 
 import argparse
-import html
 import json
 import os
 import re
@@ -364,15 +363,9 @@ def bench_apertium(count: int, seed: int, work: Path, repeat: int = 1) -> list[d
     work.mkdir(parents=True, exist_ok=True)
     source = work / "apertium-in.txt"
     source.write_text("\n\n".join(segments) + "\n", encoding="utf-8")
-    # The same texts the way the tool sends them: one <p> per text, through Apertium's html format (Transfuse).
-    (work / "apertium-in.html").write_text("".join(f'<p id="s{i}">{html.escape(t, quote=False)}</p>\n'
-                                                   for i, t in enumerate(segments)), encoding="utf-8")
     rows = []
-    for target, raw_cmd, html_cmd in (
-            ("es", "apertium fr-es < apertium-in.txt > apertium-out.txt",
-             "apertium -f html fr-es < apertium-in.html > apertium-out.html"),
-            ("en", "apertium fr-es < apertium-in.txt | apertium spa-eng > apertium-out.txt",
-             "apertium -f html fr-es < apertium-in.html | apertium -f html spa-eng > apertium-out.html")):
+    for target, raw_cmd in (("es", "apertium fr-es < apertium-in.txt > apertium-out.txt"),
+                            ("en", "apertium fr-es < apertium-in.txt | apertium spa-eng > apertium-out.txt")):
         probe = ApertiumEngine()
         if probe.route("fr", target) is None:
             rows.append({"pair": f"fr→{target}", "skipped": probe.unavailable_reason("fr", target)})
@@ -390,15 +383,12 @@ def bench_apertium(count: int, seed: int, work: Path, repeat: int = 1) -> list[d
                 ours_cpu = time.process_time() - cpu + (after.children_user - children.children_user) + \
                     (after.children_system - children.children_system)
         raw = best(repeat, raw_cmd, work, shell=True)
-        raw_html = best(repeat, html_cmd, work, shell=True)
         done = sum(r is not None for r in batch.results)
         rows.append({"pair": chain, "segments": len(segments), "translated": done, "processes": batch.calls,
                      "ours_s": ours, "ours_cpu_s": ours_cpu, "raw_s": raw.wall, "raw_cpu_s": raw.cpu,
                      "ours_seg_per_s": len(segments) / ours, "raw_seg_per_s": len(segments) / raw.wall,
-                     "ratio": ours / raw.wall, "raw_command": raw_cmd, "raw_html_s": raw_html.wall,
-                     "ratio_html": ours / raw_html.wall, "raw_html_command": html_cmd})
-        log(f"  apertium {chain}: tool {ours:.2f}s, raw {raw.wall:.2f}s (×{ours / raw.wall:.2f}), "
-            f"raw html {raw_html.wall:.2f}s (×{ours / raw_html.wall:.2f})")
+                     "ratio": ours / raw.wall, "raw_command": raw_cmd})
+        log(f"  apertium {chain}: tool {ours:.2f}s, raw {raw.wall:.2f}s (×{ours / raw.wall:.2f})")
     return rows
 
 
@@ -473,17 +463,15 @@ def markdown(results: list[SizeResult], apertium: list[dict], targets: list[dict
         out.append("")
     if apertium:
         out += ["### Apertium", "",
-                "Raw: `apertium` on the texts as plain paragraphs; raw html: the same texts as the tool sends "
-                "them (one `<p>` each, `-f html`).", "",
-                "| chain | segments | tool s | raw s | raw html s | tool seg/s | raw seg/s | ratio | ratio to html |",
-                "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+                "Raw: the `apertium` command on the same texts as plain paragraphs (a pipe of two for a chain).",
+                "", "| chain | segments | tool s | raw s | tool seg/s | raw seg/s | ratio |",
+                "|---|---:|---:|---:|---:|---:|---:|"]
         for row in apertium:
             if "ratio" in row:
                 out.append(f"| {row['pair']} | {row['segments']} | {row['ours_s']:.2f} | {row['raw_s']:.2f} | "
-                           f"{row['raw_html_s']:.2f} | {row['ours_seg_per_s']:.0f} | {row['raw_seg_per_s']:.0f} | "
-                           f"{row['ratio']:.2f} | {row['ratio_html']:.2f} |")
+                           f"{row['ours_seg_per_s']:.0f} | {row['raw_seg_per_s']:.0f} | {row['ratio']:.2f} |")
             else:
-                out.append(f"| {row.get('pair', 'apertium')} | skipped: {row['skipped']} | | | | | | | |")
+                out.append(f"| {row.get('pair', 'apertium')} | skipped: {row['skipped']} | | | | | |")
         out.append("")
     out += ["### Targets", "", "| target | size | value | |", "|---|---|---|---|"]
     out += [f"| {t['target']} | {t['size']} | {t['value']} | {_ok(t['met'])} |" for t in targets]

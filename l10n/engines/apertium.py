@@ -51,16 +51,17 @@ _PROTECTED = re.compile(f"{_URL}|{_EMAIL}|{_TAG}")
 # Source characters that Apertium uses as marks, and the private-use characters that stand in for them.
 _MARK_CHARS = {"*": "\ue000", "#": "\ue001", "@": "\ue002"}
 _UNMARK = {v: k for k, v in _MARK_CHARS.items()}
-_MARK_TABLE, _UNMARK_TABLE = str.maketrans(_MARK_CHARS), str.maketrans(_UNMARK)
 _MARK = re.compile(r"[*#@]+((?:\w|[-'’.](?=\w))*)")
 # Apertium's stream format: what the deformatter escapes, and one block of output (id, text, added sentence end).
-_STREAM_ESCAPE = {**{c: "\\" + c for c in "[]^$/\\@<>{}"}, "~": "[~]"}
-_STREAM_TABLE = str.maketrans(_STREAM_ESCAPE)
+_STREAM_SPECIAL = re.compile(r"[\[\]^$/\\@<>{}]")
 _STREAM_UNFORMAT = re.compile(r"\\(.)|\[((?:\\.|[^\\\]])*)\]", re.DOTALL)
 _BLOCK = re.compile(r"\s*\[s(\d+-\d+)\](.*?)\.?\[\]\s*", re.DOTALL)
 _REGION = re.compile(r"^(?:[A-Z]{2}|\d{3})$")
 _DIGITS = re.compile(r"\d+")
 _SENTENCE_START = re.compile(r"(^|[.!?…]\s+)([^\w]*)(\w)")
+_OPENER = re.compile(r"(^|[.!?…]\s+)(\S+)\s+[^\W\d_]")
+_MARKED_OPENER = re.compile(r"(^|[.!?…]\s+)([*#@]+)(\S+?)(\s+)(\w+)")
+_SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")
 
 
 @dataclass(frozen=True)
@@ -267,7 +268,7 @@ class ApertiumEngine:
 
     def _run(self, mode: str, texts: dict[str, str]) -> tuple[dict[str, str], str | None]:
         """One apertium process for all texts: (outputs by id, error for the texts it did not return)."""
-        document = "".join(f"[s{i}]{t.translate(_STREAM_TABLE)}.[]\0" for i, t in texts.items())
+        document = "".join(f"[s{i}]{_deformat(t)}.[]\0" for i, t in texts.items())
         try:
             # Its own process group: `apertium` is a shell script whose pipeline outlives it when it is killed.
             proc = subprocess.Popen(self._command("-z", "-f", "none", mode), stdin=subprocess.PIPE,
@@ -292,6 +293,19 @@ class ApertiumEngine:
 
 
 # -- helpers -----------------------------------------------------------------------------------------------------
+
+
+def _deformat(text: str) -> str:
+    """Text to Apertium's stream format, as apertium-destxt does: specials escaped, `~` a superblank."""
+    return _STREAM_SPECIAL.sub(r"\\\g<0>", text).replace("~", "[~]")
+
+
+def _swap(text: str, table: dict[str, str]) -> str:
+    """Replace single characters; str.replace is many times faster than str.translate on non-ASCII text."""
+    for old, new in table.items():
+        if old in text:
+            text = text.replace(old, new)
+    return text
 
 
 def _unformat(stream: str) -> str:
@@ -362,7 +376,8 @@ def _prepare(text: str, keep_re: re.Pattern[str] | None, ph_pattern: str) -> _Pr
     core = text.strip()
     lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()):]
     spans = [(m.start(), m.end()) for m in keep_re.finditer(core)] if keep_re else []
-    spans += [(m.start(), m.end()) for m in _PROTECTED.finditer(core)]
+    if "@" in core or "#" in core or "://" in core or "www." in core:  # what _PROTECTED needs, checked cheaply
+        spans += [(m.start(), m.end()) for m in _PROTECTED.finditer(core)]
     chosen: list[tuple[int, int]] = []
     for start, end in sorted(spans, key=lambda s: (s[0], -s[1])):
         if not chosen or start >= chosen[-1][1]:
@@ -386,7 +401,7 @@ def _prepare(text: str, keep_re: re.Pattern[str] | None, ph_pattern: str) -> _Pr
     masked = "".join(pieces)
     if shouting:
         masked = _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2) + m.group(3).upper(), masked)
-    masked = masked.translate(_MARK_TABLE)
+    masked = _swap(masked, _MARK_CHARS)
     return _Prepared(masked, originals, shouting, lead, trail)
 
 
@@ -396,17 +411,21 @@ def _strip_marks(before: str, after: str, ph_pattern: str) -> tuple[str, list[st
     Also undoes a quirk: after an unknown word opening a sentence, Apertium capitalises the next word
     ("*Azat Already has been"); it is lowered again when it was lower-case in the step's input.
     """
+    if "*" not in after and "#" not in after and "@" not in after:
+        return after, []
     placeholder = re.compile(ph_pattern)
-    openers = {m.group(2) for m in re.finditer(r"(^|[.!?…]\s+)(\S+)\s+[^\W\d_]", before)
-               if before[m.end() - 1].islower()}
+    openers: set[str] | None = None
 
     def lower_next(match: re.Match[str]) -> str:
+        nonlocal openers
+        if openers is None:
+            openers = {m.group(2) for m in _OPENER.finditer(before) if before[m.end() - 1].islower()}
         word, following = match.group(3), match.group(5)
         if word in openers and following[:1].isupper() and following[1:].islower():
             following = following[0].lower() + following[1:]
         return match.group(1) + match.group(2) + word + match.group(4) + following
 
-    after = re.sub(r"(^|[.!?…]\s+)([*#@]+)(\S+?)(\s+)(\w+)", lower_next, after)
+    after = _MARKED_OPENER.sub(lower_next, after)
     unknown: list[str] = []
 
     def strip(match: re.Match[str]) -> str:
@@ -421,23 +440,24 @@ def _strip_marks(before: str, after: str, ph_pattern: str) -> tuple[str, list[st
 def _finish(output: str, prep: _Prepared, ph_pattern: str) -> tuple[str | None, str]:
     """Restore protected spans, case and spacing of one unit; None with a reason when the output is unusable."""
     placeholder = re.compile(ph_pattern)
-    found = Counter(placeholder.findall(output))
-    lost = [prep.spans[p] for p in prep.spans if found[p] == 0]
-    if lost:
-        return None, f"apertium lost protected text: {', '.join(lost)}"
-    numbers_in = Counter(_DIGITS.findall(placeholder.sub(" ", prep.masked)))
-    numbers_out = Counter(_DIGITS.findall(placeholder.sub(" ", output)))
-    missing = numbers_in - numbers_out
-    if missing:
+    if prep.spans:
+        found = set(placeholder.findall(output))
+        lost = [prep.spans[p] for p in prep.spans if p not in found]
+        if lost:
+            return None, f"apertium lost protected text: {', '.join(lost)}"
+    numbers_in = _DIGITS.findall(placeholder.sub(" ", prep.masked) if prep.spans else prep.masked)
+    numbers_out = _DIGITS.findall(placeholder.sub(" ", output) if prep.spans else output)
+    if sorted(numbers_in) != sorted(numbers_out) and (missing := Counter(numbers_in) - Counter(numbers_out)):
         return None, f"apertium changed numbers: {', '.join(sorted(missing))}"
-    output = output.translate(_UNMARK_TABLE).strip()
-    if "  " not in prep.masked:  # a dropped pronoun leaves two spaces: "the situation is  aggravated"
-        output = re.sub(r"(?<=\S) {2,}(?=\S)", " ", output)
+    output = _swap(output, _UNMARK).strip()
+    if "  " not in prep.masked and "  " in output:  # a dropped pronoun leaves two spaces: "the situation is  aggravated"
+        output = _SPACES.sub(" ", output)
     if prep.shouting:
         output = "".join(p if placeholder.fullmatch(p) else p.upper()
                          for p in re.split(f"({placeholder.pattern})", output))
         prep.unknown[:] = [w.upper() for w in prep.unknown]
-    output = placeholder.sub(lambda m: prep.spans[m.group(0)], output)
+    if prep.spans:
+        output = placeholder.sub(lambda m: prep.spans[m.group(0)], output)
     if not output:
         return None, "apertium returned an empty text"
     return prep.lead + output + prep.trail, ""
