@@ -229,6 +229,14 @@ def _width(text: str) -> int:
     return text_width(text) - len(_ZERO_WIDTH.findall(text))
 
 
+def _fits(text: str, room: int) -> bool:
+    """_width(text) <= room, without counting zero-width characters when the raw width already fits."""
+    if text.isascii() and text.isprintable():
+        return len(text) <= room
+    width = text_width(text)
+    return width <= room or width - len(_ZERO_WIDTH.findall(text)) <= room
+
+
 def _wrap(units: list[str], width: int, narrow: bool) -> list[str]:
     """Greedy fill at UAX #14 break opportunities (libunistring's, as gettext's write-po.c uses), never inside
     an escape sequence: each line takes the most units that fit, and at least one that is not blank (leading
@@ -237,10 +245,12 @@ def _wrap(units: list[str], width: int, narrow: bool) -> list[str]:
     lines: list[str] = []
     start, count = 0, len(units)
     while start < count:
-        solid = start
-        while solid < count - 1 and not units[solid].strip():
-            solid += 1
-        stop = max(solid + 1, bisect_right(ends, ends[start] + width) - 1)
+        stop = bisect_right(ends, ends[start] + width, start) - 1
+        if stop <= start or units[start].isspace():  # nothing fits, or the line would start blank
+            solid = start
+            while solid < count - 1 and units[solid].isspace():
+                solid += 1
+            stop = max(stop, solid + 1)
         lines.append("".join(units[start:stop]))
         start = stop
     return lines
@@ -254,9 +264,11 @@ def _escape(text: str) -> str:
 def _quote(keyword: str, value: str, prefix: str = "", wrap: bool = True) -> tuple[str, ...]:
     """gettext's layout of one string: one line if it fits, else an empty first string and wrapped continuations,
     with a break after every embedded newline (the only breaks for an entry flagged no-wrap)."""
+    if not value:
+        return (f'{prefix}{keyword} ""',)
     if "\n" not in value:
         whole = _escape(value)
-        if not wrap or len(prefix) + len(keyword) + 3 + _width(whole) <= PAGE_WIDTH:
+        if not wrap or _fits(whole, PAGE_WIDTH - 3 - len(prefix) - len(keyword)):
             return (f'{prefix}{keyword} "{whole}"',)
     return _broken(keyword, value, prefix, wrap)
 
@@ -275,7 +287,8 @@ def _broken(keyword: str, value: str, prefix: str, wrap: bool) -> tuple[str, ...
     chunks = [(piece, _units(piece)) for piece in escaped]
     if len(chunks) == 1:  # a final newline only, or one long string: on one line if it fits or cannot break
         piece, units = chunks[0]
-        if len(units) == 1 or len(head) + 2 + _width(piece) <= PAGE_WIDTH:
+        # (without a newline, _quote has already found that it does not fit)
+        if len(units) == 1 or ("\n" in value and _fits(piece, PAGE_WIDTH - 2 - len(head))):
             return (f'{head}"{piece}"',)
     width = PAGE_WIDTH - len(prefix) - 2
     return (f'{head}""', *(f'{prefix}"{part}"' for piece, units in chunks
@@ -304,7 +317,8 @@ def _entry_lines(entry: Entry) -> list[str]:
     if entry.extracted_comments:
         lines += _comment_lines("#.", entry.extracted_comments)
     if entry.references and not entry.obsolete:  # msgcat drops references of obsolete entries, repeats none
-        lines += _reference_lines(list(dict.fromkeys(entry.references)))
+        refs = entry.references
+        lines += [f"#: {refs[0]}"] if len(refs) == 1 else _reference_lines(list(dict.fromkeys(refs)))
     if entry.flags:
         lines.append("#, " + ", ".join(entry.flags))
     wrap = "no-wrap" not in entry.flags
