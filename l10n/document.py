@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -124,11 +125,42 @@ _BARE = _Bare()
 _NON_WORD = re.compile(r"[^\w]+")
 
 
+TERRITORY_CACHE = "cldr-territories.json"
+
+
 @lru_cache(maxsize=None)
-def _territories(source_language: str) -> dict[str, str]:
-    """CLDR territory names in the source language → code (countries and UN M.49 regions)."""
-    names = langs.locale(source_language).territories
+def _territories(source_language: str, cache_dir: Path | None = None) -> dict[str, str]:
+    """CLDR territory names in the source language, folded → code (countries and UN M.49 regions)."""
+    names = _territory_names(source_language, cache_dir)
     return {_fold(name): code for code, name in names.items() if "-" not in code}
+
+
+def _territory_names(source_language: str, cache_dir: Path | None) -> dict[str, str]:
+    """Code → CLDR name. Babel loads a locale's whole CLDR data to give them, which costs more than parsing a
+    long document, so they are kept in the project's cache directory for the Babel version that produced them.
+    Advisory: a missing, unreadable or older file means asking Babel again."""
+    cache = cache_dir / TERRITORY_CACHE if cache_dir is not None else None
+    stored: dict = {}
+    if cache is not None:
+        try:
+            stored = json.loads(cache.read_bytes())
+        except (OSError, ValueError):
+            stored = {}
+        if not isinstance(stored, dict) or stored.get("babel") != langs.BABEL_VERSION:
+            stored = {}
+        names = stored.get(source_language)
+        if isinstance(names, dict) and all(isinstance(v, str) for v in names.values()):
+            return names
+    names = dict(langs.locale(source_language).territories)
+    if cache is not None:
+        from .catalog import atomic_write  # only when the cache is (re)written
+
+        data = {**stored, "babel": langs.BABEL_VERSION, source_language: names}
+        try:
+            atomic_write(cache, json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        except OSError:
+            pass  # a read-only project still works, at Babel's speed
+    return names
 
 
 def _chunks(lines: list[str]) -> list[list[tuple[int, str]]]:
@@ -164,9 +196,9 @@ def read_text(path: Path, shown: Path | None = None) -> str:
 class _GroupNames:
     """Recognises group headings: config overrides first, then CLDR territory names in the source language."""
 
-    def __init__(self, config: SignatoriesConfig, source_language: str) -> None:
+    def __init__(self, config: SignatoriesConfig, source_language: str, cache_dir: Path | None) -> None:
         self.overrides = {_fold(name): code for name, code in config.groups.items()}
-        self.territories = _territories(source_language)
+        self.territories = _territories(source_language, cache_dir)
 
     def lookup(self, text: str) -> tuple[bool, str | None]:
         key = _fold(text)
@@ -177,8 +209,10 @@ class _GroupNames:
         return False, None
 
 
-def parse(path: Path, text: str, source_language: str, signatories: SignatoriesConfig) -> Document:
-    """Build the model. Body: title, paragraphs, dateline. After the signatories heading: groups of organisations."""
+def parse(path: Path, text: str, source_language: str, signatories: SignatoriesConfig,
+          cache_dir: Path | None = None) -> Document:
+    """Build the model. Body: title, paragraphs, dateline. After the signatories heading: groups of organisations.
+    `cache_dir` keeps CLDR's territory names between runs."""
     chunks = _chunks(text.split("\n"))
     if not chunks:
         raise SourceError("source document is empty", path)
@@ -197,7 +231,7 @@ def parse(path: Path, text: str, source_language: str, signatories: SignatoriesC
     if heading_at is not None:
         line, heading = chunks[heading_at][0]
         doc.signatories = Signatories(heading, line)
-        _parse_groups(doc, chunks[heading_at + 1:], _GroupNames(signatories, source_language))
+        _parse_groups(doc, chunks[heading_at + 1:], _GroupNames(signatories, source_language, cache_dir))
     return doc
 
 
@@ -246,4 +280,5 @@ def _parse_groups(doc: Document, chunks: list[list[tuple[int, str]]], names: _Gr
 
 
 def load_document(config: Config, path: Path) -> Document:
-    return parse(path, read_text(config.root / path, path), config.source_language, config.signatories)
+    return parse(path, read_text(config.root / path, path), config.source_language, config.signatories,
+                 config.root / config.cache_dir)

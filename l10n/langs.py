@@ -7,6 +7,7 @@ import unicodedata
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
+from babel import __version__ as BABEL_VERSION  # CLDR data changes with it
 from babel.core import get_global
 
 _TAG_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
