@@ -238,6 +238,10 @@ def parse(path: Path, text: str, source_language: str, signatories: SignatoriesC
 def _is_heading(text: str, config: SignatoriesConfig) -> bool:
     if config.heading is not None:
         heading = _folded(config.heading)
+        # An ASCII letter folds to itself in lower case: a paragraph opening with another letter is not it.
+        first = text[:1]
+        if first.isascii() and first.isalpha() and first.lower() != heading[:1]:
+            return False
         # _fold works character by character, so the fold of a prefix is a prefix of the fold: most paragraphs
         # are told apart by their first words, without folding them whole (the cost grew with the document).
         return heading.startswith(_fold(text[:_PREFIX])) and _fold(text) == heading

@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import importlib.util
 import json
+import os
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -310,20 +311,29 @@ def code_digest() -> str:
     """Everything besides the project files that decides what l10n writes: its own code, templates and data,
     the libraries it formats and sorts with, and Python. A change to any of them forgets every memo."""
     digest = hashlib.sha256(sys.version.encode())
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".pyc", ".pyo"):
-            digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes() + b"\0")
+    _update_with_tree(digest, os.path.dirname(os.path.abspath(__file__)))
     for name in ("babel", "icu", "rapidfuzz", "unicode_segmentation_rs", "jinja2", "markupsafe", "yaml", "click"):
         spec = importlib.util.find_spec(name)
-        origin = Path(spec.origin).parent if spec is not None and spec.origin else None
-        if origin is not None and origin.is_dir():
-            for path in sorted(origin.glob("*")):
-                if path.is_file():
-                    stat = path.stat()
-                    digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+        origin = os.path.dirname(spec.origin) if spec is not None and spec.origin else None
+        if origin is not None and os.path.isdir(origin):
+            for entry in sorted(os.scandir(origin), key=lambda e: e.name):
+                if entry.is_file():
+                    stat = entry.stat()
+                    digest.update(f"{entry.path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
         digest.update(f"{name}:{origin}\0".encode())
     return digest.hexdigest()
+
+
+def _update_with_tree(digest: Any, root: str) -> None:
+    """Every file's path and bytes under root, bytecode aside. os.walk on plain strings: pathlib's per-path
+    objects cost more than the hashing, and every command that keeps a memo pays this at start-up."""
+    for folder, dirs, files in sorted(os.walk(root)):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        for name in sorted(files):
+            if not name.endswith((".pyc", ".pyo")):
+                path = os.path.join(folder, name)
+                with open(path, "rb") as handle:
+                    digest.update(os.path.relpath(path, root).encode() + b"\0" + handle.read() + b"\0")
 
 
 def config_digest(config: Config) -> str:

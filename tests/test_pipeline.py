@@ -244,3 +244,29 @@ def test_status_json_matches_msgfmt_statistics(project, cli):
         numbers = {k: int(v) for v, k in re.findall(r"(\d+) (translated|fuzzy|untranslated)", stats)}
         assert {k: row[k] for k in ("translated", "fuzzy", "untranslated")} == \
             {k: numbers.get(k, 0) for k in ("translated", "fuzzy", "untranslated")}
+
+
+def test_the_code_digest_sees_every_source_file_and_ignores_bytecode(tmp_path):
+    """Memos are forgotten when l10n's code changes: any file under the package, at any depth, but not .pyc."""
+    import hashlib
+
+    from l10n.extract import _update_with_tree
+
+    (tmp_path / "engines" / "__pycache__").mkdir(parents=True)
+    (tmp_path / "a.py").write_text("A = 1\n")
+    (tmp_path / "engines" / "b.py").write_text("B = 1\n")
+
+    def digest() -> str:
+        h = hashlib.sha256()
+        _update_with_tree(h, str(tmp_path))
+        return h.hexdigest()
+
+    first = digest()
+    (tmp_path / "engines" / "__pycache__" / "b.cpython-311.pyc").write_bytes(b"\0bytecode")
+    (tmp_path / "engines" / "c.pyc").write_bytes(b"\0bytecode")
+    assert digest() == first
+    (tmp_path / "engines" / "b.py").write_text("B = 2\n")
+    assert digest() != first
+    (tmp_path / "engines" / "b.py").write_text("B = 1\n")
+    (tmp_path / "engines" / "b2.py").write_text("")
+    assert digest() != first
