@@ -160,12 +160,17 @@ def generate(size: int, seed: int = 2026) -> Corpus:
     seen: set[str] = {title, HEADING}
     paragraphs: list[str] = []
     while len(paragraphs) < n_paragraphs:
-        person = _PEOPLE[0] if rng.random() < 0.5 else rng.choice(_PEOPLE)
-        chosen = rng.sample(sentences, rng.randint(1, 4))
-        text = " ".join(varier.sentence(s, person) for s in chosen)
-        if text not in seen:
-            seen.add(text)
-            paragraphs.append(text)
+        # The length is drawn first and kept through retries: redrawing it after a duplicate would favour long
+        # paragraphs (short ones repeat more often) the more of them a size needs, and 4x the segments would
+        # then be more than 4x the text.
+        count = rng.randint(1, 4)
+        for _ in range(50):
+            person = _PEOPLE[0] if rng.random() < 0.5 else rng.choice(_PEOPLE)
+            text = " ".join(varier.sentence(s, person) for s in rng.sample(sentences, count))
+            if text not in seen:
+                seen.add(text)
+                paragraphs.append(text)
+                break
     dateline = f"{rng.choice(_CITIES)}, le {rng.randint(1, 28)} {rng.choice(_MONTHS)} {rng.randint(2015, 2030)}"
     while dateline in seen:
         dateline += " "  # pragma: no cover (a paragraph identical to a dateline is vanishingly unlikely)
