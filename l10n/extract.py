@@ -327,13 +327,13 @@ def code_digest() -> str:
 def _update_with_tree(digest: Any, root: str) -> None:
     """Every file's path and bytes under root, bytecode aside. os.walk on plain strings: pathlib's per-path
     objects cost more than the hashing, and every command that keeps a memo pays this at start-up."""
-    for folder, dirs, files in sorted(os.walk(root)):
-        dirs[:] = [d for d in dirs if d != "__pycache__"]
-        for name in sorted(files):
-            if not name.endswith((".pyc", ".pyo")):
-                path = os.path.join(folder, name)
-                with open(path, "rb") as handle:
-                    digest.update(os.path.relpath(path, root).encode() + b"\0" + handle.read() + b"\0")
+    paths: list[str] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]  # pruned as the walk goes
+        paths += [os.path.join(folder, name) for name in files if not name.endswith((".pyc", ".pyo"))]
+    for path in sorted(paths):
+        with open(path, "rb") as handle:
+            digest.update(os.path.relpath(path, root).encode() + b"\0" + handle.read() + b"\0")
 
 
 def config_digest(config: Config) -> str:

@@ -128,7 +128,8 @@ def test_territory_names_are_cached_per_babel_version_and_used_without_babel(tmp
     assert _codes(_parse_cached(tmp_path)) == _codes(appeal)
 
 
-@pytest.mark.parametrize("content", [b"{not json", b"[]", json.dumps({"babel": "0.1", "fr": {"BJ": "Nowhere"}}).encode(),
+@pytest.mark.parametrize("content", [b"{not json", b"[]",
+                                     json.dumps({"babel": "0.1", "fr": {"BJ": "Nowhere"}}).encode(),
                                      json.dumps({"babel": langs.BABEL_VERSION, "fr": {"BJ": 3}}).encode()])
 def test_a_bad_or_stale_territory_cache_is_rebuilt(tmp_path, appeal, content):
     (tmp_path / TERRITORY_CACHE).write_bytes(content)

@@ -263,6 +263,7 @@ def test_the_code_digest_sees_every_source_file_and_ignores_bytecode(tmp_path):
 
     first = digest()
     (tmp_path / "engines" / "__pycache__" / "b.cpython-311.pyc").write_bytes(b"\0bytecode")
+    (tmp_path / "engines" / "__pycache__" / "b.cpython-311.opt-1.pyc.12345").write_bytes(b"a compiler's temp file")
     (tmp_path / "engines" / "c.pyc").write_bytes(b"\0bytecode")
     assert digest() == first
     (tmp_path / "engines" / "b.py").write_text("B = 2\n")

@@ -450,7 +450,8 @@ def _finish(output: str, prep: _Prepared, ph_pattern: str) -> tuple[str | None, 
     if sorted(numbers_in) != sorted(numbers_out) and (missing := Counter(numbers_in) - Counter(numbers_out)):
         return None, f"apertium changed numbers: {', '.join(sorted(missing))}"
     output = _swap(output, _UNMARK).strip()
-    if "  " not in prep.masked and "  " in output:  # a dropped pronoun leaves two spaces: "the situation is  aggravated"
+    # a dropped pronoun leaves two spaces: "the situation is  aggravated"
+    if "  " not in prep.masked and "  " in output:
         output = _SPACES.sub(" ", output)
     if prep.shouting:
         output = "".join(p if placeholder.fullmatch(p) else p.upper()
