@@ -25,6 +25,7 @@ How a batch goes through a chain such as fr→es→en:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -280,7 +281,8 @@ class ApertiumEngine:
             try:
                 stdout, stderr = proc.communicate(document, timeout=self.timeout)
             except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+                with contextlib.suppress(ProcessLookupError):  # the whole group may have just exited
+                    os.killpg(proc.pid, signal.SIGKILL)
                 proc.communicate()
                 return {}, f"apertium {mode} timed out after {self.timeout:g}s"
         if proc.returncode != 0:
