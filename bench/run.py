@@ -352,32 +352,6 @@ def engine_modules() -> set[str]:
 # ---------------------------------------------------------------------------------------------------- Apertium
 
 
-# Times ApertiumEngine.translate in a child process, so that the engine comes from the measured tree (this
-# process has imported l10n already, from wherever corpus.py found it).
-_APERTIUM_CHILD = """
-import json, os, sys, time
-from l10n.engines.apertium import ApertiumEngine
-target, repeat = sys.argv[1], int(sys.argv[2])
-segments = json.loads(sys.stdin.read())
-probe = ApertiumEngine()
-chain = probe.route("fr", target)
-if chain is None:
-    print(json.dumps({"skipped": probe.unavailable_reason("fr", target)}))
-    sys.exit(0)
-best = None
-for _ in range(repeat):
-    engine = ApertiumEngine()  # fresh: its `apertium -l` is part of what the tool costs
-    start, cpu, children = time.perf_counter(), time.process_time(), os.times()
-    batch = engine.translate(segments, "fr", target)
-    wall, after = time.perf_counter() - start, os.times()
-    if best is None or wall < best["wall"]:
-        best = {"wall": wall, "cpu": time.process_time() - cpu + (after.children_user - children.children_user)
-                + (after.children_system - children.children_system),
-                "translated": sum(r is not None for r in batch.results), "calls": batch.calls}
-print(json.dumps({"chain": "→".join(chain), **best}))
-"""
-
-
 def bench_apertium(count: int, seed: int, work: Path, repeat: int = 1) -> list[dict]:
     """Segments per second through ApertiumEngine.translate against the raw `apertium` command, same texts."""
     if shutil.which("apertium") is None:
@@ -389,8 +363,10 @@ def bench_apertium(count: int, seed: int, work: Path, repeat: int = 1) -> list[d
     rows = []
     for target, raw_cmd in (("es", "apertium fr-es < apertium-in.txt > apertium-out.txt"),
                             ("en", "apertium fr-es < apertium-in.txt | apertium spa-eng > apertium-out.txt")):
-        child = subprocess.run([sys.executable, "-c", _APERTIUM_CHILD, target, str(repeat)], env=ENV, cwd=work,
-                               input=json.dumps(segments), capture_output=True, text=True, encoding="utf-8")
+        # In a child process started with the measured tree first on the path: this one has l10n imported.
+        child = subprocess.run([sys.executable, str(HERE / "time_apertium.py"), target, str(repeat)], env=ENV,
+                               cwd=work, input=json.dumps(segments), capture_output=True, text=True,
+                               encoding="utf-8")
         if child.returncode != 0:
             raise BenchError(f"timing the Apertium engine failed: {child.stderr.strip()[-500:]}")
         tool = json.loads(child.stdout)

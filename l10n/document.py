@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import unicodedata
@@ -142,10 +143,8 @@ def _territory_names(source_language: str, cache_dir: Path | None) -> dict[str, 
     cache = cache_dir / TERRITORY_CACHE if cache_dir is not None else None
     stored: dict = {}
     if cache is not None:
-        try:
+        with contextlib.suppress(OSError, ValueError):
             stored = json.loads(cache.read_bytes())
-        except (OSError, ValueError):
-            stored = {}
         if not isinstance(stored, dict) or stored.get("babel") != langs.BABEL_VERSION:
             stored = {}
         names = stored.get(source_language)
@@ -156,10 +155,8 @@ def _territory_names(source_language: str, cache_dir: Path | None) -> dict[str, 
         from .catalog import atomic_write  # only when the cache is (re)written
 
         data = {**stored, "babel": langs.BABEL_VERSION, source_language: names}
-        try:
+        with contextlib.suppress(OSError):  # a read-only project still works, at Babel's speed
             atomic_write(cache, json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"))
-        except OSError:
-            pass  # a read-only project still works, at Babel's speed
     return names
 
 

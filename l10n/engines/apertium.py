@@ -214,6 +214,7 @@ class ApertiumEngine:
         chain, modes = plan
         result = BatchResult(results=[None] * len(texts))
         ph_pattern = _placeholder_prefix(texts)
+        placeholder = re.compile(ph_pattern)
         keep_re = _keep_pattern(keep or [])
         units: dict[str, _Prepared] = {}
         layouts: dict[int, list[str]] = {}  # text index → alternating separators and unit ids
@@ -239,7 +240,7 @@ class ApertiumEngine:
                     failed[uid] = error or f"apertium {mode} returned no output for this text"
                     del current[uid]
                     continue
-                clean, unknown = _strip_marks(current[uid], outputs[uid], ph_pattern)
+                clean, unknown = _strip_marks(current[uid], outputs[uid], placeholder)
                 units[uid].unknown.extend(unknown)
                 current[uid] = clean
         for i, layout in layouts.items():
@@ -253,7 +254,7 @@ class ApertiumEngine:
                 if piece in failed:
                     reason = failed[piece]
                     break
-                out, reason = _finish(current[piece], units[piece], ph_pattern)
+                out, reason = _finish(current[piece], units[piece], placeholder)
                 if out is None:
                     break
                 pieces.append(out)
@@ -407,7 +408,7 @@ def _prepare(text: str, keep_re: re.Pattern[str] | None, ph_pattern: str) -> _Pr
     return _Prepared(masked, originals, shouting, lead, trail)
 
 
-def _strip_marks(before: str, after: str, ph_pattern: str) -> tuple[str, list[str]]:
+def _strip_marks(before: str, after: str, placeholder: re.Pattern[str]) -> tuple[str, list[str]]:
     """Remove Apertium's `*`, `@`, `#` marks from one step's output; return the words they marked.
 
     Also undoes a quirk: after an unknown word opening a sentence, Apertium capitalises the next word
@@ -415,7 +416,6 @@ def _strip_marks(before: str, after: str, ph_pattern: str) -> tuple[str, list[st
     """
     if "*" not in after and "#" not in after and "@" not in after:
         return after, []
-    placeholder = re.compile(ph_pattern)
     openers: set[str] | None = None
 
     def lower_next(match: re.Match[str]) -> str:
@@ -439,9 +439,8 @@ def _strip_marks(before: str, after: str, ph_pattern: str) -> tuple[str, list[st
     return _MARK.sub(strip, after), unknown
 
 
-def _finish(output: str, prep: _Prepared, ph_pattern: str) -> tuple[str | None, str]:
+def _finish(output: str, prep: _Prepared, placeholder: re.Pattern[str]) -> tuple[str | None, str]:
     """Restore protected spans, case and spacing of one unit; None with a reason when the output is unusable."""
-    placeholder = re.compile(ph_pattern)
     if prep.spans:
         found = set(placeholder.findall(output))
         lost = [prep.spans[p] for p in prep.spans if p not in found]
