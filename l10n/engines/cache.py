@@ -18,6 +18,8 @@ import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+import tenacity
+
 from .base import Translation
 
 SCHEMA = """
@@ -41,6 +43,10 @@ def keep_signature(text: str, keep: Iterable[str] | None) -> str:
     present = sorted({k for k in keep or () if k.strip() and re.search(rf"(?<!\w){re.escape(k)}(?!\w)", text,
                                                                         re.IGNORECASE)})
     return "\x1f".join(present)
+
+
+def _locked(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)
 
 
 def _key(engine_key: str, source: str, target: str, text: str, keep: Iterable[str] | None) -> str:
@@ -67,7 +73,13 @@ class Cache:
         db = sqlite3.connect(self.path, timeout=timeout, check_same_thread=False, isolation_level=None)
         try:
             db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-            db.execute("PRAGMA journal_mode = WAL")
+            # Turning a new file to WAL needs it to itself, and SQLite answers "locked" at once, without its busy
+            # handler, when another process opens it meanwhile: processes starting together retry.
+            for attempt in tenacity.Retrying(retry=tenacity.retry_if_exception(_locked), reraise=True,
+                                              wait=tenacity.wait_random_exponential(0.005, max=0.2),
+                                              stop=tenacity.stop_after_delay(timeout)):
+                with attempt:
+                    db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
             db.execute(SCHEMA)
         except sqlite3.DatabaseError:
