@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -126,38 +124,10 @@ _BARE = _Bare()
 _NON_WORD = re.compile(r"[^\w]+")
 
 
-TERRITORY_CACHE = "cldr-territories.json"
-
-
 @lru_cache(maxsize=None)
-def _territories(source_language: str, cache_dir: Path | None = None) -> dict[str, str]:
+def _territories(source_language: str) -> dict[str, str]:
     """CLDR territory names in the source language, folded → code (countries and UN M.49 regions)."""
-    names = _territory_names(source_language, cache_dir)
-    return {_fold(name): code for code, name in names.items() if "-" not in code}
-
-
-def _territory_names(source_language: str, cache_dir: Path | None) -> dict[str, str]:
-    """Code → CLDR name. Babel loads a locale's whole CLDR data to give them, which costs more than parsing a
-    long document, so they are kept in the project's cache directory for the Babel version that produced them.
-    Advisory: a missing, unreadable or older file means asking Babel again."""
-    cache = cache_dir / TERRITORY_CACHE if cache_dir is not None else None
-    stored: dict = {}
-    if cache is not None:
-        with contextlib.suppress(OSError, ValueError):
-            stored = json.loads(cache.read_bytes())
-        if not isinstance(stored, dict) or stored.get("babel") != langs.BABEL_VERSION:
-            stored = {}
-        names = stored.get(source_language)
-        if isinstance(names, dict) and all(isinstance(v, str) for v in names.values()):
-            return names
-    names = dict(langs.locale(source_language).territories)
-    if cache is not None:
-        from .catalog import atomic_write  # only when the cache is (re)written
-
-        data = {**stored, "babel": langs.BABEL_VERSION, source_language: names}
-        with contextlib.suppress(OSError):  # a read-only project still works, at Babel's speed
-            atomic_write(cache, json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"))
-    return names
+    return {_fold(name): code for code, name in langs.territory_names(source_language).items() if "-" not in code}
 
 
 def _chunks(lines: list[str]) -> list[list[tuple[int, str]]]:
@@ -193,9 +163,9 @@ def read_text(path: Path, shown: Path | None = None) -> str:
 class _GroupNames:
     """Recognises group headings: config overrides first, then CLDR territory names in the source language."""
 
-    def __init__(self, config: SignatoriesConfig, source_language: str, cache_dir: Path | None) -> None:
+    def __init__(self, config: SignatoriesConfig, source_language: str) -> None:
         self.overrides = {_fold(name): code for name, code in config.groups.items()}
-        self.territories = _territories(source_language, cache_dir)
+        self.territories = _territories(source_language)
 
     def lookup(self, text: str) -> tuple[bool, str | None]:
         key = _fold(text)
@@ -206,10 +176,8 @@ class _GroupNames:
         return False, None
 
 
-def parse(path: Path, text: str, source_language: str, signatories: SignatoriesConfig,
-          cache_dir: Path | None = None) -> Document:
-    """Build the model. Body: title, paragraphs, dateline. After the signatories heading: groups of organisations.
-    `cache_dir` keeps CLDR's territory names between runs."""
+def parse(path: Path, text: str, source_language: str, signatories: SignatoriesConfig) -> Document:
+    """Build the model. Body: title, paragraphs, dateline. After the signatories heading: groups of organisations."""
     chunks = _chunks(text.split("\n"))
     if not chunks:
         raise SourceError("source document is empty", path)
@@ -228,7 +196,7 @@ def parse(path: Path, text: str, source_language: str, signatories: SignatoriesC
     if heading_at is not None:
         line, heading = chunks[heading_at][0]
         doc.signatories = Signatories(heading, line)
-        _parse_groups(doc, chunks[heading_at + 1:], _GroupNames(signatories, source_language, cache_dir))
+        _parse_groups(doc, chunks[heading_at + 1:], _GroupNames(signatories, source_language))
     return doc
 
 
@@ -281,5 +249,4 @@ def _parse_groups(doc: Document, chunks: list[list[tuple[int, str]]], names: _Gr
 
 
 def load_document(config: Config, path: Path) -> Document:
-    return parse(path, read_text(config.root / path, path), config.source_language, config.signatories,
-                 config.root / config.cache_dir)
+    return parse(path, read_text(config.root / path, path), config.source_language, config.signatories)

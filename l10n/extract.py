@@ -253,7 +253,7 @@ class UpdateInputs:
 def terminology_segments(doc: Document, config: Config) -> list[tuple[tuple[str | None, str], Segment]]:
     """The segments terminology can fill, whatever the language: country headings written as CLDR names them
     in the source language, and organisations. Found once per document, not once per language."""
-    source_names = langs.locale(config.source_language).territories
+    source_names = langs.territory_names(config.source_language)
     out = []
     for key, seg in keyed_segments(doc, config.segmentation):
         if seg.role == COUNTRY and seg.code and _fold(source_names.get(seg.code, "")) == _fold(seg.text):

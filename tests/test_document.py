@@ -1,14 +1,11 @@
 """Reading the appeal as the committee sent it."""
 
-import json
 from pathlib import Path
 
 import pytest
 
-from l10n import langs
 from l10n.config import SignatoriesConfig
-from l10n.document import (COUNTRY, DATELINE, GROUP, ORGANISATION, PARAGRAPH, TERRITORY_CACHE, TITLE, _territories,
-                           parse, read_text)
+from l10n.document import COUNTRY, DATELINE, GROUP, ORGANISATION, PARAGRAPH, TITLE, parse, read_text
 from l10n.errors import SourceError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,46 +97,3 @@ def test_empty_and_invalid_sources_are_clear_errors(tmp_path):
     assert str(err.value) == f"{bad}:2: source is not valid UTF-8"
     with pytest.raises(SourceError, match="cannot read source"):
         read_text(tmp_path / "missing.txt")
-
-
-# -- CLDR territory names kept in the project's cache directory --------------------------------------------------
-
-
-def _parse_cached(cache_dir: Path):
-    _territories.cache_clear()  # the per-process memo would hide the file
-    return parse(Path("source/appeal.fr.txt"), read_text(APPEAL), "fr", OVERRIDES, cache_dir)
-
-
-def _codes(doc) -> list:
-    return [g.code for g in doc.signatories.groups]
-
-
-def test_territory_names_are_cached_per_babel_version_and_used_without_babel(tmp_path, monkeypatch, appeal):
-    first = _parse_cached(tmp_path)
-    stored = json.loads((tmp_path / TERRITORY_CACHE).read_text(encoding="utf-8"))
-    assert stored["babel"] == langs.BABEL_VERSION
-    assert stored["fr"] == dict(langs.locale("fr").territories) and stored["fr"]["BJ"] == "Bénin"
-    assert _codes(first) == _codes(appeal)
-
-    def no_babel(tag):
-        raise AssertionError("CLDR data loaded although the cache holds it")
-
-    monkeypatch.setattr(langs, "locale", no_babel)
-    assert _codes(_parse_cached(tmp_path)) == _codes(appeal)
-
-
-@pytest.mark.parametrize("content", [b"{not json", b"[]",
-                                     json.dumps({"babel": "0.1", "fr": {"BJ": "Nowhere"}}).encode(),
-                                     json.dumps({"babel": langs.BABEL_VERSION, "fr": {"BJ": 3}}).encode()])
-def test_a_bad_or_stale_territory_cache_is_rebuilt(tmp_path, appeal, content):
-    (tmp_path / TERRITORY_CACHE).write_bytes(content)
-    assert _codes(_parse_cached(tmp_path)) == _codes(appeal)
-    stored = json.loads((tmp_path / TERRITORY_CACHE).read_text(encoding="utf-8"))
-    assert stored["babel"] == langs.BABEL_VERSION and stored["fr"]["BJ"] == "Bénin"
-
-
-def test_an_unwritable_cache_directory_only_costs_time(tmp_path, appeal):
-    blocked = tmp_path / "not-a-directory"
-    blocked.write_text("a file where the cache directory should be")
-    assert _codes(_parse_cached(blocked)) == _codes(appeal)
-    assert blocked.read_text() == "a file where the cache directory should be"

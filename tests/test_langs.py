@@ -1,0 +1,94 @@
+"""CLDR answers (canonical tags, territory names) kept per user, so that most commands start without Babel."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from l10n import langs
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# In a fresh interpreter: what langs answers, the appeal's groups, and whether Babel had to be imported for them.
+ANSWERS = """
+import sys
+from pathlib import Path
+from l10n import langs
+from l10n.config import SignatoriesConfig
+from l10n.document import parse, read_text
+doc = parse(Path("appeal.fr.txt"), read_text(Path(sys.argv[1])), "fr",
+            SignatoriesConfig(heading="Liste des signataires", groups={"Etat espagnol": "ES", "Europe": "150"}))
+print(langs.canonical("pt-br"), langs.territory_name("BJ", "fr"), [g.code for g in doc.signatories.groups][:2],
+      "babel" in sys.modules)
+"""
+
+
+def _answers() -> str:
+    return subprocess.run([sys.executable, "-c", ANSWERS, str(ROOT / "source" / "appeal.fr.txt")], check=True,
+                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout
+
+
+def _stored(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_answers_are_kept_per_babel_and_used_without_it(cldr_cache):
+    assert _answers() == "pt-BR Bénin ['DE', 'BJ'] True\n"  # nothing kept yet: Babel answers
+    stored = _stored(cldr_cache)
+    assert stored["babel"] == langs.babel_stamp() and "babel" in stored["babel"]
+    assert stored["canonical"] == {"pt-br": "pt-BR"}
+    assert stored["territories"] == {"fr": dict(langs.locale("fr").territories)}
+    assert stored["territories"]["fr"]["BJ"] == "Bénin"
+    assert _answers() == "pt-BR Bénin ['DE', 'BJ'] False\n"  # the same answers, Babel never imported
+
+
+def test_a_bad_tag_is_never_kept(cldr_cache):
+    assert langs.canonical("es") == "es"
+    for tag in ("es_ES/../x", "xx-QQ-zzzzzzzzz", "klingon"):
+        with pytest.raises(ValueError):
+            langs.canonical(tag)
+    assert _stored(cldr_cache)["canonical"] == {"es": "es"}
+
+
+@pytest.mark.parametrize("content", [
+    b"{not json", b"[]", b"",
+    json.dumps({"babel": "another Babel", "territories": {"fr": {"BJ": "Nowhere"}}}).encode(),
+    json.dumps({"babel": "%s", "territories": {"fr": {"BJ": 3}}, "canonical": {"pt-br": ["pt"]}}).encode(),
+    json.dumps({"babel": "%s", "territories": ["fr"], "canonical": "pt-BR"}).encode(),
+])
+def test_a_bad_or_stale_cache_is_asked_again_and_rewritten(cldr_cache, content):
+    cldr_cache.parent.mkdir(parents=True)
+    cldr_cache.write_bytes(content.replace(b"%s", json.dumps(langs.babel_stamp())[1:-1].encode()))
+    assert langs.territory_name("BJ", "fr") == "Bénin"
+    assert langs.canonical("pt-br") == "pt-BR"
+    stored = _stored(cldr_cache)
+    assert stored["babel"] == langs.babel_stamp()
+    assert stored["territories"]["fr"]["BJ"] == "Bénin" and stored["canonical"]["pt-br"] == "pt-BR"
+
+
+def test_an_unwritable_or_missing_cache_only_costs_time(tmp_path, monkeypatch):
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("a file where the cache directory should be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    assert langs.territory_name("BJ", "fr") == "Bénin" and langs.canonical("pt-br") == "pt-BR"
+    assert blocked.read_text() == "a file where the cache directory should be"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", "relative/home")  # no usable home directory: no cache at all
+    assert langs.cache_path() is None
+    langs.territory_names.cache_clear()
+    assert langs.territory_name("BJ", "fr") == "Bénin" and langs.canonical("pt-br") == "pt-BR"
+
+
+def test_extract_on_a_known_language_does_not_import_babel(project, cli):
+    assert cli("extract").exit_code == 0  # the first run asks Babel and keeps the answers
+    (project / "locales" / "appeal.pot").unlink()
+    script = ("import sys\nfrom l10n.cli import entry\ntry:\n    entry()\nexcept SystemExit as stop:\n"
+              "    assert not stop.code, stop.code\nprint(sorted(m for m in sys.modules if m.split('.')[0] == 'babel'))")
+    done = subprocess.run([sys.executable, "-c", script, "extract"], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "wrote 1 file(s): locales/appeal.pot\n[]\n"  # written, and no Babel module loaded
+    assert (project / "locales" / "appeal.pot").is_file()
