@@ -188,20 +188,25 @@ def _units(escaped: str) -> list[str]:
     return glued
 
 
-def _char_class(codes: list[int]) -> str:
-    """The inside of a regex character class for these code points (ascending), as ranges."""
+def _spans(codes: list[int]) -> list[tuple[int, int]]:
+    """Ascending code points as (first, last) runs."""
     spans: list[list[int]] = []
     for c in codes:
         if spans and spans[-1][1] == c - 1:
             spans[-1][1] = c
         else:
             spans.append([c, c])
+    return [(a, b) for a, b in spans]
+
+
+def _char_class(spans: list[tuple[int, int]]) -> str:
+    """The inside of a regex character class for these runs of code points."""
     return "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in spans)
 
 
 # Characters gettext counts as zero columns wide when they stand raw in a string (it escapes \a \b \f \n \r \t \v).
 _ZERO_WIDTH_CODES = [*range(0x01, 0x07), *range(0x0E, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029]
-_ZERO_WIDTH = re.compile(f"[{_char_class(_ZERO_WIDTH_CODES)}]")
+_ZERO_WIDTH = re.compile(f"[{_char_class(_spans(_ZERO_WIDTH_CODES))}]")
 
 
 @cache
@@ -209,10 +214,16 @@ def _not_narrow() -> re.Pattern[str]:
     """Characters that let a string's length equal its width while some character is not one column wide:
     gettext's zero-width controls (counted 1 by `text_width`), and wide characters, which could hide a
     zero-width mark. Wide ones below U+2E80 are found; from there on, every character is suspect. Written as
-    the complement of the safe characters, which Python's regex compiler handles fast."""
-    wide = {c for c in range(0x1100, 0x2E80) if text_width(chr(c)) > 1}  # none is wide before U+1100
-    unsafe = wide.union(_ZERO_WIDTH_CODES)
-    return re.compile(f"[^{_char_class([c for c in range(0x2E80) if c not in unsafe])}]")
+    the complement of the safe characters, built from the gaps between the few unsafe ones: Python's regex
+    compiler handles that fast, and this is paid by every process that writes a catalog."""
+    wide = (c for c in range(0x1100, 0x2E80) if text_width(chr(c)) > 1)  # none is wide before U+1100
+    safe, start = [], 0
+    for first, last in _spans(sorted({*wide, *_ZERO_WIDTH_CODES})):
+        if first > start:
+            safe.append((start, first - 1))
+        start = last + 1
+    safe.append((start, 0x2E7F))
+    return re.compile(f"[^{_char_class(safe)}]")
 
 
 def _narrow(text: str) -> bool:
