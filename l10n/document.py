@@ -130,13 +130,19 @@ def _territories(source_language: str) -> dict[str, str]:
     return {_fold(name): code for code, name in langs.territory_names(source_language).items() if "-" not in code}
 
 
-def _chunks(lines: list[str]) -> list[list[tuple[int, str]]]:
+# Runs of the white space a line may break at (tabs, repeated spaces, stray separators) become one space. No-break
+# spaces are the writer's typography (French puts one before : ; ! ? and inside « »): they stay as sent.
+_LOOSE_SPACE = re.compile(r"[^\S\n\u00a0\u2007\u202f]+")
+
+
+def _chunks(text: str) -> list[list[tuple[int, str]]]:
     """Runs of non-blank lines, each line with its 1-based number: blank-line runs of any length separate them."""
     chunks: list[list[tuple[int, str]]] = []
     current: list[tuple[int, str]] = []
-    for number, line in enumerate(lines, 1):
-        if line.strip():
-            current.append((number, " ".join(line.split())))
+    for number, line in enumerate(_LOOSE_SPACE.sub(" ", text).split("\n"), 1):
+        line = line.strip()
+        if line:
+            current.append((number, line))
         elif current:
             chunks.append(current)
             current = []
@@ -178,7 +184,7 @@ class _GroupNames:
 
 def parse(path: Path, text: str, source_language: str, signatories: SignatoriesConfig) -> Document:
     """Build the model. Body: title, paragraphs, dateline. After the signatories heading: groups of organisations."""
-    chunks = _chunks(text.split("\n"))
+    chunks = _chunks(text)
     if not chunks:
         raise SourceError("source document is empty", path)
     doc = Document(path=path, id=document_id(path), body=[])

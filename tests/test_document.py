@@ -97,3 +97,16 @@ def test_empty_and_invalid_sources_are_clear_errors(tmp_path):
     assert str(err.value) == f"{bad}:2: source is not valid UTF-8"
     with pytest.raises(SourceError, match="cannot read source"):
         read_text(tmp_path / "missing.txt")
+
+
+def test_white_space_is_tidied_and_no_break_spaces_stay_as_sent():
+    text = ("Titre\n\nLibérez\tAzat   Miftakhov\u00a0! Il est «\u202fprisonnier\u202f» depuis 2019.  \n"
+            "  Suite\u2028du paragraphe.\t\n\u00a0\u00a0\nAutre paragraphe\u00a0: fin.\n\n"
+            "Liste des signataires\n\nFrance\n\nOrg\u00a0A \t\nOrg  B")
+    doc = parse(Path("x.txt"), text, "fr", SignatoriesConfig(heading="Liste des signataires"))
+    assert [b.text for b in doc.body] == [
+        "Titre",
+        "Libérez Azat Miftakhov\u00a0! Il est «\u202fprisonnier\u202f» depuis 2019. Suite du paragraphe.",
+        "Autre paragraphe\u00a0: fin.",  # a line of no-break spaces is blank: it ends the paragraph before
+    ]
+    assert [(o.name, o.line) for o in doc.signatories.organisations] == [("Org\u00a0A", 12), ("Org B", 13)]
