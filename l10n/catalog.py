@@ -248,10 +248,11 @@ def _fits(text: str, room: int) -> bool:
     return width <= room or width - len(_ZERO_WIDTH.findall(text)) <= room
 
 
-def _wrap(units: list[str], width: int, narrow: bool) -> list[str]:
+def _wrap(piece: str, units: list[str], width: int, narrow: bool) -> list[str]:
     """Greedy fill at UAX #14 break opportunities (libunistring's, as gettext's write-po.c uses), never inside
     an escape sequence: each line takes the most units that fit, and at least one that is not blank (leading
-    spaces stay with what follows). Found by bisection over running widths rather than unit by unit."""
+    spaces stay with what follows). Found by bisection over running widths rather than unit by unit; `piece`
+    is the units joined, and when it is narrow the running widths are its offsets, so lines are its slices."""
     ends = list(accumulate(map(len, units) if narrow else map(_width, units), initial=0))
     lines: list[str] = []
     start, count = 0, len(units)
@@ -262,7 +263,7 @@ def _wrap(units: list[str], width: int, narrow: bool) -> list[str]:
             while solid < count - 1 and units[solid].isspace():
                 solid += 1
             stop = max(stop, solid + 1)
-        lines.append("".join(units[start:stop]))
+        lines.append(piece[ends[start]:ends[stop]] if narrow else "".join(units[start:stop]))
         start = stop
     return lines
 
@@ -277,17 +278,28 @@ def _quote(keyword: str, value: str, prefix: str = "", wrap: bool = True) -> tup
     with a break after every embedded newline (the only breaks for an entry flagged no-wrap)."""
     if not value:
         return (f'{prefix}{keyword} ""',)
-    if "\n" not in value:
-        whole = _escape(value)
-        if not wrap or _fits(whole, PAGE_WIDTH - 3 - len(prefix) - len(keyword)):
+    if "\n" in value:
+        return _broken(keyword, value, prefix, wrap)
+    whole = _escape(value)
+    room = PAGE_WIDTH - 3 - len(prefix) - len(keyword)
+    if not wrap:
+        return (f'{prefix}{keyword} "{whole}"',)
+    if len(whole) <= room:
+        if _fits(whole, room):
             return (f'{prefix}{keyword} "{whole}"',)
-    return _broken(keyword, value, prefix, wrap)
+        narrow = False  # short, yet too wide: it holds wide characters
+    else:  # longer than the line: it fits only if zero-width characters make up for it, never when narrow
+        narrow = _narrow(whole)
+        if not narrow and _fits(whole, room):
+            return (f'{prefix}{keyword} "{whole}"',)
+    return _broken(keyword, value, prefix, wrap, narrow)
 
 
 @cache
-def _broken(keyword: str, value: str, prefix: str, wrap: bool) -> tuple[str, ...]:
+def _broken(keyword: str, value: str, prefix: str, wrap: bool, narrow: bool | None = None) -> tuple[str, ...]:
     """A string that does not fit on one line or holds newlines. Cached: every catalog of a project repeats
-    the same msgids, and `update` or `pretranslate` writes them all."""
+    the same msgids, and `update` or `pretranslate` writes them all. `narrow`: _narrow of a value without
+    newlines, when the caller already knows it."""
     head = f"{prefix}{keyword} "
     pieces = value.split("\n")
     last = len(pieces) - 1
@@ -303,7 +315,8 @@ def _broken(keyword: str, value: str, prefix: str, wrap: bool) -> tuple[str, ...
             return (f'{head}"{piece}"',)
     width = PAGE_WIDTH - len(prefix) - 2
     return (f'{head}""', *(f'{prefix}"{part}"' for piece, units in chunks
-                                  for part in _wrap(units, width, _narrow(piece))))
+                                  for part in _wrap(piece, units, width,
+                                                    _narrow(piece) if narrow is None else narrow)))
 
 
 def _comment_lines(marker: str, lines: list[str]) -> list[str]:
