@@ -384,15 +384,18 @@ def dumps(catalog: Catalog) -> bytes:
     return (b"\xef\xbb\xbf" if catalog.bom else b"") + data
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Temporary file in the same folder, flush, fsync, rename: readers see the old file or the new, never half."""
+def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
+    """Temporary file in the same folder, flush, fsync, rename: readers see the old file or the new, never half.
+    `durable=False` skips both fsyncs, for caches: after a power cut such a file may be lost or garbled, which
+    only costs the work of rebuilding it, and every command that keeps one saves it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         if path.exists():
             os.chmod(tmp, path.stat().st_mode & 0o777)
         else:
@@ -402,6 +405,8 @@ def atomic_write(path: Path, data: bytes) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+    if not durable:
+        return
     dir_fd = os.open(path.parent, os.O_RDONLY)
     try:
         os.fsync(dir_fd)

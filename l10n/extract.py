@@ -374,7 +374,7 @@ class Memo:
             return
         data = json.dumps({**self.stamp, **self.data}, ensure_ascii=False).encode("utf-8")
         try:
-            catalog.atomic_write(self.path, data)
+            catalog.atomic_write(self.path, data, durable=False)
         except OSError:
             return  # only a cache: the next run does the full work
         self.dirty = False

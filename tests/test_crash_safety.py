@@ -45,3 +45,17 @@ def test_sigkill_at_random_points_then_rerun(project, tmp_path):
     assert start(project).wait() == 0
     assert snapshot(project) == snapshot(reference)
     assert not list(project.glob("**/.*.tmp"))  # no half-written leftovers after a complete run
+
+
+def test_catalogs_are_synced_to_disk_and_the_memo_is_not(project, cli, monkeypatch):
+    """A catalog holds translators' work: written, fsynced, renamed, its folder fsynced. The memo is a cache
+    (losing it after a power cut only costs the next run its shortcuts): renamed into place, never synced."""
+    import os
+
+    synced: list[str] = []
+    real = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(os.readlink(f"/proc/self/fd/{fd}")), real(fd)))
+    assert cli("extract").exit_code == 0
+    assert (project / ".l10n" / "memo.json").is_file()
+    names = [Path(p).name for p in synced]
+    assert len(names) == 2 and names[0].startswith(".appeal.pot.") and names[1] == "locales", names
