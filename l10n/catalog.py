@@ -20,7 +20,6 @@ from pathlib import Path
 from unicode_segmentation_rs import line_break_units, text_width
 
 from .errors import CatalogError, ConcurrentEditError
-from .poscan import scan
 
 PAGE_WIDTH = 79
 FUZZY = "fuzzy"
@@ -127,6 +126,8 @@ def loads(data: bytes, path: Path) -> Catalog:
     poscan does the parsing (gettext's grammar and escapes, strictly): polib drops `#~|` lines, reads one-digit
     plural indices only and keeps unknown escapes as backslashes, which would change meaning on save. The header
     is kept verbatim (its msgstr, comments and flags), so fields polib would merge or reorder survive."""
+    from .poscan import scan  # a command that only writes catalogs (extract) never compiles the PO grammar
+
     scanned = scan(data, path, Entry)
     header = scanned.header if scanned.header is not None else Entry(msgid="")
     return Catalog(path=path, header=header, entries=scanned.messages, encoding=scanned.encoding,

@@ -11,7 +11,6 @@ from pathlib import Path
 from . import langs
 from .config import Config, SignatoriesConfig, document_id
 from .errors import SourceError
-from .segment import split_sentences
 
 # Roles name what a segment is; they reach translators as extracted comments.
 TITLE, PARAGRAPH, DATELINE = "title", "paragraph", "dateline"
@@ -88,6 +87,8 @@ class Document:
     def segments(self, mode: str = "paragraph") -> list[Segment]:
         """All translatable units in source order; sentence mode splits body paragraphs, never list items."""
         out: list[Segment] = []
+        if mode == "sentence":
+            from .segment import split_sentences  # its patterns are compiled only for projects that use it
         for index, block in enumerate(self.body):
             if mode == "sentence" and block.role == PARAGRAPH:
                 for sentence, space in split_sentences(block.text):
