@@ -8,7 +8,6 @@ import importlib.util
 import json
 import os
 import sys
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -41,10 +40,12 @@ def po_path(config: Config, lang: str, doc: Path) -> Path:
 
 def contexts(segments: list[Segment]) -> list[str | None]:
     """msgctxt only where identical texts play different roles (a country and an organisation both "Canada")."""
-    roles: dict[str, set[str]] = defaultdict(set)
+    first: dict[str, str] = {}
+    mixed: set[str] = set()  # texts seen in a second role: few, so no set of roles for every text
     for seg in segments:
-        roles[seg.text].add(seg.role)
-    return [seg.role if len(roles[seg.text]) > 1 else None for seg in segments]
+        if first.setdefault(seg.text, seg.role) != seg.role:
+            mixed.add(seg.text)
+    return [seg.role if seg.text in mixed else None for seg in segments]
 
 
 def keyed_segments(doc: Document, mode: str) -> list[tuple[tuple[str | None, str], Segment]]:
