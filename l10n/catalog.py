@@ -293,14 +293,24 @@ def _quote(keyword: str, value: str, prefix: str = "", wrap: bool = True) -> tup
         narrow = _narrow(whole)
         if not narrow and _fits(whole, room):
             return (f'{prefix}{keyword} "{whole}"',)
-    return _broken(keyword, value, prefix, wrap, narrow)
+    return _long(keyword, whole, prefix, narrow)
 
 
 @cache
-def _broken(keyword: str, value: str, prefix: str, wrap: bool, narrow: bool | None = None) -> tuple[str, ...]:
-    """A string that does not fit on one line or holds newlines. Cached: every catalog of a project repeats
-    the same msgids, and `update` or `pretranslate` writes them all. `narrow`: _narrow of a value without
-    newlines, when the caller already knows it."""
+def _long(keyword: str, escaped: str, prefix: str, narrow: bool) -> tuple[str, ...]:
+    """One line's string (escaped) that does not fit, wrapped; on its line still if it cannot break. Cached:
+    every catalog of a project repeats the same msgids, and `update` or `pretranslate` writes them all."""
+    units = _units(escaped)
+    if len(units) == 1:
+        return (f'{prefix}{keyword} "{escaped}"',)
+    return (f'{prefix}{keyword} ""',
+            *(f'{prefix}"{part}"' for part in _wrap(escaped, units, PAGE_WIDTH - len(prefix) - 2, narrow)))
+
+
+@cache
+def _broken(keyword: str, value: str, prefix: str, wrap: bool) -> tuple[str, ...]:
+    """A string that holds newlines: a break after each, and wrapped between them unless no-wrap. Cached as
+    _long is."""
     head = f"{prefix}{keyword} "
     pieces = value.split("\n")
     last = len(pieces) - 1
@@ -309,15 +319,13 @@ def _broken(keyword: str, value: str, prefix: str, wrap: bool, narrow: bool | No
         return (f'{head}"{escaped[0]}"',) if len(escaped) == 1 else \
             (f'{head}""', *(f'{prefix}"{piece}"' for piece in escaped))
     chunks = [(piece, _units(piece)) for piece in escaped]
-    if len(chunks) == 1:  # a final newline only, or one long string: on one line if it fits or cannot break
+    if len(chunks) == 1:  # a final newline only: on one line if it fits or cannot break
         piece, units = chunks[0]
-        # (without a newline, _quote has already found that it does not fit)
-        if len(units) == 1 or ("\n" in value and _fits(piece, PAGE_WIDTH - 2 - len(head))):
+        if len(units) == 1 or _fits(piece, PAGE_WIDTH - 2 - len(head)):
             return (f'{head}"{piece}"',)
     width = PAGE_WIDTH - len(prefix) - 2
     return (f'{head}""', *(f'{prefix}"{part}"' for piece, units in chunks
-                                  for part in _wrap(piece, units, width,
-                                                    _narrow(piece) if narrow is None else narrow)))
+                                  for part in _wrap(piece, units, width, _narrow(piece))))
 
 
 def _comment_lines(marker: str, lines: list[str]) -> list[str]:
@@ -337,42 +345,52 @@ def _reference_lines(references: list[str]) -> list[str]:
     return out
 
 
-def _entry_lines(entry: Entry) -> list[str]:
-    lines = _comment_lines("#", entry.translator_comments) if entry.translator_comments else []
+def _entry_lines(entry: Entry, out: list[str]) -> None:
+    """Append one entry's lines: into the file's one list of lines, not a list per entry."""
+    if entry.translator_comments:
+        out += _comment_lines("#", entry.translator_comments)
     if entry.extracted_comments:
-        lines += _comment_lines("#.", entry.extracted_comments)
+        out += _comment_lines("#.", entry.extracted_comments)
     if entry.references and not entry.obsolete:  # msgcat drops references of obsolete entries, repeats none
         refs = entry.references
-        lines += [f"#: {refs[0]}"] if len(refs) == 1 else _reference_lines(list(dict.fromkeys(refs)))
+        if len(refs) == 1:
+            out.append(f"#: {refs[0]}")
+        else:
+            out += _reference_lines(list(dict.fromkeys(refs)))
     if entry.flags:
-        lines.append("#, " + ", ".join(entry.flags))
+        out.append("#, " + ", ".join(entry.flags))
     wrap = "no-wrap" not in entry.flags
     prev = "#~| " if entry.obsolete else "#| "
     if entry.previous_msgctxt is not None:
-        lines += _quote("msgctxt", entry.previous_msgctxt, prev, wrap)
+        out += _quote("msgctxt", entry.previous_msgctxt, prev, wrap)
     if entry.previous_msgid is not None:
-        lines += _quote("msgid", entry.previous_msgid, prev, wrap)
+        out += _quote("msgid", entry.previous_msgid, prev, wrap)
     if entry.previous_msgid_plural is not None:
-        lines += _quote("msgid_plural", entry.previous_msgid_plural, prev, wrap)
+        out += _quote("msgid_plural", entry.previous_msgid_plural, prev, wrap)
     p = OBSOLETE_PREFIX if entry.obsolete else ""
     if entry.msgctxt is not None:
-        lines += _quote("msgctxt", entry.msgctxt, p, wrap)
-    lines += _quote("msgid", entry.msgid, p, wrap)
+        out += _quote("msgctxt", entry.msgctxt, p, wrap)
+    out += _quote("msgid", entry.msgid, p, wrap)
     if entry.msgid_plural is not None:
-        lines += _quote("msgid_plural", entry.msgid_plural, p, wrap)
+        out += _quote("msgid_plural", entry.msgid_plural, p, wrap)
         for n in sorted(entry.msgstr_plural):
-            lines += _quote(f"msgstr[{n}]", entry.msgstr_plural[n], p, wrap)
+            out += _quote(f"msgstr[{n}]", entry.msgstr_plural[n], p, wrap)
     else:
-        lines += _quote("msgstr", entry.msgstr, p, wrap)
-    return lines
+        out += _quote("msgstr", entry.msgstr, p, wrap)
 
 
 def dumps(catalog: Catalog) -> bytes:
     """Serialise as msgcat does; the encoding, BOM and line endings the file came with are kept."""
-    blocks = [_entry_lines(catalog.header)] if catalog.header.msgstr or catalog.header.translator_comments else []
-    blocks += [_entry_lines(e) for e in catalog.entries if not e.obsolete]
-    blocks += [_entry_lines(e) for e in catalog.entries if e.obsolete]
-    text = "\n\n".join("\n".join(b) for b in blocks) + "\n"
+    lines: list[str] = []
+    if catalog.header.msgstr or catalog.header.translator_comments:
+        _entry_lines(catalog.header, lines)
+    for obsolete in (False, True):  # obsolete entries last
+        for entry in catalog.entries:
+            if entry.obsolete == obsolete:
+                if lines:
+                    lines.append("")  # the blank line between entries
+                _entry_lines(entry, lines)
+    text = "\n".join(lines) + "\n"
     if catalog.newline != "\n":
         text = text.replace("\n", catalog.newline)
     try:
