@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from . import langs
+from .config import safe_load
 from .errors import ConfigError
 
 
@@ -60,11 +61,11 @@ def _contains(text: str, term: str) -> bool:
 
 
 def load_glossary(path: Path | None) -> Glossary:
-    """Read the YAML glossary (safe_load); a missing optional file is an empty glossary."""
+    """Read the YAML glossary (config.safe_load); a missing optional file is an empty glossary."""
     if path is None or not path.exists():
         return Glossary()
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise ConfigError(f"invalid glossary YAML: {exc.problem}", path, line) from None

@@ -46,3 +46,13 @@ def test_lang_selection_must_be_configured(tmp_path):
     assert config.select_languages(("pt-BR",)) == ("pt-BR",)
     with pytest.raises(ConfigError, match="language de is not in the project"):
         config.select_languages(("de",))
+
+
+def test_invalid_glossary_yaml_names_the_line(tmp_path):
+    from l10n.glossary import load_glossary
+
+    bad = tmp_path / "glossary.yaml"
+    bad.write_text("keep:\n  - Azat Miftakhov\n  - [Kharp\nterms: []\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_glossary(bad)
+    assert str(err.value) == f"{bad}:4: invalid glossary YAML: did not find expected ',' or ']'"
