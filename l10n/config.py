@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -127,6 +126,8 @@ def load_config(explicit: Path | None = None, cwd: Path | None = None) -> Config
 
 def _unknown(keys: set[str], allowed: set[str], where: str, path: Path) -> None:
     for key in sorted(map(str, keys - allowed)):
+        import difflib  # only a config with a mistake needs it
+
         hint = difflib.get_close_matches(key, sorted(allowed), n=1)
         suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
         raise ConfigError(f"unknown key {key!r} in {where}{suggestion}", path)
