@@ -14,8 +14,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable, Union
 
-from babel.core import get_global
-
 from . import catalog, langs
 
 PROJECT_FILE = "furniture.po"
@@ -93,6 +91,8 @@ class Furniture:
 def chain(tag: str) -> list[str]:
     """`pt-BR` → [pt-BR, pt]; `zh-Hant-TW` → [zh-Hant-TW, zh-Hant] (plain `zh` is written in Hans, per CLDR's likely
     subtags, so it is no fallback for Hant); `sr-Latn` → [sr-Latn]."""
+    from babel.core import get_global  # Babel is imported when CLDR must be asked (langs)
+
     loc = langs.locale(tag)
     likely = get_global("likely_subtags").get(loc.language, "")
     likely_script = likely.split("_")[1] if likely.count("_") >= 2 else None

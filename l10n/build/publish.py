@@ -14,8 +14,6 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
 
-from babel.numbers import format_percent
-
 from .. import catalog, furniture, langs
 from ..config import Config, document_id
 from ..document import load_document
@@ -79,6 +77,8 @@ class Published:
 
 def percent_text(percent: float, lang: str) -> str:
     """Rounded down, so that 99.6 % never reads as 100 %; digits and spacing from CLDR."""
+    from babel.numbers import format_percent  # Babel is imported when CLDR must be asked (langs)
+
     return format_percent(math.floor(percent) / 100, locale=langs.locale(lang))
 
 
