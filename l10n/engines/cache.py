@@ -18,8 +18,6 @@ import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-import tenacity
-
 from .base import Translation
 
 SCHEMA = """
@@ -73,13 +71,16 @@ class Cache:
         db = sqlite3.connect(self.path, timeout=timeout, check_same_thread=False, isolation_level=None)
         try:
             db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-            # Turning a new file to WAL needs it to itself, and SQLite answers "locked" at once, without its busy
-            # handler, when another process opens it meanwhile: processes starting together retry.
-            for attempt in tenacity.Retrying(retry=tenacity.retry_if_exception(_locked), reraise=True,
-                                              wait=tenacity.wait_random_exponential(0.005, max=0.2),
-                                              stop=tenacity.stop_after_delay(timeout)):
-                with attempt:
-                    db.execute("PRAGMA journal_mode = WAL")
+            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":  # a new file: WAL stays once set
+                # Turning it to WAL needs it to itself, and SQLite answers "locked" at once, without its busy
+                # handler, when another process opens it meanwhile: processes starting together retry.
+                import tenacity
+
+                for attempt in tenacity.Retrying(retry=tenacity.retry_if_exception(_locked), reraise=True,
+                                                  wait=tenacity.wait_random_exponential(0.005, max=0.2),
+                                                  stop=tenacity.stop_after_delay(timeout)):
+                    with attempt:
+                        db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
             db.execute(SCHEMA)
         except sqlite3.DatabaseError:
