@@ -7,8 +7,6 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rapidfuzz import fuzz, process
-
 from . import catalog, langs
 from .errors import ConfigError
 
@@ -33,6 +31,8 @@ class Memory:
             return self.units[text], 100
         if not self.units:
             return None
+        from rapidfuzz import fuzz, process  # only a lookup past the exact matches needs it
+
         best = process.extractOne(text, self._candidates(len(text)), scorer=fuzz.ratio,
                                   score_cutoff=self.threshold)
         if best is None:

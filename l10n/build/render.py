@@ -11,14 +11,17 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 from unicode_segmentation_rs import line_break_units, text_width
 
 from .. import langs
 from ..furniture import Furniture, Text
 from .assemble import REVIEWED, Assembled, BodyBlock, Piece
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 TEXT_WIDTH = 72
 ORG_INDENT, ORG_CONTINUATION = " " * 4, " " * 6
@@ -276,6 +279,8 @@ class IndexRow:
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape  # only to render
+
     env = Environment(loader=PackageLoader("l10n", "templates"),
                       autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
                       undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=False)
