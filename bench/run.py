@@ -23,7 +23,7 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -114,9 +114,9 @@ class Snapshot:
 
 
 def best(repeat: int, cmd: Sequence[str] | str, cwd: Path, state: Path | None = None, ok: tuple[int, ...] = (0,),
-         shell: bool = False) -> Measure:
+         shell: bool = False, before: Callable[[], None] | None = None) -> Measure:
     """The fastest of `repeat` runs (timing noise only ever adds), with the largest peak memory seen. `state`: a
-    directory the command changes, put back as it was before each further run."""
+    directory the command changes, put back as it was before each further run; `before`: what sets up each run."""
     snap = Snapshot(state) if state is not None and repeat > 1 else None
     found: Measure | None = None
     peak = 0.0
@@ -124,6 +124,8 @@ def best(repeat: int, cmd: Sequence[str] | str, cwd: Path, state: Path | None = 
         for attempt in range(repeat):
             if attempt and snap is not None:
                 snap.restore()
+            if before is not None:
+                before()
             measure, _ = run(cmd, cwd, ok=ok, shell=shell)
             peak = max(peak, measure.rss_mb)
             if found is None or measure.wall < found.wall:
@@ -289,16 +291,15 @@ def bench_size(size: int, languages: Sequence[str], work: Path, seed: int, repea
     # and answers), on a scratch copy; then in the project, as every later new project gets it
     txt2po = Reference("txt2po", TTK, theirs(
         tool("txt2po") + ["-P", "--progress=none", "-i", str(source), "-o", str(ref / "txt2po.pot")]))
-    cold: Measure | None = None
-    for _ in range(repeat):
-        scratch = base / "cold"
+    scratch = base / "cold"
+
+    def new_machine() -> None:
         shutil.rmtree(scratch, ignore_errors=True)
         shutil.copytree(project, scratch)
         shutil.rmtree(ENV["XDG_CACHE_HOME"], ignore_errors=True)
-        measure, _ = run(l10n("extract"), scratch)
-        cold = measure if cold is None or measure.wall < cold.wall else cold
-    assert cold is not None
-    stage("extract (new user cache)", cold, txt2po, note="Babel imported and asked: the first run on a machine")
+
+    stage("extract (new user cache)", best(repeat, l10n("extract"), scratch, before=new_machine), txt2po,
+          note="Babel imported and asked: the first run on a machine")
     stage("extract", ours("extract"), txt2po)
 
     # update (creating every catalog) ⟷ msgmerge --previous from a header-only PO, once per language

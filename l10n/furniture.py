@@ -91,11 +91,9 @@ class Furniture:
 def chain(tag: str) -> list[str]:
     """`pt-BR` → [pt-BR, pt]; `zh-Hant-TW` → [zh-Hant-TW, zh-Hant] (plain `zh` is written in Hans, per CLDR's likely
     subtags, so it is no fallback for Hant); `sr-Latn` → [sr-Latn]."""
-    from babel.core import get_global  # Babel is imported when CLDR must be asked (langs)
-
     loc = langs.locale(tag)
-    likely = get_global("likely_subtags").get(loc.language, "")
-    likely_script = likely.split("_")[1] if likely.count("_") >= 2 else None
+    likely = langs.likely_subtags(loc.language)
+    likely_script = likely[1] if len(likely) >= 3 else None
     out = [langs.canonical(tag)]
     if loc.territory or loc.variant:
         if loc.script:

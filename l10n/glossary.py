@@ -6,10 +6,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 
 from . import langs
-from .config import safe_load
+from .config import read_yaml
 from .errors import ConfigError
 
 
@@ -61,16 +60,10 @@ def _contains(text: str, term: str) -> bool:
 
 
 def load_glossary(path: Path | None) -> Glossary:
-    """Read the YAML glossary (config.safe_load); a missing optional file is an empty glossary."""
+    """Read the YAML glossary; a missing optional file is an empty glossary."""
     if path is None or not path.exists():
         return Glossary()
-    try:
-        raw = safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise ConfigError(f"invalid glossary YAML: {exc.problem}", path, line) from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(f"cannot read glossary: {exc}", path) from None
+    raw = read_yaml(path, "invalid glossary YAML", "cannot read glossary") or {}
     if not isinstance(raw, dict) or set(raw) - {"keep", "terms"}:
         raise ConfigError("glossary must be a mapping with the keys 'keep' and 'terms'", path)
     keep = []

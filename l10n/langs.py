@@ -6,7 +6,6 @@ without loading Babel and its data, which cost more than extracting a thousand s
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import json
 import os
@@ -85,17 +84,14 @@ class _Answers:
 
     def put(self, section: str, key: str, value: Any) -> None:
         self.data.setdefault(section, {})[key] = value
-        if self.path is None or not self.writable:
+        if self.path is None or not self.writable:  # (writable is False without a path: mypy needs both)
             return
+        from .catalog import atomic_write  # only when an answer is new
+
         data = json.dumps({"babel": self.stamp, **self.data}, ensure_ascii=False, sort_keys=True).encode("utf-8")
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(data)  # no fsync: a file lost in a crash is only asked of Babel again
-            os.replace(tmp, self.path)
+            atomic_write(self.path, data, durable=False)  # a file lost in a crash is only asked of Babel again
         except OSError:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
             self.writable = False  # this process stops trying
 
 
@@ -182,13 +178,18 @@ _SCRIPT_NAMES = {"Latn": ("LATIN",), "Cyrl": ("CYRILLIC",), "Arab": ("ARABIC",),
                  "Jpan": ("CJK", "HIRAGANA", "KATAKANA"), "Beng": ("BENGALI",), "Ethi": ("ETHIOPIC",)}
 
 
+def likely_subtags(language: str) -> list[str]:
+    """CLDR's likely subtags of a bare language: `zh` → [zh, Hans, CN], `sr` → [sr, Cyrl, RS]; [""] if none."""
+    from babel.core import get_global
+
+    return get_global("likely_subtags").get(language, "").split("_")
+
+
 def script_share(text: str, tag: str) -> float | None:
     """Share of the letters of `text` written in the language's usual script (None when unknown): an engine
     that answers a Russian request in Latin letters answered in another language."""
-    from babel.core import get_global
-
     loc = locale(tag)
-    likely = get_global("likely_subtags").get(loc.language, "").split("_")
+    likely = likely_subtags(loc.language)
     script = loc.script or next((p for p in likely if len(p) == 4 and p.istitle()), None)
     prefixes = _SCRIPT_NAMES.get(script or "")
     letters = [c for c in text if c.isalpha()]
