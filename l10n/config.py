@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from . import langs
+from . import langs, usercache
 from .errors import ConfigError
 
 CONFIG_NAME = "l10n.yaml"
@@ -97,17 +96,48 @@ _SECTION_KEYS = {
 }
 
 
+YAML_CACHE = "yaml.json"
+_YAML_KEPT = 32  # files (a project has two: l10n.yaml and its glossary)
+_YAML_LARGEST = 65536  # characters: a larger file is parsed every time rather than read with every cached one
+
+
 def read_yaml(path: Path, invalid: str, unreadable: str) -> Any:
     """A YAML file's data, or a ConfigError naming the file (and the line, for a syntax error): `invalid` and
-    `unreadable` begin its message. Parsed by libyaml when PyYAML was built with it (Debian's and the wheels
-    are): the same documents and errors, about ten times faster than the pure-Python parser (2.3 -> 0.3 ms for
-    l10n.yaml, 8 -> 0.8 ms for the glossary, which most commands read)."""
+    `unreadable` begin its message. What PyYAML made of a file's exact text is kept per user (usercache,
+    `yaml.json`) when JSON holds it exactly: importing PyYAML costs more than a command on a small project
+    (bench/README.md), and l10n.yaml and the glossary seldom change. Data JSON would alter (dates, binary, sets,
+    keys that are not strings, NaN) is parsed every time."""
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        text = path.read_text(encoding="utf-8")
+    except (UnicodeDecodeError, OSError) as exc:
+        raise ConfigError(f"{unreadable}: {exc}", path) from None
+    answers = usercache.answers(YAML_CACHE, "yaml")
+    key = str(path.absolute())
+    known = answers.get("files", key)
+    if isinstance(known, list) and len(known) == 2 and known[0] == text and isinstance(known[1], str):
+        return json.loads(known[1])  # new objects every time: a caller may change what it gets
+    data = _parse_yaml(text, path, invalid, unreadable)
+    if len(text) <= _YAML_LARGEST:
+        try:
+            encoded = json.dumps(data)  # ASCII: lone surrogates (pure-Python PyYAML accepts them) are escaped
+        except (TypeError, ValueError):  # a type JSON lacks, or a cycle (YAML aliases can make one)
+            return data
+        if json.loads(encoded) == data:
+            answers.put("files", key, [text, encoded], limit=_YAML_KEPT)
+    return data
+
+
+def _parse_yaml(text: str, path: Path, invalid: str, unreadable: str) -> Any:
+    """Parsed by libyaml when PyYAML was built with it (Debian's and the wheels are): the same documents and
+    errors, about ten times faster than the pure-Python parser (2.3 -> 0.3 ms for l10n.yaml)."""
+    import yaml
+
+    try:
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         raise ConfigError(f"{invalid}: {exc.problem}", path, mark.line + 1 if mark is not None else None) from None
-    except (yaml.YAMLError, UnicodeDecodeError, OSError) as exc:
+    except yaml.YAMLError as exc:
         raise ConfigError(f"{unreadable}: {exc}", path) from None
 
 

@@ -1,19 +1,17 @@
 """Language tags, plural forms, names and collation, all from CLDR (Babel, ICU): a new language needs no code.
 
 Babel is imported only when CLDR must be asked. The answers most commands need (canonical tags, territory names)
-are kept per user for the installed Babel, so that `extract`, `status` or a `run` with nothing to do start
-without loading Babel and its data, which cost more than extracting a thousand segments (bench/README.md)."""
+are kept per user for the installed Babel (usercache, `cldr.json`), so that `extract`, `status` or a `run` with
+nothing to do start without loading Babel and its data."""
 
 from __future__ import annotations
 
-import importlib.util
-import json
-import os
 import re
 import unicodedata
 from functools import lru_cache
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from . import usercache
 
 if TYPE_CHECKING:
     from babel import Locale
@@ -35,76 +33,8 @@ def locale(tag: str) -> Locale:
         raise ValueError(f"{tag!r} is not a language known to CLDR") from exc
 
 
-# ---------------------------------------------------------------------------------------------------- cache
-
-
-def cache_path() -> Path | None:
-    """`$XDG_CACHE_HOME/l10n/cldr.json` (`~/.cache/l10n/cldr.json` by default): CLDR does not depend on the
-    project, so every project of the user shares it."""
-    base = os.environ.get("XDG_CACHE_HOME")
-    if not base or not os.path.isabs(base):
-        home = os.path.expanduser("~")
-        if not os.path.isabs(home):
-            return None  # no home directory: no cache
-        base = os.path.join(home, ".cache")
-    return Path(base) / "l10n" / CACHE_NAME
-
-
-def babel_stamp() -> str:
-    """Which Babel answers (where it is installed, and its size and date there), known without importing it:
-    installing another Babel, with other CLDR data, changes it."""
-    spec = importlib.util.find_spec("babel")
-    if spec is None or not spec.origin:
-        return ""
-    stat = os.stat(spec.origin)
-    return f"{spec.origin}\0{stat.st_size}\0{stat.st_mtime_ns}"
-
-
-class _Answers:
-    """CLDR answers of one Babel installation, read from the cache file once per process and written through
-    as new ones are found. Advisory: an unreadable, malformed or other Babel's file means asking Babel again,
-    an unwritable one asking it every time; two processes writing at once lose one answer, never the file."""
-
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
-        self.writable = path is not None
-        self.stamp = babel_stamp()
-        self.data: dict[str, Any] = {}
-        if path is None:
-            return
-        try:
-            raw = json.loads(path.read_bytes())
-        except (OSError, ValueError):
-            return
-        if isinstance(raw, dict) and raw.get("babel") == self.stamp:
-            self.data = {k: v for k, v in raw.items() if isinstance(v, dict)}
-
-    def get(self, section: str, key: str) -> Any:
-        return self.data.get(section, {}).get(key)
-
-    def put(self, section: str, key: str, value: Any) -> None:
-        self.data.setdefault(section, {})[key] = value
-        if self.path is None or not self.writable:  # (writable is False without a path: mypy needs both)
-            return
-        from .catalog import atomic_write  # only when an answer is new
-
-        data = json.dumps({"babel": self.stamp, **self.data}, ensure_ascii=False, sort_keys=True).encode("utf-8")
-        try:
-            atomic_write(self.path, data, durable=False)  # a file lost in a crash is only asked of Babel again
-        except OSError:
-            self.writable = False  # this process stops trying
-
-
-_answers: _Answers | None = None
-
-
-def _cached() -> _Answers:
-    """The answers for the current cache location (tests move it between calls)."""
-    global _answers
-    path = cache_path()
-    if _answers is None or _answers.path != path:
-        _answers = _Answers(path)
-    return _answers
+def _cached() -> usercache.Answers:
+    return usercache.answers(CACHE_NAME, "babel")
 
 
 def canonical(tag: str) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from l10n import document, langs
+from l10n import document, langs, usercache
 from l10n.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,13 +19,14 @@ DATA = Path(__file__).resolve().parent / "data"
 
 @pytest.fixture(autouse=True)
 def cldr_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test its own per-user CLDR cache (langs.cache_path), empty: none reads or writes the user's, and
-    none depends on what an earlier test left there. Subprocesses inherit it. The per-process memos that sit in
-    front of it are emptied too, so that a test sees what a new process would read and write."""
+    """Every test its own per-user cache directory (usercache: CLDR answers, parsed YAML), empty: none reads or
+    writes the user's, and none depends on what an earlier test left there. Subprocesses inherit it. The
+    per-process memos that sit in front of the CLDR answers are emptied too, so that a test sees what a new
+    process would read and write. Returns the CLDR answers' file."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
     langs.territory_names.cache_clear()
     document._territories.cache_clear()
-    path = langs.cache_path()
+    path = usercache.cache_path(langs.CACHE_NAME)
     assert path is not None
     return path
 

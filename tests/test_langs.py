@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from l10n import langs
+from l10n import langs, usercache
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,7 +38,7 @@ def _stored(path: Path) -> dict:
 def test_answers_are_kept_per_babel_and_used_without_it(cldr_cache):
     assert _answers() == "pt-BR Bénin ['DE', 'BJ'] True\n"  # nothing kept yet: Babel answers
     stored = _stored(cldr_cache)
-    assert stored["babel"] == langs.babel_stamp() and "babel" in stored["babel"]
+    assert stored["babel"] == usercache.package_stamp("babel") and "babel" in stored["babel"]
     assert stored["canonical"] == {"pt-br": "pt-BR"}
     assert stored["territories"] == {"fr": dict(langs.locale("fr").territories)}
     assert stored["territories"]["fr"]["BJ"] == "Bénin"
@@ -61,11 +61,11 @@ def test_a_bad_tag_is_never_kept(cldr_cache):
 ])
 def test_a_bad_or_stale_cache_is_asked_again_and_rewritten(cldr_cache, content):
     cldr_cache.parent.mkdir(parents=True)
-    cldr_cache.write_bytes(content.replace(b"%s", json.dumps(langs.babel_stamp())[1:-1].encode()))
+    cldr_cache.write_bytes(content.replace(b"%s", json.dumps(usercache.package_stamp("babel"))[1:-1].encode()))
     assert langs.territory_name("BJ", "fr") == "Bénin"
     assert langs.canonical("pt-br") == "pt-BR"
     stored = _stored(cldr_cache)
-    assert stored["babel"] == langs.babel_stamp()
+    assert stored["babel"] == usercache.package_stamp("babel")
     assert stored["territories"]["fr"]["BJ"] == "Bénin" and stored["canonical"]["pt-br"] == "pt-BR"
 
 
@@ -77,14 +77,14 @@ def test_an_unwritable_or_missing_cache_only_costs_time(tmp_path, monkeypatch):
     assert blocked.read_text() == "a file where the cache directory should be"
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setenv("HOME", "relative/home")  # no usable home directory: no cache at all
-    assert langs.cache_path() is None
+    assert usercache.cache_path(langs.CACHE_NAME) is None
     langs.territory_names.cache_clear()
     assert langs.territory_name("BJ", "fr") == "Bénin" and langs.canonical("pt-br") == "pt-BR"
 
 
 # The l10n command in a fresh interpreter; after the command's own output, prints which of the libraries that
 # only some work needs it loaded.
-HEAVY = ("babel", "icu", "jinja2", "polib", "rapidfuzz", "tenacity")
+HEAVY = ("babel", "icu", "jinja2", "polib", "rapidfuzz", "tenacity", "yaml")
 LOADED = ("import sys\nfrom l10n.cli import entry\ntry:\n    entry()\nexcept SystemExit as stop:\n"
           "    assert not stop.code, stop.code\n"
           f"print(sorted({{m.split('.')[0] for m in sys.modules}} & {set(HEAVY)!r}))")
@@ -97,10 +97,10 @@ def _loaded(*args: str) -> str:
     return done.stdout
 
 
-def test_extract_on_a_known_language_does_not_import_babel(project, cli):
+def test_extract_on_a_known_language_does_not_import_babel_nor_pyyaml(project, cli):
     assert cli("extract").exit_code == 0  # the first run asks Babel and keeps the answers
     (project / "locales" / "appeal.pot").unlink()
-    assert _loaded("extract") == "wrote 1 file(s): locales/appeal.pot\n[]\n"  # written, no Babel loaded
+    assert _loaded("extract") == "wrote 1 file(s): locales/appeal.pot\n[]\n"  # written, no Babel nor PyYAML loaded
     assert (project / "locales" / "appeal.pot").is_file()
 
 
