@@ -3,9 +3,11 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from l10n.config import SignatoriesConfig
-from l10n.document import COUNTRY, DATELINE, GROUP, ORGANISATION, PARAGRAPH, TITLE, parse, read_text
+from l10n.document import _LOOSE_SPACE, _chunks, COUNTRY, DATELINE, GROUP, ORGANISATION, PARAGRAPH, TITLE, parse, read_text
 from l10n.errors import SourceError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,3 +112,21 @@ def test_white_space_is_tidied_and_no_break_spaces_stay_as_sent():
         "Autre paragraphe\u00a0: fin.",  # a line of no-break spaces is blank: it ends the paragraph before
     ]
     assert [(o.name, o.line) for o in doc.signatories.organisations] == [("Org\u00a0A", 12), ("Org B", 13)]
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from("ab é.\t\x0b\x0c\x1c\x85\u00a0\u1680\u2007\u2028\u202f\u3000"),
+                        max_size=12), max_size=8))
+@settings(max_examples=400, deadline=None)
+def test_lines_are_tidied_as_the_definition_says(lines):
+    """Every line, however it reaches _chunks' shortcuts: runs of white space that may break become one space,
+    no-break spaces stay, the ends are trimmed; blank lines (only white space) separate chunks."""
+    expected, current = [], []
+    for number, line in enumerate(lines, 1):
+        tidy = _LOOSE_SPACE.sub(" ", line).strip()  # the definition, one pattern for every line
+        if tidy:
+            current.append((number, tidy))
+        elif current:
+            expected.append(current)
+            current = []
+    expected += [current] if current else []
+    assert _chunks("\n".join(lines)) == expected
