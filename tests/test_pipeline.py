@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -247,7 +248,8 @@ def test_status_json_matches_msgfmt_statistics(project, cli):
 
 
 def test_the_code_digest_sees_every_source_file_and_ignores_bytecode(tmp_path):
-    """Memos are forgotten when l10n's code changes: any file under the package, at any depth, but not .pyc."""
+    """Memos are forgotten when l10n's code changes (as Python sees it: size or time): any file under the package,
+    at any depth, but not .pyc."""
     import hashlib
 
     from l10n.extract import _update_with_tree
@@ -261,13 +263,25 @@ def test_the_code_digest_sees_every_source_file_and_ignores_bytecode(tmp_path):
         _update_with_tree(h, str(tmp_path))
         return h.hexdigest()
 
+    def edit(path: Path, text: str, when: int) -> None:
+        path.write_text(text)
+        os.utime(path, ns=(when, when))
+
+    b = tmp_path / "engines" / "b.py"
+    edit(b, "B = 1\n", 1_700_000_000_000_000_000)
     first = digest()
     (tmp_path / "engines" / "__pycache__" / "b.cpython-311.pyc").write_bytes(b"\0bytecode")
     (tmp_path / "engines" / "__pycache__" / "b.cpython-311.opt-1.pyc.12345").write_bytes(b"a compiler's temp file")
     (tmp_path / "engines" / "c.pyc").write_bytes(b"\0bytecode")
     assert digest() == first
-    (tmp_path / "engines" / "b.py").write_text("B = 2\n")
+    edit(b, "B = 2\n", 1_700_000_000_000_000_000)  # Python, too, would run b's old bytecode: same size and time
+    assert digest() == first
+    edit(b, "B = 2\n", 1_700_000_001_000_000_000)  # saved a second later
     assert digest() != first
-    (tmp_path / "engines" / "b.py").write_text("B = 1\n")
+    edit(b, "B = 1\n", 1_700_000_000_000_000_000)
+    assert digest() == first
+    edit(b, "B = 10\n", 1_700_000_000_000_000_000)  # another size
+    assert digest() != first
+    edit(b, "B = 1\n", 1_700_000_000_000_000_000)
     (tmp_path / "engines" / "b2.py").write_text("")
     assert digest() != first
