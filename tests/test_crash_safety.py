@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import os
 import random
 import shutil
 import signal
@@ -10,6 +12,9 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+from l10n import catalog
 from tests.conftest import msgfmt_check
 
 
@@ -50,8 +55,6 @@ def test_sigkill_at_random_points_then_rerun(project, tmp_path):
 def test_catalogs_are_synced_to_disk_and_the_memo_is_not(project, cli, monkeypatch):
     """A catalog holds translators' work: written, fsynced, renamed, its folder fsynced. The memo is a cache
     (losing it after a power cut only costs the next run its shortcuts): renamed into place, never synced."""
-    import os
-
     synced: list[str] = []
     real = os.fsync
     monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(os.readlink(f"/proc/self/fd/{fd}")), real(fd)))
@@ -59,3 +62,32 @@ def test_catalogs_are_synced_to_disk_and_the_memo_is_not(project, cli, monkeypat
     assert (project / ".l10n" / "memo.json").is_file()
     names = [Path(p).name for p in synced]
     assert len(names) == 2 and names[0].startswith(".appeal.pot.") and names[1] == "locales", names
+
+
+def test_the_temporary_file_never_opens_an_existing_name(tmp_path, monkeypatch):
+    """Names left by a killed process with the same id are skipped, a symbolic link among them is not followed,
+    and the file appears whole with the usual permissions."""
+    monkeypatch.setattr(catalog, "_serial", itertools.count())
+    target, outside = tmp_path / "locales" / "appeal.pot", tmp_path / "outside.txt"
+    target.parent.mkdir()
+    outside.write_text("not to be touched")
+    taken = [target.parent / f".appeal.pot.{os.getpid()}-{n}.tmp" for n in range(3)]
+    taken[0].write_text("a leftover")
+    taken[1].symlink_to(outside)
+    taken[2].mkdir()
+    catalog.atomic_write(target, b"msgid \"\"\n")
+    assert target.read_bytes() == b"msgid \"\"\n" and target.stat().st_mode & 0o777 == 0o644
+    assert outside.read_text() == "not to be touched" and taken[0].read_text() == "a leftover"
+    assert sorted(p.name for p in target.parent.iterdir()) == sorted(["appeal.pot", *(p.name for p in taken)])
+    target.chmod(0o600)
+    catalog.atomic_write(target, b"")  # a new version keeps the permissions the file had
+    assert target.read_bytes() == b"" and target.stat().st_mode & 0o777 == 0o600
+
+
+def test_no_free_temporary_name_is_an_error_that_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr(catalog, "_serial", itertools.repeat(7))
+    target = tmp_path / "appeal.pot"
+    (tmp_path / f".appeal.pot.{os.getpid()}-7.tmp").write_text("taken")
+    with pytest.raises(FileExistsError, match="no free name for a temporary file"):
+        catalog.atomic_write(target, b"data")
+    assert not target.exists()
