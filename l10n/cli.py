@@ -16,7 +16,7 @@ from typing import Callable, Iterator
 
 import click
 
-from . import __version__
+from . import __version__, usercache
 from .config import Config, load_config
 from .errors import L10nError, LockError
 
@@ -117,6 +117,7 @@ refresh_option = click.option("--refresh-machine", is_flag=True,
 def main(click_ctx: click.Context, config_path: Path | None) -> None:
     """Translate a document through gettext PO catalogs: extract, update, pretranslate, check, status, build."""
     click_ctx.obj = Context(config_path)
+    click_ctx.call_on_close(usercache.save_all)  # what the command asked Babel or PyYAML, kept for the next one
 
 
 pass_ctx = click.make_pass_decorator(Context)

@@ -5,10 +5,13 @@ they answer depends only on the question and on the installed library, so one JS
 answers, stamped with where that library is installed and its size and date there (known without importing
 it): installing another version starts the file afresh. Advisory: an unreadable, malformed or other
 installation's file means asking the library again, an unwritable one asking it every time; two processes
-writing at once lose one answer, never the file."""
+writing at once lose one answer, never the file. New answers are written once, when the process ends (a
+command asks a dozen on its first run, and writing the file for each cost more than asking): a process killed
+before that only leaves them to be asked again."""
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import json
 import os
@@ -37,8 +40,8 @@ def package_stamp(package: str) -> str:
 
 
 class Answers:
-    """One library's answers by section and key, read once per process and written through as new ones come.
-    A section given a `limit` keeps that many keys, dropping the least recently stored first."""
+    """One library's answers by section and key, read once per process and saved at its end if any is new. A
+    section given a `limit` keeps that many keys, dropping the least recently stored first."""
 
     def __init__(self, name: str, package: str) -> None:
         self.path = cache_path(name)
@@ -46,6 +49,8 @@ class Answers:
         self.writable = self.path is not None
         self.stamp = package_stamp(package)
         self.data: dict[str, dict[str, Any]] = {}
+        self.dirty = False
+        self.saved_at_exit = False
         if self.path is None:
             return
         try:
@@ -64,8 +69,16 @@ class Answers:
         kept[key] = value
         while limit is not None and len(kept) > limit:
             del kept[next(iter(kept))]
-        if self.path is None or not self.writable:  # (writable is False without a path: mypy needs both)
+        self.dirty = True
+        if not self.saved_at_exit:
+            self.saved_at_exit = True
+            atexit.register(self.save)  # for library use: the l10n command saves when it finishes
+
+    def save(self) -> None:
+        """Write the answers if any is new since the last save."""
+        if not self.dirty or self.path is None or not self.writable:  # (writable is False without a path)
             return
+        self.dirty = False
         from .catalog import atomic_write  # only when an answer is new
 
         data = json.dumps({self.package: self.stamp, **self.data}, ensure_ascii=False).encode("utf-8")
@@ -78,9 +91,17 @@ class Answers:
 _open: dict[str, Answers] = {}
 
 
+def save_all() -> None:
+    """Save every answers file opened by this process that holds new answers."""
+    for known in _open.values():
+        known.save()
+
+
 def answers(name: str, package: str) -> Answers:
     """The answers file `name` at the current cache location (tests move it between calls)."""
     known = _open.get(name)
     if known is None or known.path != cache_path(name):
+        if known is not None:
+            known.save()  # new answers go where they were asked
         known = _open[name] = Answers(name, package)
     return known

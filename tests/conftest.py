@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ DATA = Path(__file__).resolve().parent / "data"
 
 
 @pytest.fixture(autouse=True)
-def cldr_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def cldr_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Every test its own per-user cache directory (usercache: CLDR answers, parsed YAML), empty: none reads or
     writes the user's, and none depends on what an earlier test left there. Subprocesses inherit it. The
     per-process memos that sit in front of the CLDR answers are emptied too, so that a test sees what a new
@@ -28,7 +29,8 @@ def cldr_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
     document._territories.cache_clear()
     path = usercache.cache_path(langs.CACHE_NAME)
     assert path is not None
-    return path
+    yield path
+    usercache.save_all()  # into this test's directory, not at the end of the session into a removed one
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ def _answers() -> str:
 
 
 def _stored(path: Path) -> dict:
+    usercache.save_all()  # what this process leaves at its end
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -111,3 +112,16 @@ def test_run_with_nothing_to_do_does_not_import_babel_nor_what_only_work_needs(p
     again = _loaded("run", "--engine", "pseudo", "--allow-fuzzy")
     assert "2 file(s) unchanged" in again and "wrote 0 file(s) in dist" in again
     assert again.endswith("\n[]\n")  # nothing to merge, translate, render or sort: none of them loaded
+
+
+def test_a_first_command_writes_each_answers_file_once(project, cli, monkeypatch):
+    """A new machine's first command asks Babel a dozen things (a tag per language, territory names) and PyYAML
+    two: each answers file is written once, when the command finishes."""
+    from l10n import catalog
+
+    written: list[str] = []
+    real = catalog.atomic_write
+    monkeypatch.setattr(catalog, "atomic_write", lambda path, *a, **k: (written.append(path.name), real(path, *a, **k)))
+    assert cli("extract").exit_code == 0
+    assert sorted(written) == ["appeal.pot", "cldr.json", "memo.json", "yaml.json"]
+    assert len(_stored(usercache.cache_path(langs.CACHE_NAME))["canonical"]) == 9  # fr and 8 languages

@@ -21,6 +21,7 @@ def read(path: Path):
 
 
 def stored() -> dict:
+    usercache.save_all()  # what this process leaves at its end
     path = usercache.cache_path(config.YAML_CACHE)
     assert path is not None
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
