@@ -20,6 +20,8 @@ from pathlib import Path
 from unicode_segmentation_rs import line_break_units, text_width
 
 from .errors import CatalogError, ConcurrentEditError
+from . import unistring
+from .unistring import POSSIBLE, PROHIBITED
 
 PAGE_WIDTH = 79
 FUZZY = "fuzzy"
@@ -283,8 +285,13 @@ def _quote(keyword: str, value: str, prefix: str = "", wrap: bool = True) -> tup
         return _broken(keyword, value, prefix, wrap)
     whole = _escape(value)
     room = PAGE_WIDTH - 3 - len(prefix) - len(keyword)
-    if not wrap:
-        return (f'{prefix}{keyword} "{whole}"',)
+    if not wrap or (len(whole) <= room and (whole.isascii() or 2 * len(whole) <= room)):
+        return (f'{prefix}{keyword} "{whole}"',)  # fits: no character is more than two columns wide
+    library = unistring.library()
+    if library is not None:
+        if len(whole) <= room and "\0" not in whole and library.width(whole.encode("utf-8")) <= room:
+            return (f'{prefix}{keyword} "{whole}"',)
+        return _laid_out(keyword, ((whole, False),), prefix, True)
     if len(whole) <= room:
         if _fits(whole, room):
             return (f'{prefix}{keyword} "{whole}"',)
@@ -314,7 +321,11 @@ def _broken(keyword: str, value: str, prefix: str, wrap: bool) -> tuple[str, ...
     head = f"{prefix}{keyword} "
     pieces = value.split("\n")
     last = len(pieces) - 1
-    escaped = [p for p in (_escape(p) + ("\\n" if i < last else "") for i, p in enumerate(pieces)) if p]
+    marked = [(_escape(p) + ("\\n" if i < last else ""), i < last) for i, p in enumerate(pieces)]
+    marked = [(text, newline) for text, newline in marked if text]
+    if unistring.library() is not None:
+        return _laid_out(keyword, tuple(marked), prefix, wrap)
+    escaped = [text for text, _ in marked]
     if not wrap:
         return (f'{head}"{escaped[0]}"',) if len(escaped) == 1 else \
             (f'{head}""', *(f'{prefix}"{piece}"' for piece in escaped))
@@ -326,6 +337,53 @@ def _broken(keyword: str, value: str, prefix: str, wrap: bool) -> tuple[str, ...
     width = PAGE_WIDTH - len(prefix) - 2
     return (f'{head}""', *(f'{prefix}"{part}"' for piece, units in chunks
                                   for part in _wrap(piece, units, width, _narrow(piece))))
+
+
+_UNLIMITED = 2**31 - 1  # gettext's INT_MAX page width for a string that must not wrap
+
+
+@cache
+def _laid_out(keyword: str, portions: tuple[tuple[str, bool], ...], prefix: str, wrap: bool) -> tuple[str, ...]:
+    """gettext's layout (write-po.c), line breaks from libunistring as msgcat gets them. `portions` are the
+    escaped string cut after each escaped newline, each starting a line (True: it ends with that newline, which
+    no break may precede; nor may one fall inside an escape sequence). The first line is `keyword ""` when
+    another portion follows or the first would wrap. Cached as _long is."""
+    library = unistring.library()
+    assert library is not None
+    breaks = library.width_linebreaks
+    after = len(prefix) + 1  # a continued line starts after the prefix and its opening quote
+    width = (PAGE_WIDTH if wrap else _UNLIMITED) - 1 - after
+    lines: list[str] = [f'{prefix}{keyword} ""']
+    for text, newline in portions:
+        data = text.encode("utf-8")
+        overrides = _overrides(data, newline)
+        marks = breaks(data, width, 0, overrides)
+        if len(portions) == 1 and POSSIBLE not in marks:
+            # Laid out as a continued line, it does not wrap; after the keyword (further right) it may.
+            start = len(prefix) + len(keyword) + 2 - after
+            if start <= width and POSSIBLE not in breaks(data, width, start, overrides):
+                return (f'{prefix}{keyword} "{text}"',)
+        cut, at = 0, marks.find(POSSIBLE)
+        while at != -1:
+            lines.append(f'{prefix}"{data[cut:at].decode("utf-8")}"')
+            cut, at = at, marks.find(POSSIBLE, at + 1)
+        lines.append(f'{prefix}"{data[cut:].decode("utf-8")}"')
+    return tuple(lines)
+
+
+def _overrides(data: bytes, newline: bool) -> bytes | None:
+    """No break after a backslash (an escape sequence stays whole) nor before a final escaped newline, as
+    write-po.c asks; None, leaving every choice to the library, for the usual string without backslashes."""
+    if b"\\" not in data:
+        return None
+    marks = bytearray(len(data))  # 0 is UC_BREAK_UNDEFINED: the library decides
+    at = data.find(b"\\")
+    while at != -1:
+        marks[at + 1] = PROHIBITED
+        at = data.find(b"\\", at + 2)
+    if newline:
+        marks[-2] = PROHIBITED
+    return bytes(marks)
 
 
 def _comment_lines(marker: str, lines: list[str]) -> list[str]:

@@ -310,7 +310,9 @@ def file_digest(path: Path) -> str | None:
 @lru_cache(maxsize=1)
 def code_digest() -> str:
     """Everything besides the project files that decides what l10n writes: its own code, templates and data,
-    the libraries it formats and sorts with, and Python. A change to any of them forgets every memo."""
+    the libraries it formats and sorts with, and Python. A change to any of them forgets every memo. Not the C
+    library libunistring (line breaks in PO files): finding it costs every command more than it is worth, and
+    a new one only moves breaks around rare characters, until the next change rewrites the file."""
     digest = hashlib.sha256(sys.version.encode())
     _update_with_tree(digest, os.path.dirname(os.path.abspath(__file__)))
     for name in ("babel", "icu", "rapidfuzz", "unicode_segmentation_rs", "jinja2", "markupsafe", "yaml", "click"):

@@ -3,16 +3,18 @@ mangled, gets past the loader as anything but a CatalogError."""
 
 from __future__ import annotations
 
+import random
 import shutil
 import subprocess
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from l10n import catalog
+from l10n import catalog, unistring
 from l10n.catalog import Catalog, Entry
 from l10n.errors import CatalogError
 
@@ -186,6 +188,63 @@ def test_dumps_is_what_msgcat_writes_with_raw_control_characters(cat: Catalog) -
 @needs_msgcat
 def test_no_wrap_flag_is_honoured_as_msgcat_does() -> None:
     data = catalog.dumps(_one_entry(Entry(msgid="word " * 20, msgstr="x", flags=["no-wrap"])))
+    assert _msgcat(data) == data
+
+
+# Scripts whose line breaking or widths an emulation of libunistring got wrong (session 5): the Arabic comma
+# before a letter, CJK punctuation, combining marks after punctuation, emoji; and scripts it got right.
+SCRIPTS = {
+    "arabic": "كلمة عربية، ؟ ab ", "cjk": "中文字日本語「」、。（）：！？ab ", "combining": "ae\u0301\u0308 b.",
+    "emoji": "ab 😀👍🏽 ❤️ ✓ c.", "french": "aé b.,:;!?«» \u00a0\u202f’'-–—()", "cyrillic": "Привет мир, «тест» — ab.",
+    "thai": "ภาษาไทย ๆ่้ ab", "hangul": "한국어 텍스트 ab.", "devanagari": "हिन्दी पाठ । ab",
+    "escapes": 'ab "c\\ d\t\n\u2028\x85\u200b',
+}
+
+
+def _random_catalog(alphabet: str, seed: int, count: int = 300) -> Catalog:
+    rng = random.Random(seed)
+
+    def text() -> str:
+        return "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 260)))
+
+    entries = [Entry(msgid=text(), msgstr=text(), msgctxt=str(n), flags=["no-wrap"] if n % 10 == 0 else [],
+                     previous_msgid=text() if n % 5 == 1 else None) for n in range(count)]
+    for entry in entries:
+        if entry.previous_msgid is not None:
+            entry.flags.insert(0, "fuzzy")
+    return Catalog(path=Path("t.po"), header=_one_entry(Entry(msgid="")).header, entries=entries)
+
+
+@needs_msgcat
+@pytest.mark.parametrize("script", sorted(SCRIPTS))
+def test_dumps_is_what_msgcat_writes_in_every_script(script: str) -> None:
+    assert unistring.library() is not None  # gettext's own line breaking, not the fallback
+    data = catalog.dumps(_random_catalog(SCRIPTS[script], seed=len(script)))
+    assert _msgcat(data) == data
+
+
+@needs_msgcat
+def test_every_character_is_as_wide_and_breaks_as_msgcat_says() -> None:
+    """Each assigned code point in a string that ends near the right margin, a different distance from it by
+    code point: one wrong width or break opportunity moves a line break."""
+    codes = [c for c in range(0x20, 0x32000) if unicodedata.category(chr(c)) not in ("Cn", "Cs", "Co")
+             and chr(c) not in '\\"']
+    entries = [Entry(msgid="a" * (72 + c % 4) + chr(c) + " bb cc", msgctxt=f"{c:x}") for c in codes]
+    data = catalog.dumps(Catalog(path=Path("t.po"), header=_one_entry(Entry(msgid="")).header, entries=entries))
+    assert _msgcat(data) == data
+
+
+@needs_msgcat
+@pytest.mark.parametrize("script", ["french", "cyrillic", "thai", "hangul", "devanagari"])
+def test_without_libunistring_the_emulation_still_writes_what_msgcat_writes(script: str, monkeypatch) -> None:
+    """Where libunistring is missing the writer emulates it (unicode-segmentation-rs): right for these
+    scripts, not for all (see above)."""
+    monkeypatch.setattr(unistring, "library", lambda: None)
+    for cached in (catalog._long, catalog._broken, catalog._laid_out):
+        cached.cache_clear()
+    data = catalog.dumps(_random_catalog(SCRIPTS[script], seed=len(script)))
+    for cached in (catalog._long, catalog._broken):
+        cached.cache_clear()
     assert _msgcat(data) == data
 
 

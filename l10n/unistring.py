@@ -1,0 +1,74 @@
+"""GNU libunistring's line breaking, the library msgcat lays out PO strings with, called through ctypes.
+
+The PO writer must break lines exactly where msgcat does, so that files edited in Poedit or Weblate give clean
+diffs. Emulating libunistring with another UAX #14 implementation and width table (unicode-segmentation-rs) did
+not: they disagree on Arabic commas, CJK punctuation, combining marks after punctuation and emoji (a tenth to
+half of random strings of those; tests/test_catalog_properties.py). Asking the library msgcat asks agrees, and
+lays out a long paragraph faster. libunistring comes with GNU gettext (Debian: libunistring2 or 5); where it
+is missing, catalog falls back to the emulation. ctypes is imported when a catalog is first written."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from typing import Any
+
+# enum of libunistring's unilbrk.h
+PROHIBITED, POSSIBLE = 1, 2
+_NAMES = ("libunistring.so.5", "libunistring.so.2", "libunistring.5.dylib", "libunistring.dylib")
+_ENCODING = b"UTF-8"
+
+
+class Unistring:
+    """The two functions of libunistring the PO writer needs, with their C signatures."""
+
+    def __init__(self, lib: Any, ctypes: Any) -> None:
+        self._breaks = getattr(lib, "u8_width_linebreaks_v2", None) or lib.u8_width_linebreaks
+        self._breaks.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int,
+                                 ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p]
+        self._breaks.restype = ctypes.c_int
+        self._width = lib.u8_width
+        self._width.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p]
+        self._width.restype = ctypes.c_int
+        self._new_buffer, self._string_at = ctypes.create_string_buffer, ctypes.string_at
+        self._buffer = self._new_buffer(1024)
+
+    def width_linebreaks(self, text: bytes, width: int, start_column: int, overrides: bytes | None) -> bytes:
+        """For each byte of the UTF-8 text, POSSIBLE where a line must end before it to keep lines within
+        `width` columns, the first starting at `start_column`: u8_width_linebreaks, in its newer rules (_v2,
+        which gettext 0.21 and later call) where the library has them. `overrides`: a byte per byte,
+        PROHIBITED where no break may fall, 0 where the library decides."""
+        size = len(text)
+        if size > len(self._buffer):
+            self._buffer = self._new_buffer(size)
+        self._breaks(text, size, width, start_column, 0, overrides, _ENCODING, self._buffer)
+        return self._string_at(self._buffer, size)
+
+    def width(self, text: bytes) -> int:
+        """Columns of the UTF-8 text up to its first NUL, control characters counted as none, as msgcat
+        counts them; a line break character (U+2028) counts one where a break would start a new line: never
+        less than the line needs."""
+        return self._width(text, len(text), _ENCODING)
+
+
+@cache
+def library() -> Unistring | None:
+    """libunistring, or None where it is not installed; L10N_NO_LIBUNISTRING=1 also says None, to run the
+    fallback (tests)."""
+    if os.environ.get("L10N_NO_LIBUNISTRING") == "1":
+        return None
+    import ctypes
+    import ctypes.util
+
+    for name in _NAMES:
+        try:
+            return Unistring(ctypes.CDLL(name), ctypes)
+        except (OSError, AttributeError):
+            continue
+    found = ctypes.util.find_library("unistring")  # slow (it asks ldconfig): only after the usual names
+    if found is None:
+        return None
+    try:
+        return Unistring(ctypes.CDLL(found), ctypes)
+    except (OSError, AttributeError):
+        return None
