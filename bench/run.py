@@ -4,7 +4,8 @@
 Each stage is run as a whole command (`l10n …` in a generated project), and so is each reference tool
 (translate-toolkit's txt2po, podebug, pocount, pofilter, po2txt; GNU gettext's msgmerge and msgfmt), because that
 is what a user waits for. Wall time comes from `time.perf_counter`, CPU time and peak memory (max RSS) from the
-kernel's accounting of each child (`os.wait4`, i.e. getrusage of that child). See bench/README.md for results.
+kernel's accounting of each child (`os.wait4`, i.e. getrusage of that child). With --repeat N, a stage and its
+references run in N interleaved rounds and each keeps its fastest. See bench/README.md for results.
 
     python3 bench/run.py                                   # 1,000, 5,000 and 20,000 segments × 10 languages
     python3 bench/run.py --sizes 50 --languages en,es --apertium-segments 10   # smoke size
@@ -137,6 +138,57 @@ def best(repeat: int, cmd: Sequence[str] | str, cwd: Path, state: Path | None = 
     return Measure(found.wall, found.cpu, peak, found.procs)
 
 
+class Runner:
+    """One side of a comparison: commands run one after another (their costs added), with what puts their
+    inputs back before each further run: a `state` directory restored from a copy, or a `before` step."""
+
+    def __init__(self, commands: list[Sequence[str]], cwd: Path, state: Path | None = None,
+                 before: Callable[[], None] | None = None, ok: tuple[int, ...] = (0,)) -> None:
+        self.commands, self.cwd, self.before, self.ok = commands, cwd, before, ok
+        self.state = state
+        self.snap: Snapshot | None = None
+
+    def prepare(self, repeated: bool) -> None:
+        """Keep a copy of the state before the first run when there will be more than one."""
+        if self.state is not None and repeated:
+            self.snap = Snapshot(self.state)
+
+    def once(self, again: bool) -> Measure:
+        if again and self.snap is not None:
+            self.snap.restore()
+        if self.before is not None:
+            self.before()
+        total = Measure()
+        for cmd in self.commands:
+            total += run(cmd, self.cwd, ok=self.ok)[0]
+        return total
+
+    def close(self) -> None:
+        if self.snap is not None:
+            self.snap.drop()
+
+
+def interleaved(repeat: int, *runners: Runner) -> list[Measure]:
+    """Each runner's fastest of `repeat` runs, taken in rounds (every runner once, then again): on a machine
+    whose speed drifts from one minute to the next, both sides of a comparison then meet the same minutes,
+    rather than one side a slow one. The largest peak memory seen is kept."""
+    found: list[Measure | None] = [None] * len(runners)
+    peaks = [0.0] * len(runners)
+    try:
+        for runner in runners:
+            runner.prepare(repeat > 1)
+        for attempt in range(repeat):
+            for i, runner in enumerate(runners):
+                measure = runner.once(again=attempt > 0)
+                peaks[i] = max(peaks[i], measure.rss_mb)
+                if found[i] is None or measure.wall < found[i].wall:
+                    found[i] = measure
+    finally:
+        for runner in runners:
+            runner.close()
+    return [Measure(m.wall, m.cpu, peak, m.procs) for m, peak in zip(found, peaks) if m is not None]
+
+
 #: what the installed `l10n` script runs, with the measured tree first on the path (`-m` would add runpy's work)
 ENTRY = ["-c", "import sys; from l10n.cli import entry; sys.exit(entry())"]
 
@@ -261,7 +313,8 @@ def log(message: str) -> None:
 
 
 def bench_size(size: int, languages: Sequence[str], work: Path, seed: int, repeat: int = 1) -> SizeResult:
-    """Every stage at one corpus size, each followed by its reference tool on the same input files."""
+    """Every stage at one corpus size beside its reference tools on the same input files, in interleaved rounds;
+    after a stage the project is as its last run left it, ready for the next."""
     result = SizeResult(size, len(languages))
     base = work / f"size-{size}"
     shutil.rmtree(base, ignore_errors=True)
@@ -273,75 +326,80 @@ def bench_size(size: int, languages: Sequence[str], work: Path, seed: int, repea
     pot = project / "locales" / "appeal.pot"
     source = project / "source" / "appeal.fr.txt"
 
-    def ours(*args: str, ok: tuple[int, ...] = (0,), where: Path = project) -> Measure:
-        return best(repeat, l10n(*args), where, state=where, ok=ok)
+    def ours(*args: str, ok: tuple[int, ...] = (0,), where: Path = project) -> Runner:
+        return Runner([l10n(*args)], where, state=where, ok=ok)
 
-    def theirs(*commands: list[str]) -> Measure:
-        total = Measure()
-        for cmd in commands:
-            total += best(repeat, cmd, ref)
-        return total
+    def theirs(*commands: list[str]) -> Runner:
+        return Runner(list(commands), ref)
 
-    def stage(name: str, measure: Measure, *refs: Reference, note: str = "") -> None:
+    def stage(name: str, mine: Runner, *refs: tuple[str, str, Runner], note: str = "") -> Measure:
+        """Our command and the reference tools, measured in interleaved rounds."""
+        measure, *measures = interleaved(repeat, mine, *(runner for _, _, runner in refs))
+        record(name, measure, *(Reference(ref_name, family, m) for (ref_name, family, _), m in zip(refs, measures)),
+               note=note)
+        return measure
+
+    def record(name: str, measure: Measure, *refs: Reference, note: str = "") -> None:
         result.stages.append(Stage(name, measure, list(refs), note))
         shown = ", ".join(f"{r.name} {r.measure.wall:.2f}s (×{r.ratio(measure):.2f})" for r in refs)
         log(f"  [{size}] {name}: {measure.wall:.2f}s, {measure.rss_mb:.0f} MB" + (f"; {shown}" if shown else ""))
 
-    # extract ⟷ txt2po: first as on a machine where l10n never ran (the per-user CLDR cache empty: Babel loads
-    # and answers), on a scratch copy; then in the project, as every later new project gets it
-    txt2po = Reference("txt2po", TTK, theirs(
-        tool("txt2po") + ["-P", "--progress=none", "-i", str(source), "-o", str(ref / "txt2po.pot")]))
-    scratch = base / "cold"
+    # extract ⟷ txt2po: as on a machine where l10n never ran (the per-user cache empty: Babel and PyYAML load
+    # and answer), on a scratch copy; and in the project, as every later new project gets it. One set of rounds.
+    scratch, pristine = base / "cold", base / "pristine"
+    shutil.copytree(project, pristine)  # the project before any extract, for every round of the first-run case
 
     def new_machine() -> None:
         shutil.rmtree(scratch, ignore_errors=True)
-        shutil.copytree(project, scratch)
+        shutil.copytree(pristine, scratch)
         shutil.rmtree(ENV["XDG_CACHE_HOME"], ignore_errors=True)
 
-    stage("extract (new user cache)", best(repeat, l10n("extract"), scratch, before=new_machine), txt2po,
-          note="Babel imported and asked: the first run on a machine")
-    stage("extract", ours("extract"), txt2po)
+    cold, warm, txt2po = interleaved(
+        repeat, Runner([l10n("extract")], scratch, before=new_machine), ours("extract"),
+        theirs(tool("txt2po") + ["-P", "--progress=none", "-i", str(source), "-o", str(ref / "txt2po.pot")]))
+    record("extract (new user cache)", cold, Reference("txt2po", TTK, txt2po),
+           note="Babel and PyYAML imported and asked: the first run on a machine")
+    record("extract", warm, Reference("txt2po", TTK, txt2po))
 
     # update (creating every catalog) ⟷ msgmerge --previous from a header-only PO, once per language
     init = ref / "init"
     init.mkdir()
     for lang in languages:
         (init / f"{lang}.po").write_text(HEADER_ONLY_PO.format(lang=lang), encoding="utf-8")
-    stage("update", ours("update"), Reference("msgmerge --previous", GETTEXT, theirs(*[
+    stage("update", ours("update"), ("msgmerge --previous", GETTEXT, theirs(*[
         gettext_tool("msgmerge") + ["--previous", "-q", "-o", str(ref / f"update-{lang}.po"),
                                     str(init / f"{lang}.po"), str(pot)] for lang in languages])))
 
     # pretranslate --engine pseudo ⟷ podebug --rewrite=unicode on each language's catalog as it stood before
     before = copy_pos(project, languages, ref / "pre")
-    stage("pretranslate", ours("pretranslate", "--engine", "pseudo"), Reference("podebug", TTK, theirs(*[
+    stage("pretranslate", ours("pretranslate", "--engine", "pseudo"), ("podebug", TTK, theirs(*[
         tool("podebug") + ["--progress=none", "--rewrite=unicode", "-i", str(po), "-o", str(ref / f"podebug-{po.name}")]
         for po in before])))
 
     # status ⟷ msgfmt --statistics (per file: msgfmt merges several inputs into one catalog) and pocount
     pos = [str(p) for p in po_files(project, languages)]
     stage("status", ours("status"),
-          Reference("msgfmt --statistics", GETTEXT,
-                    theirs(*[gettext_tool("msgfmt") + ["--statistics", "-o", os.devnull, po] for po in pos])),
-          Reference("pocount", TTK, theirs(tool("pocount") + pos)))
+          ("msgfmt --statistics", GETTEXT,
+           theirs(*[gettext_tool("msgfmt") + ["--statistics", "-o", os.devnull, po] for po in pos])),
+          ("pocount", TTK, theirs(tool("pocount") + pos)))
 
     # check ⟷ pofilter over every catalog (one process, as `l10n check` is one)
-    stage("check", ours("check", ok=(0, 3)), Reference("pofilter", TTK, theirs(
+    stage("check", ours("check", ok=(0, 3)), ("pofilter", TTK, theirs(
         tool("pofilter") + ["--progress=none", "-x", "*.pot", "-i", str(project / "locales"),
                             "-o", str(ref / "pofilter")])))
 
     # build ⟷ po2txt per language, the source as template
-    stage("build", ours("build"), Reference("po2txt", TTK, theirs(*[
+    stage("build", ours("build"), ("po2txt", TTK, theirs(*[
         tool("po2txt") + ["--progress=none", "-t", str(source), "-i", po, "-o", str(ref / f"po2txt-{lang}.txt")]
         for lang, po in zip(languages, pos)])), note="writes .txt, .md and .html per language")
 
     # run on a fresh project, then again with nothing changed
     fresh = make_project(base / "fresh", text, languages)
-    first = ours("run", where=fresh)
-    stage("run (first)", first)
+    first = stage("run (first)", ours("run", where=fresh))
     mtimes = snapshot(fresh)
     again = best(repeat, l10n("run"), fresh)
     written = changed_files(mtimes, snapshot(fresh))
-    stage("run (unchanged)", again, note=f"{again.wall / first.wall:.1%} of the first run")
+    record("run (unchanged)", again, note=f"{again.wall / first.wall:.1%} of the first run")
     # once more, listing imports: an engine module that is never imported was never started
     _, imports = run([sys.executable, "-X", "importtime", *ENTRY, "run"], fresh)
     imported = {line.split("|")[-1].strip() for line in imports.splitlines() if "|" in line}
@@ -354,7 +412,7 @@ def bench_size(size: int, languages: Sequence[str], work: Path, seed: int, repea
     source.write_text(corpus_mod.mutate(corpus).text(), encoding="utf-8")
     run(l10n("extract"), project)
     before = copy_pos(project, languages, ref / "prechange")
-    stage("update (source changed)", ours("update"), Reference("msgmerge --previous", GETTEXT, theirs(*[
+    stage("update (source changed)", ours("update"), ("msgmerge --previous", GETTEXT, theirs(*[
         gettext_tool("msgmerge") + ["--previous", "-q", "-o", str(ref / f"merged-{po.name}"), str(po), str(pot)]
         for po in before])), note="5 % of paragraphs reworded, 1 % of organisations replaced")
     return result
