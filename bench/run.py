@@ -43,7 +43,7 @@ APERTIUM_LIMIT = 1.2
 MEMORY_LIMIT_MB = 500.0
 
 #: every stage the report carries, in pipeline order (the smoke test checks that each one is there)
-STAGES = ("extract (new user cache)", "extract", "update", "pretranslate", "status", "check", "build", "run (first)", "run (unchanged)",
+STAGES = ("extract (new user cache)", "extract (new project)", "extract", "update", "pretranslate", "status", "check", "build", "run (first)", "run (unchanged)",
           "update (source changed)")
 
 
@@ -80,11 +80,11 @@ ENV = _environment(ROOT)
 
 
 def run(cmd: Sequence[str] | str, cwd: Path, ok: tuple[int, ...] = (0,), shell: bool = False,
-        stdout: Path | None = None) -> tuple[Measure, str]:
+        stdout: Path | None = None, env: dict[str, str] | None = None) -> tuple[Measure, str]:
     """Run one command; (its cost, its stderr). Peak RSS and CPU come from wait4 on that very child."""
     with tempfile.TemporaryFile() as err, open(stdout or os.devnull, "wb") as out:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env or ENV, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
                                 shell=shell)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
@@ -143,8 +143,9 @@ class Runner:
     inputs back before each further run: a `state` directory restored from a copy, or a `before` step."""
 
     def __init__(self, commands: list[Sequence[str]], cwd: Path, state: Path | None = None,
-                 before: Callable[[], None] | None = None, ok: tuple[int, ...] = (0,)) -> None:
-        self.commands, self.cwd, self.before, self.ok = commands, cwd, before, ok
+                 before: Callable[[], None] | None = None, ok: tuple[int, ...] = (0,),
+                 env: dict[str, str] | None = None) -> None:
+        self.commands, self.cwd, self.before, self.ok, self.env = commands, cwd, before, ok, env
         self.state = state
         self.snap: Snapshot | None = None
 
@@ -160,7 +161,7 @@ class Runner:
             self.before()
         total = Measure()
         for cmd in self.commands:
-            total += run(cmd, self.cwd, ok=self.ok)[0]
+            total += run(cmd, self.cwd, ok=self.ok, env=self.env)[0]
         return total
 
     def close(self) -> None:
@@ -344,22 +345,44 @@ def bench_size(size: int, languages: Sequence[str], work: Path, seed: int, repea
         shown = ", ".join(f"{r.name} {r.measure.wall:.2f}s (×{r.ratio(measure):.2f})" for r in refs)
         log(f"  [{size}] {name}: {measure.wall:.2f}s, {measure.rss_mb:.0f} MB" + (f"; {shown}" if shown else ""))
 
-    # extract ⟷ txt2po: as on a machine where l10n never ran (the per-user cache empty: Babel and PyYAML load
-    # and answer), on a scratch copy; and in the project, as every later new project gets it. One set of rounds.
-    scratch, pristine = base / "cold", base / "pristine"
-    shutil.copytree(project, pristine)  # the project before any extract, for every round of the first-run case
+    # extract ⟷ txt2po, in the same rounds, three ways. On a machine where l10n never ran: its per-user cache
+    # (CLDR answers, parsed YAML) empty, Babel and PyYAML imported and asked. In a new project: the CLDR answers
+    # known, the project's l10n.yaml read for the first time. In a project whose l10n.yaml was read before, as
+    # every later extract (after a change to the source). Each from the project as generated, with no catalog.
+    pristine = base / "pristine"
+    shutil.copytree(project, pristine)
+    shared = Path(ENV["XDG_CACHE_HOME"]) / "l10n"
+    run(l10n("extract"), project)  # the project's config read: its parsed YAML and the CLDR answers kept
+    shutil.rmtree(project / "locales")
+    shutil.rmtree(project / ".l10n")
 
-    def new_machine() -> None:
-        shutil.rmtree(scratch, ignore_errors=True)
-        shutil.copytree(pristine, scratch)
-        shutil.rmtree(ENV["XDG_CACHE_HOME"], ignore_errors=True)
+    def fresh_copy(where: Path, cache: Path, keep: tuple[str, ...]) -> Callable[[], None]:
+        def setup() -> None:
+            shutil.rmtree(where, ignore_errors=True)
+            shutil.copytree(pristine, where)
+            shutil.rmtree(cache, ignore_errors=True)
+            (cache / "l10n").mkdir(parents=True)
+            for name in keep:
+                shutil.copy(shared / name, cache / "l10n" / name)
+        return setup
 
-    cold, warm, txt2po = interleaved(
-        repeat, Runner([l10n("extract")], scratch, before=new_machine), ours("extract"),
+    def with_cache(cache: Path) -> dict[str, str]:
+        return {**ENV, "XDG_CACHE_HOME": str(cache)}
+
+    new_machine, new_project = base / "new-machine", base / "new-project"
+    first_run, first_in_project, later, txt2po = interleaved(
+        repeat,
+        Runner([l10n("extract")], new_machine, before=fresh_copy(new_machine, base / "cache-empty", ()),
+               env=with_cache(base / "cache-empty")),
+        Runner([l10n("extract")], new_project, before=fresh_copy(new_project, base / "cache-cldr", ("cldr.json",)),
+               env=with_cache(base / "cache-cldr")),
+        ours("extract"),
         theirs(tool("txt2po") + ["-P", "--progress=none", "-i", str(source), "-o", str(ref / "txt2po.pot")]))
-    record("extract (new user cache)", cold, Reference("txt2po", TTK, txt2po),
+    record("extract (new user cache)", first_run, Reference("txt2po", TTK, txt2po),
            note="Babel and PyYAML imported and asked: the first run on a machine")
-    record("extract", warm, Reference("txt2po", TTK, txt2po))
+    record("extract (new project)", first_in_project, Reference("txt2po", TTK, txt2po),
+           note="l10n.yaml parsed by PyYAML: the first command in a project")
+    record("extract", later, Reference("txt2po", TTK, txt2po))
 
     # update (creating every catalog) ⟷ msgmerge --previous from a header-only PO, once per language
     init = ref / "init"
