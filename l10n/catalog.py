@@ -19,8 +19,8 @@ from pathlib import Path
 
 from unicode_segmentation_rs import line_break_units, text_width
 
-from .errors import CatalogError, ConcurrentEditError
 from . import unistring
+from .errors import CatalogError, ConcurrentEditError
 from .unistring import POSSIBLE, PROHIBITED
 
 PAGE_WIDTH = 79
@@ -170,7 +170,8 @@ def _odd_backslashes(text: str) -> bool:
     return (len(text) - len(text.rstrip("\\"))) % 2 == 1
 
 
-# libunistring (gettext's line breaker) also breaks after . , : ; directly followed by a letter ("a.b" → "a.|b").
+# Where libunistring is missing, the writer emulates it (_units, _wrap, _narrow, _fits, below; _laid_out calls the
+# library itself). libunistring also breaks after . , : ; directly followed by a letter ("a.b" → "a.|b").
 _AFTER_INFIX = re.compile(r"(?<=[.,:;])(?=[^\W\d_])")
 _HAS_INFIX = re.compile(r"[.,:;][^\W\d_]")  # the same, without look-arounds: a quick scan of the whole string
 
