@@ -481,6 +481,34 @@ def _new_file_beside(path: Path) -> tuple[int, str]:
     raise FileExistsError(errno.EEXIST, "no free name for a temporary file", tmp)
 
 
+_LEFTOVER = re.compile(r"\..+\.(\d+)-\d+\.tmp")  # what _new_file_beside names: .<name>.<pid>-<n>.tmp
+
+
+def remove_leftovers(folder: Path) -> int:
+    """Remove, in `folder` and below, the temporary files writers killed mid-write left behind: those named as
+    _new_file_beside names them whose process is gone (a live one may still be writing; another user's is not
+    ours to judge). Returns how many. Every command that writes a project sweeps it first, under its lock."""
+    removed = 0
+    for parent, _dirs, names in os.walk(folder):
+        for name in names:
+            match = _LEFTOVER.fullmatch(name)
+            if match is None or int(match.group(1)) == os.getpid():
+                continue
+            try:
+                os.kill(int(match.group(1)), 0)
+                continue  # alive
+            except ProcessLookupError:
+                pass
+            except (PermissionError, OverflowError):
+                continue
+            try:
+                os.unlink(os.path.join(parent, name))
+                removed += 1
+            except OSError:
+                pass
+    return removed
+
+
 def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
     """Temporary file in the same folder, flush, fsync, rename: readers see the old file or the new, never half.
     `durable=False` skips both fsyncs, for caches: after a power cut such a file may be lost or garbled, which

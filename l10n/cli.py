@@ -57,14 +57,19 @@ def handles_errors(func: Callable) -> Callable:
 
 
 def writes_project(func: Callable) -> Callable:
-    """One writer at a time per project: a second l10n process stops with a clear message."""
+    """One writer at a time per project: a second l10n process stops with a clear message. The writer first
+    removes the temporary files an interrupted one left (catalog.remove_leftovers)."""
 
     @functools.wraps(func)
     def wrapper(ctx: Context, *args, **kwargs):
         config = ctx.config
         lock_dir = config.root / config.cache_dir
         lock_dir.mkdir(parents=True, exist_ok=True)
+        from .catalog import remove_leftovers  # writing commands load it anyway; --help and status need not
+
         with _project_lock(lock_dir / "lock"):
+            for folder in (config.locales_dir, config.dist_dir, config.cache_dir):  # what a killed run left
+                remove_leftovers(config.root / folder)
             return func(ctx, *args, **kwargs)
 
     return wrapper

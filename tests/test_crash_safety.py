@@ -91,3 +91,22 @@ def test_no_free_temporary_name_is_an_error_that_writes_nothing(tmp_path, monkey
     with pytest.raises(FileExistsError, match="no free name for a temporary file"):
         catalog.atomic_write(target, b"data")
     assert not target.exists()
+
+
+def test_a_writing_command_removes_what_a_killed_writer_left(project, cli):
+    """Temporary files of a process that is gone are removed; a live process's, another naming's and other
+    hidden files are not."""
+    assert cli("extract").exit_code == 0
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True).stdout.strip()  # a process id that has just ended
+    locales = project / "locales"
+    (locales / "es").mkdir()
+    left = [locales / f".appeal.pot.{dead}-0.tmp", locales / "es" / f".appeal.po.{dead}-3.tmp",
+            project / ".l10n" / f".memo.json.{dead}-1.tmp"]
+    kept = [locales / f".appeal.pot.{os.getppid()}-0.tmp", locales / ".appeal.pot.k3j_x9.tmp",
+            locales / ".hidden.txt"]
+    for path in left + kept:
+        path.write_text("half a file")
+    assert cli("status").exit_code == 0 and all(p.exists() for p in left)  # only writing commands sweep
+    assert cli("extract").exit_code == 0
+    assert [p for p in left if p.exists()] == [] and all(p.exists() for p in kept)
