@@ -114,30 +114,6 @@ class Snapshot:
         shutil.rmtree(self.copy, ignore_errors=True)
 
 
-def best(repeat: int, cmd: Sequence[str] | str, cwd: Path, state: Path | None = None, ok: tuple[int, ...] = (0,),
-         shell: bool = False, before: Callable[[], None] | None = None) -> Measure:
-    """The fastest of `repeat` runs (timing noise only ever adds), with the largest peak memory seen. `state`: a
-    directory the command changes, put back as it was before each further run; `before`: what sets up each run."""
-    snap = Snapshot(state) if state is not None and repeat > 1 else None
-    found: Measure | None = None
-    peak = 0.0
-    try:
-        for attempt in range(repeat):
-            if attempt and snap is not None:
-                snap.restore()
-            if before is not None:
-                before()
-            measure, _ = run(cmd, cwd, ok=ok, shell=shell)
-            peak = max(peak, measure.rss_mb)
-            if found is None or measure.wall < found.wall:
-                found = measure
-    finally:
-        if snap is not None:
-            snap.drop()
-    assert found is not None
-    return Measure(found.wall, found.cpu, peak, found.procs)
-
-
 class Runner:
     """One side of a comparison: commands run one after another (their costs added), with what puts their
     inputs back before each further run: a `state` directory restored from a copy, or a `before` step."""
@@ -420,7 +396,7 @@ def bench_size(size: int, languages: Sequence[str], work: Path, seed: int, repea
     fresh = make_project(base / "fresh", text, languages)
     first = stage("run (first)", ours("run", where=fresh))
     mtimes = snapshot(fresh)
-    again = best(repeat, l10n("run"), fresh)
+    (again,) = interleaved(repeat, Runner([l10n("run")], fresh))
     written = changed_files(mtimes, snapshot(fresh))
     record("run (unchanged)", again, note=f"{again.wall / first.wall:.1%} of the first run")
     # once more, listing imports: an engine module that is never imported was never started

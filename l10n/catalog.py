@@ -484,11 +484,10 @@ def _new_file_beside(path: Path) -> tuple[int, str]:
 _LEFTOVER = re.compile(r"\..+\.(\d+)-\d+\.tmp")  # what _new_file_beside names: .<name>.<pid>-<n>.tmp
 
 
-def remove_leftovers(folder: Path) -> int:
+def remove_leftovers(folder: Path) -> None:
     """Remove, in `folder` and below, the temporary files writers killed mid-write left behind: those named as
     _new_file_beside names them whose process is gone (a live one may still be writing; another user's is not
-    ours to judge). Returns how many. Every command that writes a project sweeps it first, under its lock."""
-    removed = 0
+    ours to judge). Every command that writes a project sweeps it first, under its lock."""
     for parent, _dirs, names in os.walk(folder):
         for name in names:
             match = _LEFTOVER.fullmatch(name)
@@ -503,10 +502,8 @@ def remove_leftovers(folder: Path) -> int:
                 continue
             try:
                 os.unlink(os.path.join(parent, name))
-                removed += 1
             except OSError:
                 pass
-    return removed
 
 
 def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import importlib.util
-import json
 import os
 import sys
 from dataclasses import dataclass, field
@@ -14,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import catalog, langs, provenance
+from . import catalog, langs, provenance, usercache
 from .catalog import Catalog, Entry
 from .config import Config, document_id
 from .document import COUNTRY, ORGANISATION, Document, Segment, _fold, load_document
@@ -346,7 +345,7 @@ def config_digest(config: Config) -> str:
     return hashlib.sha256(repr(config).encode()).hexdigest()
 
 
-class Memo:
+class Memo(usercache.StampedSections):
     """Facts earlier runs established about the files they wrote or checked, keyed by the files' digests, so
     that `l10n run` with nothing changed costs a few hashes instead of parsing and writing every catalog.
 
@@ -355,35 +354,14 @@ class Memo:
     facts, and every stage then does its full work, as it always did."""
 
     def __init__(self, config: Config) -> None:
-        self.path = config.root / config.cache_dir / MEMO_NAME
-        self.stamp = {"version": MEMO_VERSION, "code": code_digest(), "config": config_digest(config)}
-        self.data: dict[str, Any] = {}
-        self.dirty = False
-        try:
-            raw = json.loads(self.path.read_bytes())
-        except (OSError, ValueError):
-            return
-        if isinstance(raw, dict) and all(raw.get(k) == v for k, v in self.stamp.items()):
-            self.data = {k: v for k, v in raw.items() if k not in self.stamp and isinstance(v, dict)}
-
-    def get(self, section: str, key: str) -> Any:
-        return self.data.get(section, {}).get(key)
+        super().__init__(config.root / config.cache_dir / MEMO_NAME,
+                         {"version": MEMO_VERSION, "code": code_digest(), "config": config_digest(config)})
 
     def put(self, section: str, key: str, value: Any) -> None:
         table = self.data.setdefault(section, {})
         if table.get(key) != value:
             table[key] = value
             self.dirty = True
-
-    def save(self) -> None:
-        if not self.dirty:
-            return
-        data = json.dumps({**self.stamp, **self.data}, ensure_ascii=False).encode("utf-8")
-        try:
-            catalog.atomic_write(self.path, data, durable=False)
-        except OSError:
-            return  # only a cache: the next run does the full work
-        self.dirty = False
 
 
 def same_catalog(a: Catalog, b: Catalog) -> bool:

@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
 from . import langs
 from .config import read_yaml
 from .errors import ConfigError

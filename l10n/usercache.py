@@ -39,29 +39,51 @@ def package_stamp(package: str) -> str:
     return f"{spec.origin}\0{stat.st_size}\0{stat.st_mtime_ns}"
 
 
-class Answers:
+class StampedSections:
+    """A JSON file of sections (key → value) that holds only for the stamp it was written with (the facts that
+    decide its contents): read once, written whole, without fsync, when something in it changed. Advisory: a
+    missing, unreadable, malformed or other stamp's file holds nothing, and a file that cannot be written is not
+    tried again by this object. extract's Memo and the per-user Answers are both one."""
+
+    def __init__(self, path: Path | None, stamp: dict[str, Any]) -> None:
+        self.path, self.stamp = path, stamp
+        self.data: dict[str, dict[str, Any]] = {}
+        self.dirty = False
+        self.writable = path is not None
+        if path is None:
+            return
+        try:
+            raw = json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            return
+        if isinstance(raw, dict) and all(raw.get(k) == v for k, v in stamp.items()):
+            self.data = {k: v for k, v in raw.items() if k not in stamp and isinstance(v, dict)}
+
+    def get(self, section: str, key: str) -> Any:
+        return self.data.get(section, {}).get(key)
+
+    def save(self) -> None:
+        """Write the file if something changed since it was read or last saved."""
+        if not self.dirty or not self.writable or self.path is None:
+            return
+        from .catalog import atomic_write  # only when something changed
+
+        data = json.dumps({**self.stamp, **self.data}, ensure_ascii=False).encode("utf-8")
+        try:
+            atomic_write(self.path, data, durable=False)  # a file lost in a crash is only worked out again
+        except OSError:
+            self.writable = False  # this object stops trying
+            return
+        self.dirty = False
+
+
+class Answers(StampedSections):
     """One library's answers by section and key, read once per process and saved at its end if any is new. A
     section given a `limit` keeps that many keys, dropping the least recently stored first."""
 
     def __init__(self, name: str, package: str) -> None:
-        self.path = cache_path(name)
-        self.package = package
-        self.writable = self.path is not None
-        self.stamp = package_stamp(package)
-        self.data: dict[str, dict[str, Any]] = {}
-        self.dirty = False
+        super().__init__(cache_path(name), {package: package_stamp(package)})
         self.saved_at_exit = False
-        if self.path is None:
-            return
-        try:
-            raw = json.loads(self.path.read_bytes())
-        except (OSError, ValueError):
-            return
-        if isinstance(raw, dict) and raw.get(package) == self.stamp:
-            self.data = {k: v for k, v in raw.items() if isinstance(v, dict)}
-
-    def get(self, section: str, key: str) -> Any:
-        return self.data.get(section, {}).get(key)
 
     def put(self, section: str, key: str, value: Any, limit: int | None = None) -> None:
         kept = self.data.setdefault(section, {})
@@ -73,19 +95,6 @@ class Answers:
         if not self.saved_at_exit:
             self.saved_at_exit = True
             atexit.register(self.save)  # for library use: the l10n command saves when it finishes
-
-    def save(self) -> None:
-        """Write the answers if any is new since the last save."""
-        if not self.dirty or self.path is None or not self.writable:  # (writable is False without a path)
-            return
-        self.dirty = False
-        from .catalog import atomic_write  # only when an answer is new
-
-        data = json.dumps({self.package: self.stamp, **self.data}, ensure_ascii=False).encode("utf-8")
-        try:
-            atomic_write(self.path, data, durable=False)  # a file lost in a crash is only asked again
-        except OSError:
-            self.writable = False  # this process stops trying
 
 
 _open: dict[str, Answers] = {}
