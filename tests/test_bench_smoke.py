@@ -51,3 +51,41 @@ def test_benchmark_reports_every_stage(tmp_path: Path) -> None:
     assert {"run (unchanged) writes no file", "run (unchanged) starts no engine", "peak memory < 500 MB"} <= targets
     for name in STAGES:  # the Markdown report printed on stdout has a row for every stage
         assert f"| {name} |" in proc.stdout
+
+
+def _bench_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_ratios_are_judged_on_the_median_of_the_rounds() -> None:
+    bench = _bench_module()
+    # one lucky reference run (0.5 s) would decide the ratio of the fastest runs; the rounds' median is not moved
+    ours = bench.Measure(1.0, rounds=[1.1, 1.0, 1.2])
+    theirs = bench.Measure(0.5, rounds=[1.2, 0.5, 1.3])
+    assert bench.round_ratio(ours, theirs) == pytest.approx(1.2 / 1.3)  # of 1.1/1.2, 1.0/0.5, 1.2/1.3
+    assert bench.Reference("txt2po", bench.TTK, theirs).fastest_ratio(ours) == pytest.approx(2.0)
+    assert ours.typical == 1.1
+    # fewer rounds than that: the fastest runs, as before
+    short = bench.Measure(1.0, rounds=[1.0, 1.4])
+    assert short.typical == 1.0
+    assert bench.round_ratio(short, bench.Measure(0.8, rounds=[0.8, 2.0])) == pytest.approx(1.25)
+
+
+def test_one_time_costs_are_shown_but_not_judged() -> None:
+    bench = _bench_module()
+    slow = bench.Measure(2.0)
+    result = bench.SizeResult(1000, 2, [
+        bench.Stage("extract (new project)", slow, [bench.Reference("txt2po", bench.TTK, bench.Measure(1.0))],
+                    judged=False),
+        bench.Stage("extract", bench.Measure(0.9), [bench.Reference("txt2po", bench.TTK, bench.Measure(1.0))])],
+        run_unchanged={"ratio": 0.01, "written": [], "written_by_second_check": [], "engine_modules_imported": []})
+    targets = bench.evaluate([result], [], 1000)
+    assert [t["target"] for t in targets if "txt2po" in t["target"]] == ["extract ≤ 1× txt2po"]
+    report = bench.markdown([result], [], targets, "bench")
+    assert "| extract (new project) | 2.00 |" in report and "one-time cost: not judged" in report
