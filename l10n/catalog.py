@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from itertools import accumulate, count
 from pathlib import Path
-
-from unicode_segmentation_rs import line_break_units, text_width
+from typing import Any
 
 from . import unistring
 from .errors import CatalogError, ConcurrentEditError
@@ -172,13 +171,23 @@ def _odd_backslashes(text: str) -> bool:
 
 # Where libunistring is missing, the writer emulates it (_units, _wrap, _narrow, _fits, below; _laid_out calls the
 # library itself). libunistring also breaks after . , : ; directly followed by a letter ("a.b" → "a.|b").
+
+
+@cache
+def _segmentation() -> Any:
+    """unicode-segmentation-rs, the emulation's UAX #14 breaks and widths: imported only where it is used."""
+    import unicode_segmentation_rs
+
+    return unicode_segmentation_rs
+
+
 _AFTER_INFIX = re.compile(r"(?<=[.,:;])(?=[^\W\d_])")
 _HAS_INFIX = re.compile(r"[.,:;][^\W\d_]")  # the same, without look-arounds: a quick scan of the whole string
 
 
 def _units(escaped: str) -> list[str]:
     """Break opportunities as gettext sees them: never inside an escape, never before a final `\\n`."""
-    units = line_break_units(escaped)
+    units = _segmentation().line_break_units(escaped)
     if _HAS_INFIX.search(escaped):  # rare in prose: skip the per-unit split when nothing can match
         units = [part for unit in units for part in _AFTER_INFIX.split(unit)]
     if "\\" not in escaped:  # no escape sequence to keep whole
@@ -210,7 +219,12 @@ def _char_class(spans: list[tuple[int, int]]) -> str:
 
 # Characters gettext counts as zero columns wide when they stand raw in a string (it escapes \a \b \f \n \r \t \v).
 _ZERO_WIDTH_CODES = [*range(0x01, 0x07), *range(0x0E, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029]
-_ZERO_WIDTH = re.compile(f"[{_char_class(_spans(_ZERO_WIDTH_CODES))}]")
+
+
+@cache
+def _zero_width() -> re.Pattern[str]:
+    """Those characters, as a pattern for the emulation (its compilation is not paid where libunistring is)."""
+    return re.compile(f"[{_char_class(_spans(_ZERO_WIDTH_CODES))}]")
 
 
 @cache
@@ -220,6 +234,7 @@ def _not_narrow() -> re.Pattern[str]:
     zero-width mark. Wide ones below U+2E80 are found; from there on, every character is suspect. Written as
     the complement of the safe characters, built from the gaps between the few unsafe ones: Python's regex
     compiler handles that fast, and this is paid by every process that writes a catalog."""
+    text_width = _segmentation().text_width
     wide = (c for c in range(0x1100, 0x2E80) if text_width(chr(c)) > 1)  # none is wide before U+1100
     safe, start = [], 0
     for first, last in _spans(sorted({*wide, *_ZERO_WIDTH_CODES})):
@@ -235,21 +250,21 @@ def _narrow(text: str) -> bool:
     and width equal to length leave no room for a zero-width one (nor for a sequence the width rules join)."""
     if text.isascii():
         return text.isprintable()
-    return text_width(text) == len(text) and _not_narrow().search(text) is None
+    return _segmentation().text_width(text) == len(text) and _not_narrow().search(text) is None
 
 
 def _width(text: str) -> int:
     if text.isascii() and text.isprintable():  # the common case, one column per character
         return len(text)
-    return text_width(text) - len(_ZERO_WIDTH.findall(text))
+    return _segmentation().text_width(text) - len(_zero_width().findall(text))
 
 
 def _fits(text: str, room: int) -> bool:
     """_width(text) <= room, without counting zero-width characters when the raw width already fits."""
     if text.isascii() and text.isprintable():
         return len(text) <= room
-    width = text_width(text)
-    return width <= room or width - len(_ZERO_WIDTH.findall(text)) <= room
+    width = _segmentation().text_width(text)
+    return width <= room or width - len(_zero_width().findall(text)) <= room
 
 
 def _wrap(piece: str, units: list[str], width: int, narrow: bool) -> list[str]:

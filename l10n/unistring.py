@@ -58,14 +58,15 @@ def library() -> Unistring | None:
     if os.environ.get("L10N_NO_LIBUNISTRING") == "1":
         return None
     import ctypes
-    import ctypes.util
 
     for name in _NAMES:
         try:
             return Unistring(ctypes.CDLL(name), ctypes)
         except (OSError, AttributeError):
             continue
-    found = ctypes.util.find_library("unistring")  # slow (it asks ldconfig): only after the usual names
+    import ctypes.util  # imports subprocess, shutil and tempfile, and find_library asks ldconfig: only if need be
+
+    found = ctypes.util.find_library("unistring")
     if found is None:
         return None
     try:
