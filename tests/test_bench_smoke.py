@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-STAGES = ["extract (new user cache)", "extract (new project)", "extract", "update", "pretranslate", "status", "check", "build", "run (first)", "run (unchanged)",
-          "update (source changed)"]
-REFERENCES = {"extract (new user cache)": ["txt2po"], "extract (new project)": ["txt2po"], "extract": ["txt2po"], "update": ["msgmerge --previous"], "pretranslate": ["podebug"],
+STAGES = ["extract (new user cache)", "extract (new project)", "extract", "update", "pretranslate", "status", "check",
+          "build", "run (first)", "run (unchanged)", "update (source changed)"]
+REFERENCES = {"extract (new user cache)": ["txt2po"], "extract (new project)": ["txt2po"], "extract": ["txt2po"],
+              "update": ["msgmerge --previous"], "pretranslate": ["podebug"],
               "status": ["msgfmt --statistics", "pocount"], "check": ["pofilter"], "build": ["po2txt"],
               "update (source changed)": ["msgmerge --previous"]}
 
