@@ -614,7 +614,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--run-size", type=int, default=5000,
                         help="size at which `run` with nothing changed is judged (default: %(default)s)")
     parser.add_argument("--repeat", type=int, default=1,
-                        help="run every command this many times from the same state and keep the fastest "
+                        help="run every command this many times from the same state, in interleaved rounds; "
+                             f"from {MEDIAN_ROUNDS}, ratios are the median of the rounds' ratios "
                              "(default: %(default)s)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--workdir", type=Path, help="keep projects here (default: a temporary folder, removed)")
