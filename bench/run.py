@@ -91,13 +91,14 @@ def _environment(tree: Path) -> dict[str, str]:
 ENV = _environment(ROOT)
 
 
-def run(cmd: Sequence[str] | str, cwd: Path, ok: tuple[int, ...] = (0,), shell: bool = False,
-        stdout: Path | None = None, env: dict[str, str] | None = None) -> tuple[Measure, str]:
-    """Run one command; (its cost, its stderr). Peak RSS and CPU come from wait4 on that very child."""
+def run(cmd: Sequence[str] | str, cwd: Path, ok: tuple[int, ...] = (0,), stdout: Path | None = None,
+        env: dict[str, str] | None = None) -> tuple[Measure, str]:
+    """Run one command (a string: through the shell); (its cost, its stderr). Peak RSS and CPU come from wait4
+    on that very child."""
     with tempfile.TemporaryFile() as err, open(stdout or os.devnull, "wb") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, env=env or ENV, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                                shell=shell)
+                                shell=isinstance(cmd, str))
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -130,7 +131,7 @@ class Runner:
     """One side of a comparison: commands run one after another (their costs added), with what puts their
     inputs back before each further run: a `state` directory restored from a copy, or a `before` step."""
 
-    def __init__(self, commands: list[Sequence[str]], cwd: Path, state: Path | None = None,
+    def __init__(self, commands: list[Sequence[str] | str], cwd: Path, state: Path | None = None,
                  before: Callable[[], None] | None = None, ok: tuple[int, ...] = (0,),
                  env: dict[str, str] | None = None) -> None:
         self.commands, self.cwd, self.before, self.ok, self.env = commands, cwd, before, ok, env
@@ -185,13 +186,17 @@ def interleaved(repeat: int, *runners: Runner) -> list[Measure]:
             for m, peak, times in zip(found, peaks, walls) if m is not None]
 
 
+def fastest_ratio(ours: Measure, theirs: Measure) -> float:
+    return ours.wall / theirs.wall if theirs.wall else float("inf")
+
+
 def round_ratio(ours: Measure, theirs: Measure) -> float:
     """The ratio a target is judged on: from MEDIAN_ROUNDS interleaved rounds, the median of each round's ratio
     (the two runs of a round are seconds apart, so a slow or fast stretch of the machine meets both), else the
     ratio of the fastest runs. The fastest runs alone let one lucky run of either side decide a target."""
     if len(ours.rounds) >= MEDIAN_ROUNDS and len(ours.rounds) == len(theirs.rounds):
         return statistics.median(a / b if b else float("inf") for a, b in zip(ours.rounds, theirs.rounds))
-    return ours.wall / theirs.wall if theirs.wall else float("inf")
+    return fastest_ratio(ours, theirs)
 
 
 #: what the installed `l10n` script runs, with the measured tree first on the path (`-m` would add runpy's work)
@@ -291,7 +296,7 @@ class Reference:
         return round_ratio(ours, self.measure)
 
     def fastest_ratio(self, ours: Measure) -> float:
-        return ours.wall / self.measure.wall if self.measure.wall else float("inf")
+        return fastest_ratio(ours, self.measure)
 
 
 @dataclass
@@ -462,6 +467,33 @@ def engine_modules() -> set[str]:
 # ---------------------------------------------------------------------------------------------------- Apertium
 
 
+class Skipped(Exception):
+    """The timed engine cannot translate this pair here (its reason as the message)."""
+
+
+class EngineTiming(Runner):
+    """The tool's side of the Apertium comparison: ApertiumEngine.translate as time_apertium.py times it in a
+    child process started with the measured tree first on the path (this one has l10n imported already), its
+    own start-up left out. `report`: what the child said of the fastest run (chain, texts translated, calls)."""
+
+    def __init__(self, target: str, segments: list[str], work: Path) -> None:
+        super().__init__([], work)
+        self.target, self.input = target, json.dumps(segments)
+        self.report: dict | None = None
+
+    def once(self, again: bool) -> Measure:
+        child = subprocess.run([sys.executable, str(HERE / "time_apertium.py"), self.target], env=ENV,
+                               cwd=self.cwd, input=self.input, capture_output=True, text=True, encoding="utf-8")
+        if child.returncode != 0:
+            raise BenchError(f"timing the Apertium engine failed: {child.stderr.strip()[-500:]}")
+        timed = json.loads(child.stdout)
+        if "skipped" in timed:
+            raise Skipped(timed["skipped"])
+        if self.report is None or timed["wall"] < self.report["wall"]:
+            self.report = timed
+        return Measure(timed["wall"], timed["cpu"], 0.0, timed["calls"])
+
+
 def bench_apertium(count: int, seed: int, work: Path, repeat: int = 1) -> list[dict]:
     """Segments per second through ApertiumEngine.translate against the raw `apertium` command, same texts."""
     if shutil.which("apertium") is None:
@@ -473,40 +505,23 @@ def bench_apertium(count: int, seed: int, work: Path, repeat: int = 1) -> list[d
     rows = []
     for target, raw_cmd in (("es", "apertium fr-es < apertium-in.txt > apertium-out.txt"),
                             ("en", "apertium fr-es < apertium-in.txt | apertium spa-eng > apertium-out.txt")):
-        # In a child process started with the measured tree first on the path: this one has l10n imported. One
-        # translation per round, then the raw command, round after round (see `interleaved`).
-        tool: dict | None = None
-        raw: Measure | None = None
-        tool_walls: list[float] = []
-        raw_walls: list[float] = []
-        for _ in range(repeat):
-            child = subprocess.run([sys.executable, str(HERE / "time_apertium.py"), target], env=ENV,
-                                   cwd=work, input=json.dumps(segments), capture_output=True, text=True,
-                                   encoding="utf-8")
-            if child.returncode != 0:
-                raise BenchError(f"timing the Apertium engine failed: {child.stderr.strip()[-500:]}")
-            timed = json.loads(child.stdout)
-            if "skipped" in timed:
-                break
-            if tool is None or timed["wall"] < tool["wall"]:
-                tool = timed
-            measure = run(raw_cmd, work, shell=True)[0]
-            tool_walls.append(timed["wall"])
-            raw_walls.append(measure.wall)
-            if raw is None or measure.wall < raw.wall:
-                raw = measure
-        if tool is None or raw is None:
-            rows.append({"pair": f"fr→{target}", "skipped": timed["skipped"]})
+        # one translation through the tool, then the raw command, round after round (see `interleaved`)
+        engine = EngineTiming(target, segments, work)
+        try:
+            tool, raw = interleaved(repeat, engine, Runner([raw_cmd], work))
+        except Skipped as exc:
+            rows.append({"pair": f"fr→{target}", "skipped": str(exc)})
             continue
-        ours = tool["wall"]
-        ratio = round_ratio(Measure(ours, rounds=tool_walls), Measure(raw.wall, rounds=raw_walls))
-        rows.append({"pair": tool["chain"], "segments": len(segments), "translated": tool["translated"],
-                     "processes": tool["calls"], "ours_s": ours, "ours_cpu_s": tool["cpu"], "raw_s": raw.wall,
-                     "raw_cpu_s": raw.cpu, "ours_seg_per_s": len(segments) / ours,
-                     "raw_seg_per_s": len(segments) / raw.wall, "ratio": ratio, "fastest_ratio": ours / raw.wall,
-                     "ours_rounds": tool_walls, "raw_rounds": raw_walls, "raw_command": raw_cmd})
-        log(f"  apertium {tool['chain']}: tool {ours:.2f}s, raw {raw.wall:.2f}s (×{ratio:.2f}; fastest "
-            f"×{ours / raw.wall:.2f})")
+        assert engine.report is not None
+        ratio, fastest = round_ratio(tool, raw), fastest_ratio(tool, raw)
+        rows.append({"pair": engine.report["chain"], "segments": len(segments),
+                     "translated": engine.report["translated"], "processes": tool.procs, "ours_s": tool.wall,
+                     "ours_cpu_s": tool.cpu, "raw_s": raw.wall, "raw_cpu_s": raw.cpu,
+                     "ours_seg_per_s": len(segments) / tool.wall, "raw_seg_per_s": len(segments) / raw.wall,
+                     "ratio": ratio, "fastest_ratio": fastest, "ours_rounds": tool.rounds, "raw_rounds": raw.rounds,
+                     "raw_command": raw_cmd})
+        log(f"  apertium {engine.report['chain']}: tool {tool.wall:.2f}s, raw {raw.wall:.2f}s (×{ratio:.2f}; "
+            f"fastest ×{fastest:.2f})")
     return rows
 
 

@@ -1,7 +1,7 @@
 """Time ApertiumEngine.translate: segments as JSON on stdin, one run's cost as JSON on stdout.
 
-Usage: time_apertium.py TARGET. bench/run.py starts it once per round with the measured tree first on PYTHONPATH, so that
-the engine timed is the tree's (run.py has imported l10n already, from wherever corpus.py found it)."""
+Usage: time_apertium.py TARGET. bench/run.py starts it once per round with the measured tree first on PYTHONPATH, so
+that the engine timed is the tree's (run.py has imported l10n already, from wherever corpus.py found it)."""
 
 from __future__ import annotations
 

@@ -6,7 +6,6 @@ import os
 import re
 from pathlib import Path
 
-
 from l10n import catalog
 from tests.conftest import DATA, msgcat, msgfmt_check
 
