@@ -157,9 +157,14 @@ class ApertiumEngine:
         queue = deque([src])
         best: tuple[int, int, str, _Mode] | None = None
         depth = {src: 0}
+        # Among chains of equal length, pivot through the best-connected language (Spanish on Debian): its pairs
+        # are the most maintained, and drafts and back-translations then share one pivot.
+        def hub_first(mode: _Mode) -> tuple[int, str]:
+            return -len(edges.get(mode.target, [])), mode.name
+
         while queue:
             node = queue.popleft()
-            for mode in sorted(edges.get(node, []), key=lambda m: m.name):
+            for mode in sorted(edges.get(node, []), key=hub_first):
                 mode_lang = mode.target.split("-")[0]
                 if mode_lang == tgt_lang:
                     rank = 0 if mode.target == tgt_tag else 1 if mode.target == tgt_lang else 2
