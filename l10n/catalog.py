@@ -16,11 +16,14 @@ from dataclasses import dataclass, field
 from functools import cache
 from itertools import accumulate, count
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import unistring
 from .errors import CatalogError, ConcurrentEditError
 from .unistring import POSSIBLE, PROHIBITED
+
+if TYPE_CHECKING:
+    from .poscan import Raw
 
 PAGE_WIDTH = 79
 FUZZY = "fuzzy"
@@ -45,6 +48,26 @@ class Entry:
     previous_msgid_plural: str | None = None
     obsolete: bool = False
     line: int = 0
+    #: the lines the entry was read from, and its fields as read (state()): an entry l10n did not change is
+    #: written back with those bytes, however the last editor laid it out (zero churn with any tool)
+    raw: Raw | None = field(default=None, repr=False, compare=False)
+    pristine: tuple | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.raw is not None and self.pristine is None:
+            self.pristine = self.state()
+
+    def state(self) -> tuple:
+        """Every field the file's bytes say, in one comparable value (not `line`, not the raw lines)."""
+        return (self.msgid, self.msgstr, self.msgctxt, self.msgid_plural,
+                tuple(sorted(self.msgstr_plural.items())) if self.msgstr_plural else (), tuple(self.flags),
+                tuple(self.translator_comments), tuple(self.extracted_comments), tuple(self.references),
+                self.previous_msgctxt, self.previous_msgid, self.previous_msgid_plural, self.obsolete)
+
+    @property
+    def unchanged(self) -> bool:
+        """Read from a file and not modified since: its raw lines are still what it says."""
+        return self.raw is not None and self.pristine == self.state()
 
     @property
     def key(self) -> tuple[str | None, str]:
@@ -453,17 +476,60 @@ def _entry_lines(entry: Entry, out: list[str]) -> None:
         out += _quote("msgstr", entry.msgstr, p, wrap)
 
 
+def _header_lines(header: Entry, out: list[str]) -> None:
+    """The header as read, where only its msgstr changed: the fields l10n set are laid out anew, as msgcat lays
+    out a header (a line break after each field), every other field keeps its lines as the last editor wrote
+    them. Anything else changed, or a msgstr not written one field after another: laid out whole."""
+    raw, pristine, state = header.raw, header.pristine, header.state()
+    if raw is None or pristine is None or pristine[:1] + pristine[2:] != state[:1] + state[2:]:
+        _entry_lines(header, out)
+        return
+    lines = raw.lines
+    at = next((i for i, line in enumerate(lines) if line.startswith("msgstr")), None)
+    new = _quote("msgstr", header.msgstr, "", "no-wrap" not in header.flags)
+    if at is None or lines[at].rstrip() != 'msgstr ""' or new[0] != 'msgstr ""' or \
+            not all(line.startswith('"') and line.rstrip().endswith('"') for line in lines[at + 1:]):
+        _entry_lines(header, out)
+        return
+    kept: dict[str, list[list[str]]] = {}
+    for text, group in _field_groups(lines[at + 1:]):
+        kept.setdefault(text, []).append(group)
+    out += lines[:at + 1]
+    for text, group in _field_groups(list(new[1:])):
+        out += kept[text].pop(0) if kept.get(text) else group
+
+
+def _field_groups(lines: list[str]) -> list[tuple[str, list[str]]]:
+    """A header msgstr's continuation lines cut after each escaped newline: (escaped field text, its lines)."""
+    groups: list[tuple[str, list[str]]] = []
+    text, group = "", []
+    for line in lines:
+        content = line.strip()[1:-1]
+        text += content
+        group.append(line)
+        if content.endswith("\\n") and _odd_backslashes(content[:-1]):
+            groups.append((text, group))
+            text, group = "", []
+    if group:
+        groups.append((text, group))
+    return groups
+
+
 def dumps(catalog: Catalog) -> bytes:
-    """Serialise as msgcat does; the encoding, BOM and line endings the file came with are kept."""
+    """Serialise as msgcat does, except that an entry read from the file and left unchanged keeps its lines
+    (Entry.unchanged), whoever laid them out; the encoding, BOM and line endings the file came with are kept."""
     lines: list[str] = []
     if catalog.header.msgstr or catalog.header.translator_comments:
-        _entry_lines(catalog.header, lines)
+        _header_lines(catalog.header, lines)
     for obsolete in (False, True):  # obsolete entries last
         for entry in catalog.entries:
             if entry.obsolete == obsolete:
                 if lines:
                     lines.append("")  # the blank line between entries
-                _entry_lines(entry, lines)
+                if entry.unchanged:
+                    lines += entry.raw.lines
+                else:
+                    _entry_lines(entry, lines)
     text = "\n".join(lines) + "\n"
     if catalog.newline != "\n":
         text = text.replace("\n", catalog.newline)
@@ -665,6 +731,7 @@ def _from_template(t: Entry) -> Entry:
 
 
 def _inherit(new: Entry, prior: Entry, same: bool) -> None:
+    new.raw, new.pristine = prior.raw, prior.pristine  # written as it was if the merge leaves it as it was
     new.msgstr = prior.msgstr
     new.msgstr_plural = dict(prior.msgstr_plural)
     new.translator_comments = list(prior.translator_comments)

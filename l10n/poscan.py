@@ -49,6 +49,20 @@ _START, _PREV, _CTXT, _ID, _PLURAL, _STR = range(6)
 T = TypeVar("T")
 
 
+class Raw:
+    """An entry's lines as the file held them: `lines[start:stop]` of the file's lines (shared by its entries).
+    Equal only to itself: comparing two catalogs' entries must not compare whole files line by line."""
+
+    __slots__ = ("source", "start", "stop")
+
+    def __init__(self, source: list[str], start: int, stop: int) -> None:
+        self.source, self.start, self.stop = source, start, stop
+
+    @property
+    def lines(self) -> list[str]:
+        return self.source[self.start:self.stop]
+
+
 class Scan(NamedTuple, Generic[T]):
     """What a catalog needs from the bytes: the decoded text, how to write it back, and its messages."""
 
@@ -307,7 +321,7 @@ class _Parser(Generic[T]):
         """A comment ends a complete entry and begins the next; inside an unfinished entry it is an error."""
         phase = self.phase
         if phase == _STR:
-            self.finish()
+            self.finish(number)
         elif phase != _START:
             self.unfinished(number, "a comment")
         if not self.first_line:
@@ -405,7 +419,7 @@ class _Parser(Generic[T]):
             self.fail(f"second msgstr for msgid {_short(self.msgid)}: an entry has one msgstr (or msgstr[N] "
                       f"forms)", number)
         if phase == _STR and (name != "msgstr" or previous):
-            self.finish()
+            self.finish(number)
             phase = _START
         if phase == _START:
             self.obsolete = obsolete
@@ -487,8 +501,10 @@ class _Parser(Generic[T]):
             self.fail("#| previous strings hold msgctxt, msgid and msgid_plural, not msgstr", number)
         self.phase = _PREV
 
-    def finish(self) -> None:
-        """Close the entry just read: refuse duplicates, find the header, build the entry."""
+    def finish(self, upto: int) -> None:
+        """Close the entry just read: refuse duplicates, find the header, build the entry. `upto`: the line
+        where the next entry starts (or one past the last line): the entry's own lines end before it, blank
+        lines aside, and are kept (Raw) so that the writer can give back an entry nobody changed as it was."""
         self.close_field()
         flags = self.flags
         if len(flags) > 1:
@@ -512,17 +528,23 @@ class _Parser(Generic[T]):
             msgid_plural=plural, msgstr_plural=self.forms if plural is not None else {}, flags=flags,
             translator_comments=self.tcomments, extracted_comments=self.ecomments, references=self.refs,
             previous_msgctxt=self.prev_ctxt, previous_msgid=self.prev_id, previous_msgid_plural=self.prev_plural,
-            obsolete=obsolete, line=line)
+            obsolete=obsolete, line=line, raw=self.raw(upto))
         if is_header:
             self.header = entry
         else:
             self.messages.append(entry)
         self._reset()
 
+    def raw(self, upto: int) -> Raw:
+        lines, first, last = self.lines, self.first_line or self.msgid_line, upto - 1
+        while last > first and not lines[last - 1].strip(_WS):
+            last -= 1
+        return Raw(lines, first - 1, last)
+
     def end(self, last_line: int) -> None:
         phase = self.phase
         if phase == _STR:
-            self.finish()
+            self.finish(last_line + 1)
         elif phase != _START:
             self.unfinished(self.field_line if phase == _PREV else last_line, "the end of the file")
         elif self.first_line:

@@ -30,6 +30,12 @@ def _loads(text: str | bytes) -> Catalog:
     return catalog.loads(text.encode("utf-8") if isinstance(text, str) else text, Path("t.po"))
 
 
+def _laid_out_anew(cat: Catalog) -> None:
+    """Forget the lines the entries were read from, so that the writer lays every one out as msgcat would."""
+    for entry in [cat.header, *cat.entries]:
+        entry.raw = entry.pristine = None
+
+
 def _msgcat(data: bytes, tmp_path: Path) -> bytes:
     path = tmp_path / "in.po"
     path.write_bytes(data)
@@ -169,6 +175,8 @@ def test_octal_and_hex_escapes_keep_their_meaning(tmp_path: Path) -> None:
     cat = catalog.load(path)
     assert cat.entries[0].msgid == "AB-C été"
     assert cat.entries[0].msgstr == '\a\b\f\v ~~ "\\'
+    assert catalog.dumps(cat) == path.read_bytes()  # unchanged: kept as written
+    _laid_out_anew(cat)
     assert catalog.dumps(cat) == _msgcat(path.read_bytes(), tmp_path)  # the plain characters, as msgcat writes
 
 
@@ -243,6 +251,8 @@ def test_lone_carriage_returns_are_content_in_an_lf_file() -> None:
     cat = _loads(text)
     assert cat.newline == "\n"
     assert cat.entries[0].translator_comments == ["note\r"]
+    assert catalog.dumps(cat) == text.encode()  # unchanged: kept as written, \r after a string included
+    _laid_out_anew(cat)
     assert catalog.dumps(cat) == (HEADER + '# note\r\nmsgid "a"\nmsgstr "b"\n').encode()
 
 
