@@ -345,6 +345,43 @@ def run(ctx: Context, langs: tuple[str, ...], engine: str | None, allow_fuzzy: b
     _status(ctx, languages)
 
 
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["xliff", "xlsx", "ods", "csv"]), required=True,
+              help="xliff for CAT tools; xlsx, ods or csv for a spreadsheet.")
+@click.option("--lang", "-l", "lang", required=True, metavar="CODE", help="The language to export.")
+@click.option("--xliff-version", type=click.Choice(["2.0", "1.2"]), default="2.0", show_default=True,
+              help="1.2 for tools that do not read XLIFF 2.0 yet.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), metavar="PATH",
+              help="Where to write (default: dist/exchange/<lang>.<xlf|xlsx|ods|csv>).")
+@pass_ctx
+@handles_errors
+@writes_project
+def export(ctx: Context, fmt: str, lang: str, xliff_version: str, output: Path | None) -> None:
+    """Write one language's entries for a CAT tool (XLIFF) or a volunteer (spreadsheet); `l10n import` reads it back."""
+    from .exchange import export as run
+
+    (language,) = ctx.languages((lang,))
+    path = run(ctx.config, language, fmt, output, xliff_version)
+    click.echo(f"wrote {os.path.relpath(path)}")
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@pass_ctx
+@handles_errors
+@writes_project
+def import_(ctx: Context, file: Path) -> None:
+    """Merge an edited export back: edited rows as a translator's edits; rows whose source changed are reported."""
+    from .exchange import import_file
+
+    report = import_file(ctx.config, file)
+    for where in report.rejected:
+        click.echo(f"l10n: warning: {where}", err=True)
+    click.echo(f"{report.lang}: {len(report.updated)} entr{'y' if len(report.updated) == 1 else 'ies'} updated, "
+               f"{report.unchanged} unchanged, {len(report.rejected)} not merged")
+    _echo_written("wrote", report.written, [], ctx.config.root)
+
+
 def entry() -> None:
     """The `l10n` command. A command is one short process whose hundreds of thousands of small objects mostly live
     until it ends: the cyclic collector rescanned them over and over (half of `update` at 20,000 segments × 10
