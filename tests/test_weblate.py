@@ -12,7 +12,6 @@ from translate.storage import pypo
 from l10n import catalog, provenance
 from l10n.status import entry_state
 
-pytestmark = pytest.mark.slow
 
 
 def run(cli, *args: str) -> None:
