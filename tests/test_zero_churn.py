@@ -146,3 +146,21 @@ def test_pretranslate_changes_one_header_field_and_the_drafted_entries(worked: P
     assert len(changed) == 2 and all(line[1:].startswith('"PO-Revision-Date: ') for line in changed), changed
     assert "X-Generator: Poedit" in came[0] and "<https://example.org/a/very/long/address/for/the/team>" in came[0]
     assert "# l10n: machine pseudo" in came[1] and emptied.msgid[:20] in came[1]
+
+
+def test_import_into_a_weblate_file_changes_only_the_imported_entry(worked: Path, cli) -> None:
+    """`l10n import` is a writer too: in a file translate-toolkit laid out, only the entry edited in the
+    spreadsheet changes."""
+    from openpyxl import load_workbook
+
+    po = worked / "locales" / "es" / "appeal.po"
+    laid_out = ttk_pypo(po, worked / "locales" / "appeal.pot")
+    po.write_bytes(laid_out)
+    run(cli, "export", "--format", "xlsx", "--lang", "es")
+    book = load_workbook("dist/exchange/es.xlsx")
+    row = next(r for r in book.active.iter_rows(min_row=2) if r[4].value == "machine")
+    row[3].value = "Una traducción hecha en la hoja de cálculo, bastante larga para que el escritor la parta."
+    book.save("dist/exchange/es.xlsx")
+    run(cli, "import", "dist/exchange/es.xlsx")
+    gone, came = _changed_blocks(laid_out.decode(), po.read_text(encoding="utf-8"))
+    assert len(gone) == len(came) == 1 and "hoja de c" in came[0]
