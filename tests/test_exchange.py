@@ -34,7 +34,8 @@ def run(cli, *args: str):
 @pytest.fixture
 def spanish(project: Path, cli) -> Path:
     """A Spanish catalog with every state: machine drafts, a reviewed entry, a human fuzzy one, an empty one,
-    terminology, and a translation that a spreadsheet would take for a formula."""
+    terminology, a translation that a spreadsheet would take for a formula, and one with runs of spaces, a tab and
+    a line break."""
     run(cli, "extract")
     run(cli, "update", "--lang", "es")
     run(cli, "pretranslate", "--lang", "es", "--engine", "pseudo")
@@ -49,6 +50,8 @@ def spanish(project: Path, cli) -> Path:
     drafts[2].translator_comments = []
     drafts[3].msgstr = "=HYPERLINK(\"http://example.org\";\"clic\")"
     drafts[3].set_fuzzy(False)
+    drafts[4].msgstr = "  Dos  espacios,\tun tabulador\ny dos líneas "  # what a careless cell would lose
+    drafts[4].set_fuzzy(False)
     catalog.save(po)
     return path
 
@@ -93,7 +96,7 @@ def test_xliff20_maps_states_roles_and_provenance(spanish: Path, cli) -> None:
         segment = unit.find(f"{NS20}segment")
         state = entry_state(entry)
         seen.add(state)
-        expected = {"untranslated": "initial", "machine": "initial", "fuzzy": "initial", "reviewed": "final",
+        expected = {"untranslated": "initial", "machine": "initial", "fuzzy": "translated", "reviewed": "final",
                     "automatic": "reviewed"}[state]
         assert segment.get("state") == expected
         target = segment.find(f"{NS20}target")
@@ -406,3 +409,24 @@ def test_a_spreadsheet_without_our_header_is_refused(spanish: Path, cli) -> None
     Path("x.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     result = cli("import", "x.csv")
     assert result.exit_code == 1 and "the first row must be the header" in result.stderr
+
+
+def test_a_cat_tool_review_approves_a_fuzzy_unit_and_a_reset_makes_a_reviewed_one_fuzzy(spanish: Path, cli) -> None:
+    path = _export(cli, "xliff 2.0")
+    tree = etree.parse(str(path))
+    po = catalog.load(spanish)
+    fuzzy = next(e for e in po.active if entry_state(e) == "fuzzy")
+    reviewed = next(e for e in po.active if entry_state(e) == "reviewed")
+    for segment in tree.iter(f"{NS20}segment"):
+        source = segment.find(f"{NS20}source").text
+        if source == fuzzy.msgid:
+            assert segment.get("state") == "translated"
+            segment.set("state", "final")  # the reviewer signs it off, text untouched
+        elif source == reviewed.msgid:
+            segment.set("state", "initial")  # sent back to work
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+    result = run(cli, "import", str(path))
+    assert "2 entries updated" in result.output
+    index = catalog.load(spanish).index()
+    assert entry_state(index[fuzzy.key]) == "reviewed" and index[fuzzy.key].msgstr == fuzzy.msgstr
+    assert entry_state(index[reviewed.key]) == "fuzzy" and index[reviewed.key].msgstr == reviewed.msgstr

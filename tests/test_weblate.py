@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from translate.storage import pypo
+from translate.storage import po as ttk_po  # what Weblate loads: ttk picks its PO backend (pypo)
 
 from l10n import catalog, provenance
 from l10n.status import entry_state
@@ -19,7 +19,7 @@ def run(cli, *args: str) -> None:
     assert result.exit_code == 0, result.output
 
 
-def _unit(store: pypo.pofile, source: str) -> pypo.pounit:
+def _unit(store: ttk_po.pofile, source: str) -> ttk_po.pounit:
     return next(u for u in store.units if u.source == source)
 
 
@@ -34,7 +34,7 @@ def test_a_weblate_edit_reads_right_and_update_leaves_the_file_alone(project: Pa
     reviewed = next(e for e in before.active if entry_state(e) == "reviewed")
 
     # What Weblate's PoUnit does: set_target() then set_state() (markfuzzy), and the store serialises itself.
-    store = pypo.pofile.parsefile(str(path))
+    store = ttk_po.pofile.parsefile(str(path))
     unit = _unit(store, approved.msgid)
     unit.target = "Desde 2019, Azat Miftakhov está encarcelado — texto revisado en Weblate."
     unit.markfuzzy(False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 from . import ExchangeError, Incoming, Row
@@ -109,13 +110,40 @@ def _ods(table: list[tuple[str, ...]], lang: str) -> bytes:
             style = head if r == 0 else open_ if HEADER[c] in EDITABLE else locked
             cell = TableCell(valuetype="string", stylename=style)
             for line in value.split("\n"):
-                cell.addElement(P(text=line))
+                cell.addElement(_paragraph(line))
             row.addElement(cell)
         sheet.addElement(row)
     doc.spreadsheet.addElement(sheet)
     out = io.BytesIO()
     doc.write(out)
     return out.getvalue()
+
+
+_SPACES = re.compile(r"( +|\t)")
+
+
+def _paragraph(line: str):
+    """A text:p that keeps every space: ODF collapses runs of spaces and ignores them at either end of a
+    paragraph, so those are written as text:s (and tabs as text:tab); a single inner space stays a space."""
+    from odf.text import P, S, Tab
+
+    paragraph = P()
+    pos = 0
+    for match in _SPACES.finditer(line):
+        if match.start() > pos:
+            paragraph.addText(line[pos:match.start()])
+        run, pos = match.group(), match.end()
+        if run == "\t":
+            paragraph.addElement(Tab())
+        elif match.start() == 0 or pos == len(line):
+            paragraph.addElement(S(c=len(run)))
+        else:
+            paragraph.addText(" ")
+            if len(run) > 1:
+                paragraph.addElement(S(c=len(run) - 1))
+    if pos < len(line):
+        paragraph.addText(line[pos:])
+    return paragraph
 
 
 # ---------------------------------------------------------------------------------------------------- reading

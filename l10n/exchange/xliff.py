@@ -7,12 +7,13 @@ States, exported so that a file imported untouched changes nothing and a transla
 | untranslated | initial, no target               | no target                                     |
 | machine      | initial (l10n:machine), target;  | needs-review-translation (leveraged-mt)       |
 |              | the draft also as an mtc: match  |                                               |
-| fuzzy        | initial (l10n:fuzzy), target     | needs-review-translation                      |
+| fuzzy        | translated (l10n:fuzzy)          | needs-review-translation                      |
 | automatic    | reviewed (l10n:automatic)        | signed-off                                    |
 | reviewed     | final                            | final                                         |
 
-Read back, 2.0's initial and 1.2's new/needs-* states ask for fuzzy; translated, reviewed, final and signed-off
-for a reviewed entry; a unit whose state is as exported leaves the entry's flag as it was."""
+Read back, a unit whose state is as exported leaves the entry's flag as it was (a fuzzy entry stays fuzzy until
+someone reviews it); otherwise 2.0's initial and 1.2's new/needs-* states ask for fuzzy, and translated,
+reviewed, final and signed-off for a reviewed entry (a translator's text)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ MTC = "urn:oasis:names:tc:xliff:matches:2.0"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 _STATE20 = {"untranslated": ("initial", None), "machine": ("initial", "l10n:machine"),
-            "fuzzy": ("initial", "l10n:fuzzy"), "automatic": ("reviewed", "l10n:automatic"),
+            "fuzzy": ("translated", "l10n:fuzzy"), "automatic": ("reviewed", "l10n:automatic"),
             "reviewed": ("final", None)}
 _STATE12 = {"machine": ("needs-review-translation", "leveraged-mt"), "fuzzy": ("needs-review-translation", None),
             "automatic": ("signed-off", None), "reviewed": ("final", None)}
@@ -140,18 +141,14 @@ def _load20(root: etree._Element, path: Path) -> tuple[str, list[Incoming]]:
             segment = unit.find(f"{{{NS20}}}segment")
             if segment is None:
                 continue
-            state, sub = segment.get("state", "initial"), segment.get("subState")
-            exported = _exported20(unit.get("id", ""))
-            fuzzy = None if exported == (state, sub) else state == "initial"
+            state = segment.get("state", "initial")
+            exported = _STATE20.get(unit.get("id", "").rpartition(".")[2], ("initial", None))[0]
+            fuzzy = None if state == exported else state == "initial"
             out.append(Incoming(f"{path.name}:{unit.sourceline}: unit {unit.get('name') or unit.get('id')}",
                                 file.get("original", ""), unit.get("id", ""),
                                 _text(segment.find(f"{{{NS20}}}source")), _text(segment.find(f"{{{NS20}}}target")),
                                 fuzzy))
     return lang, out
-
-
-def _exported20(key: str) -> tuple[str, str | None] | None:
-    return _STATE20.get(key.rpartition(".")[2])
 
 
 def _load12(root: etree._Element, path: Path) -> tuple[str, list[Incoming]]:
