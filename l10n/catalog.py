@@ -481,6 +481,9 @@ def _header_lines(header: Entry, out: list[str]) -> None:
     out a header (a line break after each field), every other field keeps its lines as the last editor wrote
     them. Anything else changed, or a msgstr not written one field after another: laid out whole."""
     raw, pristine, state = header.raw, header.pristine, header.state()
+    if raw is not None and pristine == state:
+        out += raw.lines
+        return
     if raw is None or pristine is None or pristine[:1] + pristine[2:] != state[:1] + state[2:]:
         _entry_lines(header, out)
         return

@@ -52,6 +52,14 @@ def test_gettext_written_file_saves_byte_for_byte(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", GETTEXT_WRITTEN)
+def test_gettext_written_file_laid_out_anew_is_the_same_bytes(name: str) -> None:
+    """The writer's own layout, not the lines kept from the file: every entry written fresh is msgcat's."""
+    cat = catalog.load(PO / name)
+    _laid_out_anew(cat)
+    assert catalog.dumps(cat) == (PO / name).read_bytes()
+
+
+@pytest.mark.parametrize("name", GETTEXT_WRITTEN)
 def test_save_does_not_rewrite_an_unchanged_file(name: str, tmp_path: Path) -> None:
     path = tmp_path / name
     shutil.copy(PO / name, path)
@@ -285,3 +293,18 @@ def test_load_returns_our_entries() -> None:
     cat = catalog.load(PO / "plurals.po")
     assert all(type(e) is Entry for e in [cat.header, *cat.entries])
     assert cat.loaded_digest is not None and not catalog.changed_on_disk(cat)
+
+
+def test_a_catalog_read_and_written_unchanged_keeps_every_byte_whatever_its_layout() -> None:
+    """Zero churn: a one-line header msgstr, blank lines between entries, a line joined by a backslash, a
+    continued msgid a writer would put on one line and a flag line of its own style all come back as they were,
+    but for the blank lines between entries (one) and the final newline."""
+    text = ('# head\nmsgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n#. x\nmsgid "a\\\nb"\n'
+            'msgstr "c"\n\n\n\n#,fuzzy\nmsgid ""\n"d"\nmsgstr "e"')
+    cat = _loads(text)
+    assert cat.entries[0].msgid == "ab" and cat.entries[1].fuzzy
+    expected = text.replace("\n\n\n\n", "\n\n") + "\n"
+    assert catalog.dumps(cat) == expected.encode()
+    cat.entries[1].msgstr = "f"  # one change: that entry is laid out anew, the others keep their bytes
+    assert catalog.dumps(cat) == expected.replace('#,fuzzy\nmsgid ""\n"d"\nmsgstr "e"',
+                                                  '#, fuzzy\nmsgid "d"\nmsgstr "f"').encode()
