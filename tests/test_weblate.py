@@ -43,8 +43,13 @@ def test_a_weblate_edit_reads_right_and_update_leaves_the_file_alone(project: Pa
     other.markfuzzy(True)
     third = _unit(store, reviewed.msgid)
     third.markfuzzy(True)  # "needs editing" ticked on a reviewed entry, text untouched
+    # and the header fields Weblate maintains on every commit (PoFormat.update_header)
+    store.updateheader(add=True, Last_Translator="Ana García <ana@example.org>",
+                       PO_Revision_Date="2026-05-22 10:15+0000", X_Generator="Weblate 5.8",
+                       Language_Team="Spanish <https://hosted.weblate.org/projects/appeal/appeal/es/>")
     store.savefile(str(path))
     saved = path.read_bytes()
+    assert b"X-Generator: Weblate 5.8" in saved
 
     after = catalog.load(path).index()
     edited = after[approved.key]
