@@ -226,7 +226,7 @@ def _build(ctx: Context, languages: tuple[str, ...], allow_fuzzy: bool, min_comp
     report = run(ctx.config, languages, allow_fuzzy, min_complete)
     for item in report.languages:
         if item.skipped:
-            click.echo(f"{item.lang}/{item.document}: skipped ({item.reviewed_percent:.1f}% reviewed)")
+            click.echo(f"{item.lang}/{item.document}: skipped ({item.reason})")
         else:
             click.echo(f"{item.lang}/{item.document}: {item.reviewed_percent:.1f}% reviewed, "
                        f"{item.unreviewed} unreviewed, {item.fallback} segment(s) fell back to the source")

@@ -14,6 +14,7 @@ CONFIG_NAME = "l10n.yaml"
 SEGMENTATIONS = ("paragraph", "sentence")
 GROUP_ORDERS = ("collation", "source")
 UNREVIEWED_POLICIES = ("banner", "skip")
+SOURCE_FALLBACK_POLICIES = ("skip", "mark")
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ class EngineSettings:
 class PublishConfig:
     min_reviewed: float = 100.0
     unreviewed: str = "banner"
+    #: a language whose title or body has passages with no target-language text: not published, or marked
+    source_fallback: str = "skip"
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,7 @@ _SECTION_KEYS = {
     "signatories": {"heading", "order", "groups"},
     "memory": {"threshold", "compendia"},
     "checks": {"disable"},
-    "publish": {"min_reviewed", "unreviewed"},
+    "publish": {"min_reviewed", "unreviewed", "source_fallback"},
 }
 
 
@@ -150,7 +153,9 @@ def find_config(explicit: Path | None = None, cwd: Path | None = None) -> Path:
 
 def load_config(explicit: Path | None = None, cwd: Path | None = None) -> Config:
     path = find_config(explicit, cwd).resolve()
-    return parse_config(read_yaml(path, "invalid YAML", "cannot read config"), path)
+    config = parse_config(read_yaml(path, "invalid YAML", "cannot read config"), path)
+    check_paths_exist(config)
+    return config
 
 
 def _unknown(keys: set[str], allowed: set[str], where: str, path: Path) -> None:
@@ -243,7 +248,9 @@ def parse_config(raw: Any, path: Path) -> Config:
     if not isinstance(min_reviewed, (int, float)) or not 0 <= min_reviewed <= 100:
         raise ConfigError("publish.min_reviewed must be a percentage from 0 to 100", path)
     publish = PublishConfig(float(min_reviewed),
-                            _choice(pub.get("unreviewed", "banner"), UNREVIEWED_POLICIES, "publish.unreviewed", path))
+                            _choice(pub.get("unreviewed", "banner"), UNREVIEWED_POLICIES, "publish.unreviewed", path),
+                            _choice(pub.get("source_fallback", "skip"), SOURCE_FALLBACK_POLICIES,
+                                    "publish.source_fallback", path))
 
     checks = _section(raw, "checks", path)
     engines = tuple(_str_list(raw.get("engines", ["apertium"]), "engines", path))
@@ -277,6 +284,19 @@ def parse_config(raw: Any, path: Path) -> Config:
         checks_disabled=tuple(_str_list(checks.get("disable", []), "checks.disable", path)),
         publish=publish,
     )
+
+
+def check_paths_exist(config: Config) -> None:
+    """A configured file that is not there is a mistake (a typo in `glossary: glosary.yaml` would otherwise
+    leave the terms silently unapplied): name the key and the path. A compendium with `{lang}` in its path
+    must exist for at least one language (languages without one simply have no compendium)."""
+    named = [("documents", d) for d in config.documents] + [("memory.compendia", c) for c in config.memory.compendia]
+    named += [("glossary", config.glossary)] if config.glossary is not None else []
+    for key, configured in named:
+        text = configured.as_posix()
+        candidates = [text.replace("{lang}", lang) for lang in config.languages] if "{lang}" in text else [text]
+        if not any((config.root / c).is_file() for c in candidates):
+            raise ConfigError(f"{key}: {text} does not exist", config.path)
 
 
 def document_id(path: Path) -> str:

@@ -20,17 +20,10 @@ from .checks import Issue, check_file
 from .checks.base import ERROR, WARNING
 from .config import Config
 from .glossary import project_glossary
-from .status import STATES, Row, status
+from .state import STATE_COLOURS, STATE_LABELS, STATES
+from .status import Row, status
 
 HTML_NAME, SVG_NAME, REVIEW_DIR = "status.html", "status.svg", "review"
-
-#: What each state means to a coordinator, in the order bars stack them.
-STATE_LABELS = {"reviewed": "reviewed", "machine": "machine, unreviewed", "fuzzy": "fuzzy (human or source change)",
-                "untranslated": "untranslated"}
-#: Okabe–Ito-like colours that stay apart for the common colour-vision deficiencies, with a text colour each that
-#: keeps the in-bar numbers readable (WCAG contrast ≥ 4.5).
-STATE_COLOURS = {"reviewed": ("#1b7a3d", "#ffffff"), "machine": ("#0a5fa8", "#ffffff"),
-                 "fuzzy": ("#e69f00", "#1a1a1a"), "untranslated": ("#d5d8dc", "#1a1a1a")}
 
 # Control characters other than tab and newline have no business in a page (NUL even breaks XML).
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
@@ -96,8 +89,8 @@ class DashboardRow:
 
     @property
     def words_left(self) -> int:
-        """Source words whose translation nobody has accepted yet."""
-        return self.status.counts.total_words - self.status.counts.words["reviewed"]
+        """Source words that need a translator and have no reviewed translation yet."""
+        return self.status.counts.words_left
 
     @property
     def bars(self) -> list[Bar]:

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import catalog, langs, provenance, usercache
+from . import catalog, langs, provenance, state, usercache
 from .catalog import Catalog, Entry
 from .config import Config, document_id
 from .document import COUNTRY, ORGANISATION, Document, Segment, _fold, load_document
@@ -265,31 +265,45 @@ def terminology_segments(doc: Document, config: Config) -> list[tuple[tuple[str 
 
 def fill_terminology(po: Catalog, doc: Document, config: Config, lang: str,
                      segments: list[tuple[tuple[str | None, str], Segment]] | None = None) -> int:
-    """Country headings from CLDR (where the source uses CLDR's own name) and organisation names as written.
+    """Country headings from CLDR (where the source uses CLDR's own name) and organisation names as written,
+    with a digest of the text (`# l10n: cldr DE sha:…`) so that a translator's change shows as theirs.
 
-    Only empty entries are touched: a translator's choice always wins. `segments`: terminology_segments(doc,
-    config), when the caller fills several languages."""
+    Fills empty entries, and writes again what the tool wrote for an older source text (state.stale): a
+    translator's choice always wins. A comment without a digest (catalogs of earlier versions) gets one while
+    the text is still the tool's. `segments`: terminology_segments(doc, config), when the caller fills several
+    languages."""
     index = po.index()
     filled = 0
     for key, seg in terminology_segments(doc, config) if segments is None else segments:
         entry = index.get(key)
-        if entry is None or entry.has_translation:
+        if entry is None:
             continue
         if seg.role == COUNTRY:
             assert seg.code is not None
-            name = langs.territory_name(seg.code, lang)
-            if not name:
-                continue
-            entry.msgstr = name
-            entry.translator_comments = provenance.replace(entry.translator_comments,
-                                                           provenance.Provenance(provenance.CLDR, seg.code))
+            text, notes = langs.territory_name(seg.code, lang), []
+            origin = provenance.Provenance(provenance.CLDR, seg.code, provenance.digest(text))
         else:
-            entry.msgstr = seg.text
-            entry.translator_comments = provenance.replace(
-                entry.translator_comments, provenance.Provenance(provenance.SOURCE_NAME), [PROPER_NAME_NOTE])
+            text, notes = seg.text, [PROPER_NAME_NOTE]
+            origin = provenance.Provenance(provenance.SOURCE_NAME, "", provenance.digest(text))
+        if not text:
+            continue
+        if not entry.has_translation or state.stale(entry):
+            entry.msgstr = text
+            filled += 1
+        elif not _undigested(entry, origin, text):
+            continue
+        comments = provenance.replace(entry.translator_comments, origin, notes)
+        if comments != entry.translator_comments:
+            entry.translator_comments = comments
         entry.set_fuzzy(False)
-        filled += 1
     return filled
+
+
+def _undigested(entry: Entry, origin: provenance.Provenance, text: str) -> bool:
+    """Terminology written by an earlier version, without a digest, and still exactly the tool's text."""
+    found = provenance.parse(entry.translator_comments)
+    return (found is not None and found.origin == origin.origin and not found.digest and not entry.fuzzy
+            and entry.translation == text)
 
 
 # ---------------------------------------------------------------------------------------------------- memo

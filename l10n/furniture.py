@@ -20,13 +20,16 @@ PROJECT_FILE = "furniture.po"
 ENGLISH = "en"
 
 MACHINE_TITLE = "Machine translation, not yet reviewed"
-REVIEWED_SHARE = "Only {percent} of this translation has been reviewed by a translator."
+PARTIAL_TITLE = "Translation in progress"
+REVIEWED_TITLE = "Reviewed by translators"
+REVIEWED_COUNT = "Passages reviewed by a translator: {reviewed} of {total}."
 DRAFTS = "Highlighted passages are machine translation or drafts that no translator has reviewed yet."
-FALLBACK = "Some passages are not yet translated and appear in the original language ({language})."
+FALLBACK_COUNT = "Passages still in the original language ({language}): {count} of {total}."
 OTHER_LANGUAGES = "Other languages"
 ALL_LANGUAGES = "All languages"
 INDEX_TITLE = "Translations"
 INDEX_INTRO = "Every published language, with the share of its text a translator has reviewed."
+NOTHING_PUBLISHED = "No language has been published yet."
 COLUMN_LANGUAGE = "Language"
 COLUMN_DOCUMENT = "Document"
 COLUMN_REVIEWED = "Reviewed"
@@ -34,15 +37,17 @@ COLUMN_STATUS = "Status"
 COLUMN_FORMATS = "Formats"
 STATUS_COMPLETE = "Fully reviewed"
 STATUS_PARTIAL = "Partly reviewed"
+STATUS_ORIGINAL = "Original text"
+STATUS_UNAVAILABLE = "Not yet available"
 FORMAT_HTML = "Web page"
 FORMAT_MARKDOWN = "Markdown"
 FORMAT_TEXT = "Plain text"
 
 #: every message, in the order of the shipped PO files and their template
 MESSAGES: tuple[str, ...] = (
-    MACHINE_TITLE, REVIEWED_SHARE, DRAFTS, FALLBACK, OTHER_LANGUAGES, ALL_LANGUAGES, INDEX_TITLE, INDEX_INTRO,
-    COLUMN_LANGUAGE, COLUMN_DOCUMENT, COLUMN_REVIEWED, COLUMN_STATUS, COLUMN_FORMATS, STATUS_COMPLETE, STATUS_PARTIAL,
-    FORMAT_HTML,
+    MACHINE_TITLE, PARTIAL_TITLE, REVIEWED_TITLE, REVIEWED_COUNT, DRAFTS, FALLBACK_COUNT, OTHER_LANGUAGES,
+    ALL_LANGUAGES, INDEX_TITLE, INDEX_INTRO, NOTHING_PUBLISHED, COLUMN_LANGUAGE, COLUMN_DOCUMENT, COLUMN_REVIEWED,
+    COLUMN_STATUS, COLUMN_FORMATS, STATUS_COMPLETE, STATUS_PARTIAL, STATUS_ORIGINAL, STATUS_UNAVAILABLE, FORMAT_HTML,
     FORMAT_MARKDOWN, FORMAT_TEXT,
 )
 

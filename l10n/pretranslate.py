@@ -3,6 +3,7 @@ configured order — marked fuzzy with its provenance. Human work is never touch
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from . import catalog, langs, provenance
+from . import catalog, langs, provenance, state
 from .catalog import Catalog, Entry
 from .config import Config
 from .engines.cache import Cache
@@ -19,7 +20,6 @@ from .errors import ConcurrentEditError
 from .extract import Memo, UpdateInputs, file_digest, now, po_path
 from .glossary import Glossary, project_glossary
 from .memory import build_memory
-from .status import entry_state
 
 Progress = Callable[[str], None]  # called with the language code once a language is done
 
@@ -40,15 +40,18 @@ class PretranslateReport:
 
 
 def _wanted(entry: Entry, refresh_machine: bool) -> bool:
-    """Empty entries, and with --refresh-machine drafts still exactly as an engine wrote them."""
+    """Empty entries; drafts and glossary terms the tool wrote for an older source text (state.stale), untouched
+    since; and with --refresh-machine, drafts still exactly as an engine wrote them."""
     if entry.obsolete:
         return False
     if not entry.has_translation:
         return not entry.fuzzy  # someone flagged it: theirs to deal with
-    if refresh_machine and entry_state(entry) == "machine":
-        origin = provenance.parse(entry.translator_comments)
-        return origin is not None and origin.origin == provenance.MACHINE
-    return False
+    origin = state.untouched(entry)
+    if origin is None:
+        return False
+    if state.stale(entry):
+        return origin.origin in (*provenance.DRAFTS, provenance.GLOSSARY)
+    return refresh_machine and origin.origin == provenance.MACHINE and state.entry_state(entry) == state.MACHINE
 
 
 @lru_cache(maxsize=4096)
@@ -119,12 +122,14 @@ def _in_target_script(text: str, lang: str) -> bool:
     return share is None or share >= 0.3
 
 
-def _fill(entry: Entry, text: str, origin: provenance.Provenance, notes: list[str] = ()) -> None:
+def _fill(entry: Entry, text: str, origin: provenance.Provenance, notes: list[str] = (), fuzzy: bool = True) -> None:
+    """Write a draft (fuzzy; a redraft keeps `#| msgid`, the source the reviewer last saw) or a glossary term
+    (terminology: not fuzzy, like CLDR names), with its provenance and the digest of the source it translates."""
     entry.msgstr = text
     if entry.msgid_plural is not None:
         entry.msgstr_plural = {0: text}
-    entry.set_fuzzy(True)
-    entry.previous_msgctxt = entry.previous_msgid = entry.previous_msgid_plural = None
+    entry.set_fuzzy(fuzzy)
+    origin = dataclasses.replace(origin, source=provenance.digest(entry.msgid))
     entry.translator_comments = provenance.replace(entry.translator_comments, origin, list(notes))
 
 
@@ -169,7 +174,9 @@ def _memo_key(config: Config, path: Path) -> str:
 def _language(config: Config, lang: str, glossary: Glossary, pool: EnginePool, engine: str | None,
               refresh_machine: bool, memo: Memo, inputs: dict[Path, UpdateInputs]) -> LanguageReport:
     report = LanguageReport(lang)
-    compendia = [Path(str(config.root / c).replace("{lang}", lang)) for c in config.memory.compendia]
+    # (a `{lang}` compendium need not exist for every language: the configuration checked it exists for one)
+    compendia = [path for path in (Path(str(config.root / c).replace("{lang}", lang)) for c in config.memory.compendia)
+                 if "{lang}" not in str(c) or path.is_file()]
     names = (engine,) if engine else config.engines_for(lang)
     if not refresh_machine and _idle(config, lang, memo, names):
         build_memory(config.memory.threshold, [], compendia, config.source_language, lang)  # same errors as ever
@@ -178,7 +185,7 @@ def _language(config: Config, lang: str, glossary: Glossary, pool: EnginePool, e
     catalogs = [c for _, c in loaded if c]
     memory = build_memory(config.memory.threshold, catalogs, compendia, config.source_language, lang)
     todo = [(po, e) for po in catalogs for e in po.active if _wanted(e, refresh_machine)]
-    fills: dict[int, list[tuple[Entry, str, provenance.Provenance, list[str]]]] = {id(po): [] for po in catalogs}
+    fills: dict[int, list[tuple[Entry, str, provenance.Provenance, list[str], bool]]] = {id(po): [] for po in catalogs}
     pending: list[tuple[Catalog, Entry]] = []
     exact_for = _Exact(glossary, lang)
     for po, entry in todo:
@@ -186,13 +193,13 @@ def _language(config: Config, lang: str, glossary: Glossary, pool: EnginePool, e
         if hit is not None and hit[0] != entry.msgid:
             text, score = hit
             fills[id(po)].append((entry, text, provenance.Provenance(provenance.MEMORY, str(score),
-                                                                     provenance.digest(text)), []))
+                                                                     provenance.digest(text)), [], True))
             report.filled["memory"] += 1
             continue
         exact = exact_for(entry.msgid)
         if exact is not None and exact != entry.msgid:
             fills[id(po)].append((entry, exact, provenance.Provenance(provenance.GLOSSARY, "",
-                                                                      provenance.digest(exact)), []))
+                                                                      provenance.digest(exact)), [], False))
             report.filled["glossary"] += 1
             continue
         pending.append((po, entry))
@@ -227,7 +234,7 @@ def _language(config: Config, lang: str, glossary: Glossary, pool: EnginePool, e
             detail = f"{result.engine} {'>'.join(result.chain)}"
             notes = [f"unknown words: {', '.join(result.unknown)}"] if result.unknown else []
             fills[id(po)].append((entry, text, provenance.Provenance(provenance.MACHINE, detail,
-                                                                     provenance.digest(text)), notes))
+                                                                     provenance.digest(text)), notes, True))
             report.filled[name] += 1
         pending = left
     report.empty = len(pending)
@@ -237,7 +244,7 @@ def _language(config: Config, lang: str, glossary: Glossary, pool: EnginePool, e
         if po is None:
             continue
         written = bool(fills[id(po)])
-        if written and not _save(po, fills[id(po)], report):
+        if written and not _save(po, fills[id(po)], report, refresh_machine):
             continue  # merged into a file a translator saved meanwhile: nothing known about the result
         if not any(_wanted(e, False) for e in po.active):
             memo.put("idle", _memo_key(config, po.path), po.loaded_digest)
@@ -248,12 +255,15 @@ def _language(config: Config, lang: str, glossary: Glossary, pool: EnginePool, e
     return report
 
 
-def _save(po: Catalog, fills: list, report: LanguageReport) -> bool:
+def _save(po: Catalog, fills: list, report: LanguageReport, refresh_machine: bool) -> bool:
     """Apply drafts and save; if a translator saved the file meanwhile, apply them to the new file instead, and
-    only where that file still has nothing. False in that second case (`po` is then not what the file holds)."""
-    for entry, text, origin, notes in fills:
-        _fill(entry, text, origin, notes)
-    po.set_header_field("PO-Revision-Date", now())
+    only where that file still wants one. False in that second case (`po` is then not what the file holds).
+    PO-Revision-Date moves only when a translation's text changes."""
+    changed = any(entry.translation != text for entry, text, *_ in fills)
+    for entry, text, origin, notes, fuzzy in fills:
+        _fill(entry, text, origin, notes, fuzzy)
+    if changed:
+        po.set_header_field("PO-Revision-Date", now())
     try:
         if catalog.save(po):
             report.written.append(po.path)
@@ -263,10 +273,10 @@ def _save(po: Catalog, fills: list, report: LanguageReport) -> bool:
     fresh = catalog.load(po.path)
     index = fresh.index()
     applied = 0
-    for entry, text, origin, notes in fills:
+    for entry, text, origin, notes, fuzzy in fills:
         target = index.get(entry.key)
-        if target is not None and not target.has_translation and not target.fuzzy:
-            _fill(target, text, origin, notes)
+        if target is not None and _wanted(target, refresh_machine):
+            _fill(target, text, origin, notes, fuzzy)
             applied += 1
     if applied:
         fresh.set_header_field("PO-Revision-Date", now())

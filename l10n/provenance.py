@@ -1,5 +1,6 @@
 """Where a translation came from, recorded in a translator comment (`# l10n: …`) that Poedit, Lokalize and Weblate
-keep, with a digest of the text written so that a later human edit is recognisable."""
+keep, with a digest of the text written so that a later human edit is recognisable, and for drafts a digest of the
+source text they translate, so that a draft of an older source is recognisable too."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ from dataclasses import dataclass
 PREFIX = "l10n: "
 
 CLDR, SOURCE_NAME, MACHINE, MEMORY, GLOSSARY = "cldr", "proper-name", "machine", "memory", "glossary"
-AUTOMATIC = (MACHINE, MEMORY, GLOSSARY)
+#: drafts a translator has to review: an engine's or the memory's
+DRAFTS = (MACHINE, MEMORY)
+#: terminology the tool fills and nobody needs to translate: CLDR names, names kept as written, glossary terms
+TERMINOLOGY = (CLDR, SOURCE_NAME, GLOSSARY)
 
 
 def digest(text: str) -> str:
@@ -21,9 +25,12 @@ class Provenance:
     origin: str
     detail: str = ""
     digest: str = ""
+    #: digest of the source text the tool translated (`src:`), empty when not recorded
+    source: str = ""
 
     def comment(self) -> str:
-        parts = [self.origin] + ([self.detail] if self.detail else []) + ([f"sha:{self.digest}"] if self.digest else [])
+        parts = ([self.origin] + ([self.detail] if self.detail else [])
+                 + ([f"src:{self.source}"] if self.source else []) + ([f"sha:{self.digest}"] if self.digest else []))
         return PREFIX + " ".join(parts)
 
     def matches(self, text: str) -> bool:
@@ -38,8 +45,9 @@ def parse(comments: list[str]) -> Provenance | None:
             if not words:
                 continue
             sha = next((w[4:] for w in words if w.startswith("sha:")), "")
-            detail = " ".join(w for w in words[1:] if not w.startswith("sha:"))
-            return Provenance(words[0], detail, sha)
+            src = next((w[4:] for w in words if w.startswith("src:")), "")
+            detail = " ".join(w for w in words[1:] if not w.startswith(("sha:", "src:")))
+            return Provenance(words[0], detail, sha, src)
     return None
 
 

@@ -10,6 +10,7 @@ column says why there is no back-translation."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,7 @@ from .engines.cache import Cache
 from .engines.pool import EnginePool
 from .extract import po_path
 from .glossary import Glossary, project_glossary
-from .status import STATES, entry_state
+from .state import STATES, entry_state
 
 #: Engines whose output says nothing about meaning; used for back-translation only when asked for by name.
 NOT_FOR_BACK_TRANSLATION = ("pseudo",)
@@ -166,10 +167,32 @@ def _role(entry: Entry) -> str:
     return " ".join(c.strip() for c in entry.extracted_comments if c.strip())
 
 
+UNKNOWN_WORDS = "unknown words: "
+
+
 def _notes(entry: Entry) -> list[str]:
-    """Our comments besides the provenance line, e.g. `unknown words: …` left by an engine."""
+    """Our comments besides the provenance line, e.g. `unknown words: …` left by an engine; of those words only
+    the ones still in the translation (a translator who fixed them fixed them)."""
     ours = [c[len(provenance.PREFIX):] for c in entry.translator_comments if c.startswith(provenance.PREFIX)]
-    return ours[1:] if provenance.parse(entry.translator_comments) is not None else ours
+    notes = ours[1:] if provenance.parse(entry.translator_comments) is not None else ours
+    kept = []
+    for note in notes:
+        if note.startswith(UNKNOWN_WORDS):
+            left = [w for w in note[len(UNKNOWN_WORDS):].split(", ")
+                    if w and re.search(rf"(?<!\w){re.escape(w)}(?!\w)", entry.translation)]
+            note = UNKNOWN_WORDS + ", ".join(left) if left else ""
+        if note:
+            kept.append(note)
+    return kept
+
+
+def _provenance(entry: Entry) -> provenance.Provenance | None:
+    """Where the text came from, as the reviewer should read it: a draft a translator changed is human work."""
+    origin = provenance.parse(entry.translator_comments)
+    if origin is None or not origin.digest or origin.matches(entry.translation):
+        return origin
+    detail = f" ({origin.detail})" if origin.detail else ""
+    return provenance.Provenance("human", f"edited after a {origin.origin} text{detail}")
 
 
 def _issue_key(issue: Issue) -> tuple[str | None, str]:
@@ -203,7 +226,7 @@ def collect(config: Config, lang: str, glossary: Glossary, translator: BackTrans
             report.segments.append(ReviewSegment(
                 number, document_id(doc), min((i.line for i in entry_issues), default=entry.line), _role(entry),
                 entry.msgctxt, entry.msgid, entry.translation, entry_state(entry),
-                provenance.parse(entry.translator_comments), _notes(entry), entry_issues, None))
+                _provenance(entry), _notes(entry), entry_issues, None))
     texts = list(dict.fromkeys(s.translation for s in report.segments
                                if s.translation.strip() and s.translation != s.source))
     backs = translator.run(texts, lang, _keep_terms(glossary, lang), report) if texts else {}

@@ -1,69 +1,24 @@
-"""Counting what is done per language and document, the way msgfmt --statistics does, with machine drafts
-told apart from human fuzzy entries; and renderers for the table, JSON and CSV forms."""
+"""Stage `status`: per language and document, entries and words in each of the five states (l10n.state), the
+reviewed share of the text that needs a translator, msgfmt's own three counts, and when the language was last
+published; rendered as a table, JSON or CSV."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from . import catalog, provenance
-from .catalog import Catalog, Entry
+from . import catalog, state
+from .catalog import Catalog
 from .config import Config, document_id
 from .extract import Memo, file_digest, po_path
-
-STATES = ("reviewed", "machine", "fuzzy", "untranslated")
-
-
-def words(text: str) -> int:
-    return len(text.split())
-
-
-def entry_state(entry: Entry) -> str:
-    """reviewed | machine (a draft still exactly as the tool wrote it) | fuzzy (human or source change) | untranslated.
-
-    As in msgfmt, an empty entry is untranslated even when flagged fuzzy."""
-    if not entry.translation:
-        return "untranslated"
-    if not entry.fuzzy:
-        return "reviewed"
-    origin = provenance.parse(entry.translator_comments)
-    if origin is not None and origin.origin in provenance.AUTOMATIC and origin.matches(entry.translation):
-        return "machine"
-    return "fuzzy"
-
-
-@dataclass
-class Counts:
-    entries: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
-    words: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
-
-    @property
-    def total_entries(self) -> int:
-        return sum(self.entries.values())
-
-    @property
-    def total_words(self) -> int:
-        return sum(self.words.values())
-
-    @property
-    def percent(self) -> float:
-        """Share of source words whose translation is reviewed."""
-        return 100.0 * self.words["reviewed"] / self.total_words if self.total_words else 100.0
-
-    def add(self, entry: Entry) -> None:
-        state = entry_state(entry)
-        self.entries[state] += 1
-        self.words[state] += words(entry.msgid)
+from .state import GETTEXT, STATES, Counts, entry_state, words  # noqa: F401 (entry_state: l10n.status's API)
 
 
 def count(po: Catalog) -> Counts:
-    counts = Counts()
-    for entry in po.active:
-        counts.add(entry)
-    return counts
+    return state.count(po.active)
 
 
 @dataclass
@@ -76,15 +31,14 @@ class Row:
     exists: bool = True
 
     def as_dict(self) -> dict:
+        c = self.counts
         return {
             "lang": self.lang, "document": self.document, "path": self.path, "exists": self.exists,
-            "entries": {**self.counts.entries, "total": self.counts.total_entries},
-            "words": {**self.counts.words, "total": self.counts.total_words},
-            "percent": round(self.counts.percent, 1), "last_change": self.last_change,
-            # gettext's names, so scripts can compare with msgfmt --statistics
-            "translated": self.counts.entries["reviewed"],
-            "fuzzy": self.counts.entries["machine"] + self.counts.entries["fuzzy"],
-            "untranslated": self.counts.entries["untranslated"],
+            "entries": {**c.entries, "total": c.total_entries},
+            "words": {**c.words, "total": c.total_words, "needed": c.needed_words, "left": c.words_left},
+            "percent": round(c.percent, 1), "last_change": self.last_change,
+            # gettext's names and counts, exactly as msgfmt --statistics gives them
+            **c.gettext,
         }
 
 
@@ -113,7 +67,7 @@ def remember_counts(memo: Memo, config: Config, po: Catalog, counts: Counts) -> 
         return
     memo.put("counts", po.path.relative_to(config.root).as_posix(),
              {"sha": po.loaded_digest, "entries": dict(counts.entries), "words": dict(counts.words),
-              "last_change": po.header_field("PO-Revision-Date")})
+              "gettext": dict(counts.gettext), "last_change": po.header_field("PO-Revision-Date")})
 
 
 def known_counts(memo: Memo, config: Config, path: Path) -> tuple[Counts, str | None] | None:
@@ -121,8 +75,8 @@ def known_counts(memo: Memo, config: Config, path: Path) -> tuple[Counts, str | 
     fact = memo.get("counts", path.relative_to(config.root).as_posix())
     if fact is None or not path.exists() or fact.get("sha") != file_digest(path):
         return None
-    return (Counts({s: fact["entries"][s] for s in STATES}, {s: fact["words"][s] for s in STATES}),
-            fact["last_change"])
+    return (Counts({s: fact["entries"][s] for s in STATES}, {s: fact["words"][s] for s in STATES},
+                   {s: fact["gettext"][s] for s in GETTEXT}), fact["last_change"])
 
 
 def to_json(rows: list[Row]) -> str:
@@ -133,22 +87,22 @@ def to_csv(rows: list[Row]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["lang", "document", "percent"] + [f"{s}_entries" for s in STATES]
-                    + [f"{s}_words" for s in STATES] + ["last_change"])
+                    + [f"{s}_words" for s in STATES] + ["words_left", "last_change"])
     for r in rows:
         writer.writerow([r.lang, r.document, f"{r.counts.percent:.1f}"] + [r.counts.entries[s] for s in STATES]
-                        + [r.counts.words[s] for s in STATES] + [r.last_change or ""])
+                        + [r.counts.words[s] for s in STATES] + [r.counts.words_left, r.last_change or ""])
     return out.getvalue()
 
 
 def to_table(rows: list[Row]) -> str:
-    header = ["lang", "document", "reviewed", "machine", "fuzzy", "untransl.", "words left", "done"]
+    header = ["lang", "document", "reviewed", "automatic", "machine", "fuzzy", "untransl.", "words left",
+              "reviewed share"]
     lines = [header]
     for r in rows:
         c = r.counts
         cell = lambda s: f"{c.entries[s]} ({c.words[s]}w)"  # noqa: E731
-        left = c.total_words - c.words["reviewed"]
-        lines.append([r.lang, r.document, cell("reviewed"), cell("machine"), cell("fuzzy"), cell("untranslated"),
-                      str(left), f"{c.percent:5.1f}%" if r.exists else "missing"])
+        lines.append([r.lang, r.document, *map(cell, STATES), str(c.words_left),
+                      f"{c.percent:5.1f}%" if r.exists else "missing"])
     widths = [max(len(row[i]) for row in lines) for i in range(len(header))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in lines) + "\n"
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import langs, provenance
+from .. import langs, state
 from ..catalog import Catalog, Entry
 from ..document import DATELINE, ORGANISATION, PARAGRAPH, SIGNATORIES_HEADING, TITLE, Document
 from ..extract import keyed_segments
 
-REVIEWED, UNREVIEWED, MACHINE, FALLBACK = "reviewed", "unreviewed", "machine", "fallback"
+REVIEWED, AUTOMATIC, UNREVIEWED, MACHINE, FALLBACK = "reviewed", "automatic", "unreviewed", "machine", "fallback"
+#: pieces shown without a mark: a translator's text, and terminology the tool filled (names, CLDR, glossary)
+TRUSTED = (REVIEWED, AUTOMATIC)
 BODY_ROLES = (TITLE, PARAGRAPH, DATELINE)
 
 
@@ -61,21 +63,32 @@ class Assembled:
 
     @property
     def has_unreviewed(self) -> bool:
-        return any(p.state != REVIEWED for p in self.pieces())
+        return any(p.state not in TRUSTED for p in self.pieces())
+
+    def text_pieces(self) -> list[Piece]:
+        """The pieces a translator has to translate (automatic terminology aside), for the notices' counts."""
+        return [p for p in self.pieces() if p.state != AUTOMATIC]
+
+    def body_fallback(self) -> int:
+        """Title, paragraphs and dateline shown in the source language."""
+        return sum(1 for block in self.body for p, _ in block.parts if p.state == FALLBACK)
 
     @property
     def title(self) -> Piece | None:
         return self.body[0].parts[0][0] if self.body and self.body[0].role == "title" else None
 
 
+_PIECE_STATE = {state.REVIEWED: REVIEWED, state.AUTOMATIC: AUTOMATIC, state.MACHINE: MACHINE,
+                state.FUZZY: UNREVIEWED}
+
+
 def _choose(entry: Entry | None, source_text: str, lang: str, source_lang: str, allow_fuzzy: bool) -> Piece:
-    if entry is not None and entry.translated:
-        return Piece(entry.translation, REVIEWED, lang)
-    if entry is not None and allow_fuzzy and entry.has_translation:
-        origin = provenance.parse(entry.translator_comments)
-        machine = origin is not None and origin.origin in provenance.AUTOMATIC and origin.matches(entry.translation)
-        return Piece(entry.translation, MACHINE if machine else UNREVIEWED, lang)
-    return Piece(source_text, FALLBACK, source_lang)
+    if lang == source_lang:  # the original itself
+        return Piece(source_text, REVIEWED, lang)
+    shown = state.published(entry, allow_fuzzy)
+    if entry is None or shown is None:
+        return Piece(source_text, FALLBACK, source_lang)
+    return Piece(entry.translation, _PIECE_STATE[shown], lang)
 
 
 def assemble(doc: Document, po: Catalog | None, lang: str, source_lang: str, mode: str, allow_fuzzy: bool,

@@ -1,8 +1,12 @@
 """Stage `build`: for every language that meets the publishing policy, write dist/<lang>/<doc>.{txt,md,html}
-and dist/index.html, and report how much of each fell back to French or is unreviewed.
+(the source language's too, as the original) and dist/index.html, and report how much of each fell back to
+the source language or is unreviewed.
 
-The policy (`publish.min_reviewed`, `publish.unreviewed: skip | banner`, or `--min-complete` which always skips)
-decides per language; a skipped language is removed from dist/ so that no stale page outlives the decision."""
+The policy decides per language: `publish.min_reviewed` with `publish.unreviewed: skip | banner` (or
+`--min-complete`, which always skips) on the reviewed share, and `publish.source_fallback: skip | mark` on
+title and body passages with no target-language text. A skipped language is removed from dist/ so that no
+stale page outlives the decision, and the index lists it as not yet available. A notice on each page states
+what the reader gets, from counts of passages."""
 
 from __future__ import annotations
 
@@ -14,14 +18,14 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
 
-from .. import catalog, furniture, langs
+from .. import catalog, furniture, langs, publication
 from ..config import Config, document_id
 from ..document import load_document
 from ..errors import CatalogError
 from ..extract import Memo, code_digest, config_digest, file_digest, po_path
 from ..status import count, remember_counts
 from . import render
-from .assemble import FALLBACK, MACHINE, UNREVIEWED, Assembled, assemble
+from .assemble import FALLBACK, MACHINE, REVIEWED, UNREVIEWED, Assembled, assemble
 
 SUFFIXES = (".txt", ".md", ".html")
 INDEX = "index.html"
@@ -37,6 +41,8 @@ class LanguageBuild:
     skipped: bool = False
     banner: bool = False
     files: list[Path] = field(default_factory=list)
+    #: why a skipped language is not published, for the build's report
+    reason: str = ""
 
 
 @dataclass
@@ -73,6 +79,8 @@ class Published:
     complete: bool
     doc: Assembled | None = None
     item: LanguageBuild | None = None
+    original: bool = False  # the source language itself
+    drafts: bool = False
 
 
 def percent_text(percent: float, lang: str) -> str:
@@ -82,26 +90,40 @@ def percent_text(percent: float, lang: str) -> str:
     return format_percent(math.floor(percent) / 100, locale=langs.locale(lang))
 
 
+def number_text(n: int) -> Callable[[str], str]:
+    """A count with the digits and grouping of the language the sentence turned out to be in."""
+    from babel.numbers import format_decimal
+
+    return lambda lang: format_decimal(n, locale=langs.locale(lang))
+
+
 def source_name(source_lang: str) -> Callable[[str], str]:
     """The source language's name as used inside a sentence of the given language (CLDR: "francés")."""
     return lambda lang: langs.locale(source_lang).get_display_name(langs.locale(lang)) or source_lang
 
 
-def notices(doc: Assembled, furn: furniture.Furniture, source_lang: str, percent: float,
-            banner: bool) -> tuple[render.Notice, ...]:
-    """The banner for a language below the threshold or showing drafts, and a note on French fallback."""
-    out = []
-    drafts = any(p.state in (MACHINE, UNREVIEWED) for p in doc.pieces())
-    if banner or drafts:
-        lines = []
-        if banner:
-            lines.append(furn(furniture.REVIEWED_SHARE, percent=lambda lang: percent_text(percent, lang)))
-        if drafts:
-            lines.append(furn(furniture.DRAFTS))
-        out.append(render.Notice("machine", furn(furniture.MACHINE_TITLE), tuple(lines)))
-    if doc.count(FALLBACK):
-        out.append(render.Notice("fallback", None, (furn(furniture.FALLBACK, language=source_name(source_lang)),)))
-    return tuple(out)
+def notices(doc: Assembled, furn: furniture.Furniture, source_lang: str) -> tuple[render.Notice, ...]:
+    """What the reader gets, from counts of the passages that need a translator (terminology aside): machine
+    drafts, passages still in the source language, or text reviewed by translators. None on the original."""
+    if doc.lang == source_lang:
+        return ()
+    pieces = doc.text_pieces()
+    total = len(pieces)
+    reviewed = sum(p.state == REVIEWED for p in pieces)
+    drafts = sum(p.state in (MACHINE, UNREVIEWED) for p in pieces)
+    fallback = sum(p.state == FALLBACK for p in pieces)
+    if not drafts and not fallback:
+        return (render.Notice("reviewed", furn(furniture.REVIEWED_TITLE), ()),) if total else ()
+    lines = []
+    if reviewed:
+        lines.append(furn(furniture.REVIEWED_COUNT, reviewed=number_text(reviewed), total=number_text(total)))
+    if drafts:
+        lines.append(furn(furniture.DRAFTS))
+    if fallback:
+        lines.append(furn(furniture.FALLBACK_COUNT, language=source_name(source_lang), count=number_text(fallback),
+                          total=number_text(total)))
+    kind, title = ("machine", furniture.MACHINE_TITLE) if drafts else ("fallback", furniture.PARTIAL_TITLE)
+    return (render.Notice(kind, furn(title), tuple(lines)),)
 
 
 def _lang_dir(dist: Path, lang: str) -> Path:
@@ -184,13 +206,15 @@ MEMO_BUILDS = 8  # option sets remembered (all languages, --lang es, --allow-fuz
 
 def build(config: Config, languages: tuple[str, ...], allow_fuzzy: bool = False,
           min_complete: float | None = None) -> BuildReport:
-    """Reassemble every document in the selected languages; below the threshold a language is skipped (and its
-    old files removed) or published with a banner. Languages not selected this run keep their pages, and stay
-    linked while they still meet the policy."""
+    """Reassemble every document in the selected languages and the source language; a language the policy
+    skips is removed (its old files too) or published with a notice. Languages not selected this run keep
+    their pages, and stay linked while they still meet the policy. Every published translation gets its
+    publication record (l10n.publication) when what it shows changed."""
     report = BuildReport()
     dist = config.root / config.dist_dir
     locales = config.root / config.locales_dir
     policy = Policy.of(config, min_complete)
+    source_lang = config.source_language
     selected = set(languages)
     order = list(dict.fromkeys([*config.languages, *languages]))
     memo = Memo(config)
@@ -210,11 +234,12 @@ def build(config: Config, languages: tuple[str, ...], allow_fuzzy: bool = False,
             furnitures[lang] = furniture.load(lang, locales)
         return furnitures[lang]
 
-    index_lang = config.source_language
+    index_lang = source_lang
     rows: list[render.IndexRow] = []
     for doc_path in config.documents:
         doc = load_document(config, doc_path)
-        published: list[Published] = []
+        original = assemble(doc, None, source_lang, source_lang, config.segmentation, False, config.signatories.order)
+        published: list[Published] = [Published(source_lang, 100.0, False, True, original, original=True)]
         for lang in order:
             directory = _lang_dir(dist, lang)
             if lang in selected:
@@ -224,14 +249,29 @@ def build(config: Config, languages: tuple[str, ...], allow_fuzzy: bool = False,
                 below = policy.below(percent)
                 if below and policy.skip:
                     item.skipped = True
+                    item.reason = f"{percent:.1f}% reviewed"
                     _remove(directory, doc.id, report, absent)
                     continue
-                out = assemble(doc, po, lang, config.source_language, config.segmentation, allow_fuzzy,
+                out = assemble(doc, po, lang, source_lang, config.segmentation, allow_fuzzy,
                                config.signatories.order)
                 item.fallback = out.count(FALLBACK)
                 item.unreviewed = out.count(MACHINE) + out.count(UNREVIEWED)
                 item.banner = below
-                published.append(Published(lang, percent, below, not out.has_unreviewed, out, item))
+                missing = out.body_fallback()
+                if missing and config.publish.source_fallback == "skip":
+                    item.skipped = True
+                    body = sum(len(block.parts) for block in out.body)
+                    item.reason = (f"{missing} of {body} title and body passage(s) have no "
+                                   f"{langs.language_name(lang, 'en')} text; publish.source_fallback: skip")
+                    _remove(directory, doc.id, report, absent)
+                    continue
+                drafts = bool(item.unreviewed)
+                published.append(Published(lang, percent, below, not out.has_unreviewed, out, item, drafts=drafts))
+                written = publication.record(config, doc, po, lang, allow_fuzzy)
+                if written is not None:
+                    report.written.append(written)
+                record = publication.record_path(config, lang, doc_path)
+                outputs[str(record)] = file_digest(record) or ""
             elif (directory / f"{doc.id}.html").is_file():
                 try:
                     _, percent = _percent_of(config, lang, doc_path, memo)
@@ -242,10 +282,16 @@ def build(config: Config, languages: tuple[str, ...], allow_fuzzy: bool = False,
         alternates = tuple(render.Alternate(p.lang, _href(p.lang, doc.id, ".html", up=True),
                                             langs.language_name(p.lang), langs.direction(p.lang))
                            for p in published)
+        shown = {p.lang: p for p in published}
         for p in published:
-            if p.doc is not None and p.item is not None:
-                p.item.files = _render(p, dist, alternates, furn(p.lang), config.source_language, report, outputs)
-            rows.append(_row(p, doc.id, index_lang, furn(index_lang)))
+            if p.doc is not None:
+                files = _render(p, dist, alternates, furn(p.lang), source_lang, report, outputs)
+                if p.item is not None:
+                    p.item.files = files
+        for lang in [source_lang, *order]:
+            p = shown.get(lang)
+            rows.append(_row(p, doc.id, index_lang, furn(index_lang)) if p is not None
+                        else _unavailable_row(lang, doc.id, index_lang, furn(index_lang)))
     _write(dist / INDEX, render.render_index(rows, index_lang, furn(index_lang)), report, outputs)
     if inputs == _inputs(config, languages, allow_fuzzy, min_complete, order):  # nothing changed meanwhile
         memo.put("build", key, {"inputs": inputs, "outputs": outputs, "absent": absent,
@@ -261,8 +307,7 @@ def build(config: Config, languages: tuple[str, ...], allow_fuzzy: bool = False,
 def _render(p: Published, dist: Path, alternates: tuple[render.Alternate, ...], furn: furniture.Furniture,
             source_lang: str, report: BuildReport, outputs: dict[str, str] | None = None) -> list[Path]:
     assert p.doc is not None
-    page = render.Page(furn, notices(p.doc, furn, source_lang, p.percent, p.banner), alternates,
-                       index_href=f"../{INDEX}")
+    page = render.Page(furn, notices(p.doc, furn, source_lang), alternates, index_href=f"../{INDEX}")
     base = _lang_dir(dist, p.lang) / p.doc.doc_id
     return [
         _write(base.with_name(base.name + ".txt"), render.render_text(p.doc, page), report, outputs),
@@ -272,13 +317,26 @@ def _render(p: Published, dist: Path, alternates: tuple[render.Alternate, ...], 
 
 
 def _row(p: Published, doc_id: str, index_lang: str, furn: furniture.Furniture) -> render.IndexRow:
-    status = (furniture.STATUS_COMPLETE if p.complete and not p.banner
-              else furniture.MACHINE_TITLE if p.banner else furniture.STATUS_PARTIAL)
+    if p.original:
+        status = furniture.STATUS_ORIGINAL
+    elif p.drafts or p.banner:
+        status = furniture.MACHINE_TITLE if p.drafts else furniture.STATUS_PARTIAL
+    else:
+        status = furniture.STATUS_COMPLETE if p.complete else furniture.STATUS_PARTIAL
     links = tuple((furn(label), _href(p.lang, doc_id, suffix, up=False), media)
                   for label, suffix, media in ((furniture.FORMAT_HTML, ".html", "text/html"),
                                                (furniture.FORMAT_MARKDOWN, ".md", "text/markdown"),
                                                (furniture.FORMAT_TEXT, ".txt", "text/plain")))
     return render.IndexRow(lang=p.lang, doc=doc_id, name=langs.language_name(p.lang),
                            local_name=langs.language_name(p.lang, index_lang), dir=langs.direction(p.lang),
-                           percent=p.percent, reviewed=percent_text(p.percent, index_lang), status=furn(status),
+                           percent=None if p.original else p.percent,
+                           reviewed="" if p.original else percent_text(p.percent, index_lang), status=furn(status),
                            links=links)
+
+
+def _unavailable_row(lang: str, doc_id: str, index_lang: str, furn: furniture.Furniture) -> render.IndexRow:
+    """A configured language with no page: listed, without a link (never a link to the source text)."""
+    return render.IndexRow(lang=lang, doc=doc_id, name=langs.language_name(lang),
+                           local_name=langs.language_name(lang, index_lang), dir=langs.direction(lang),
+                           percent=None, reviewed="", status=furn(furniture.STATUS_UNAVAILABLE), links=(),
+                           available=False)

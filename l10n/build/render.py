@@ -12,13 +12,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 from unicode_segmentation_rs import line_break_units, text_width
 
 from .. import langs
 from ..furniture import Furniture, Text
-from .assemble import REVIEWED, Assembled, BodyBlock, Piece
+from .assemble import TRUSTED, Assembled, BodyBlock, Piece
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -42,6 +43,28 @@ def clean(text: str) -> str:
     No-break spaces (U+00A0, U+202F) are kept: French and others need them before `:` and `%`. Cached: every
     piece is cleaned for each of three formats, and fallback passages recur in every language."""
     return _CONTROLS.sub("", _BREAKS.sub(" ", text)).strip()
+
+
+# Web addresses in prose become links; nothing but http and https, so that no `javascript:` or `data:` can.
+_URL = re.compile(r"https?://[^\s<>\"'`\\{}|^]+", re.IGNORECASE)
+_URL_TRAILING = ".,;:!?»›\u201d\u2019"
+
+
+def urls(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every http(s) address in one line of text, without the sentence's punctuation after it
+    (a closing parenthesis only when the address opened none) and only where it names a host."""
+    found = []
+    for match in _URL.finditer(text):
+        url = match.group(0)
+        while url and (url[-1] in _URL_TRAILING or (url[-1] == ")" and url.count("(") < url.count(")"))):
+            url = url[:-1]
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            continue
+        if parts.scheme.lower() in ("http", "https") and parts.hostname:
+            found.append((match.start(), match.start() + len(url)))
+    return found
 
 
 def joined(block: BodyBlock) -> str:
@@ -151,13 +174,34 @@ def md(text: str | Text) -> str:
 @lru_cache(maxsize=1 << 16)
 def _md(text: str) -> str:
     """Cached, like _wrap: the same passages recur in every language."""
-    text = clean(text)
+    return _md_start(_md_inline(clean(text)))
+
+
+def _md_inline(text: str) -> str:
+    """What may open inline markup anywhere in a line, escaped."""
     text = _MD_ANYWHERE.sub(lambda m: "\\" + m.group(0), text)
     text = _MD_UNDERSCORE.sub(r"\\_", text)
-    text = _MD_ENTITY.sub(r"\\&", text)
+    return _MD_ENTITY.sub(r"\\&", text)
+
+
+def _md_start(text: str) -> str:
+    """What would open a block at the start of a line, escaped."""
     if _MD_START.match(text):
         return "\\" + text
     return _MD_ORDERED.sub(r"\1\\\2", text, count=1) if _MD_ORDERED.match(text) else text
+
+
+def md_linked(text: str) -> str:
+    """Like md, with web addresses as CommonMark autolinks (`<https://…>`): the only markup a text can get."""
+    text = clean(text)
+    spans = urls(text)
+    if not spans:
+        return md(text)
+    out, position = [], 0
+    for start, end in spans:
+        out.append(_md_inline(text[position:start]) + f"<{text[start:end]}>")
+        position = end
+    return _md_start("".join(out) + _md_inline(text[position:]))
 
 
 def md_heading(text: str | Text) -> str:
@@ -165,7 +209,8 @@ def md_heading(text: str | Text) -> str:
 
 
 def md_block(block: BodyBlock) -> str:
-    return md(joined(block))
+    """A paragraph or the dateline: inert, but with its web addresses linked."""
+    return md_linked(joined(block))
 
 
 # ------------------------------------------------------------------------------------------------ HTML
@@ -197,7 +242,7 @@ def piece_attrs(piece: Piece, page_lang: str) -> Markup:
 @lru_cache(maxsize=1024)
 def _piece_attrs(lang: str, state: str, page_lang: str) -> Markup:
     out = lang_attrs(lang, page_lang)
-    if state != REVIEWED:
+    if state not in TRUSTED:
         out += Markup(' data-state="{}"').format(state)
     return out
 
@@ -215,19 +260,31 @@ def _piece_html(text: str) -> Markup:
     return escape(clean(text))
 
 
+def linked_html(text: str) -> Markup:
+    """Escaped text with its http(s) addresses as links (the address is the link's text: nothing hidden)."""
+    text = clean(text)
+    out, position = Markup(""), 0
+    for start, end in urls(text):
+        out += escape(text[position:start]) + Markup('<a href="{0}">{0}</a>').format(text[start:end])
+        position = end
+    return out + escape(text[position:])
+
+
 def block_attrs(block: BodyBlock, page_lang: str) -> Markup:
     """A block made of one segment carries that segment's attributes on its own element."""
     return piece_attrs(block.parts[0][0], page_lang) if len(block.parts) == 1 else Markup("")
 
 
 def block_html(block: BodyBlock, page_lang: str) -> Markup:
-    """The block's text; in sentence mode every sentence that is not reviewed is a span with its attributes."""
+    """The block's text; in sentence mode every sentence that is not reviewed is a span with its attributes. Web
+    addresses in paragraphs and the dateline are links; the title (a heading) stays text."""
+    html = piece_html if block.role == "title" else (lambda piece: linked_html(piece.text))
     if len(block.parts) == 1:
-        return piece_html(block.parts[0][0])
+        return html(block.parts[0][0])
     out = Markup("")
     for piece, space in block.parts:
         attrs = piece_attrs(piece, page_lang)
-        out += Markup("<span{}>{}</span>").format(attrs, piece_html(piece)) if attrs else piece_html(piece)
+        out += Markup("<span{}>{}</span>").format(attrs, html(piece)) if attrs else html(piece)
         out += escape(" " if space else "")
     return Markup(out.strip())
 
@@ -249,7 +306,7 @@ class Alternate:
 class Notice:
     """A warning above the appeal: a title (or none) and sentences, all from the furniture catalogs."""
 
-    kind: str  # "machine" | "fallback"
+    kind: str  # "machine" | "fallback" | "reviewed"
     title: Text | None
     lines: tuple[Text, ...]
 
@@ -271,10 +328,11 @@ class IndexRow:
     name: str  # autonym
     local_name: str  # the language's name in the index page's language
     dir: str
-    percent: float
+    percent: float | None  # None for the original and for a language not published
     reviewed: str  # percent formatted for the index language
     status: Text
     links: tuple[tuple[Text, str, str], ...] = field(default_factory=tuple)  # (label, href, media type)
+    available: bool = True
 
 
 @lru_cache(maxsize=1)
@@ -317,5 +375,7 @@ def render_html(doc: Assembled, page: Page) -> str:
 
 
 def render_index(rows: list[IndexRow], lang: str, furniture: Furniture) -> str:
+    """The index; it says so when no translation is published (the original alone is not a translation)."""
+    translated = [r for r in rows if r.available and r.percent is not None]
     return environment().get_template("index.html.j2").render(rows=rows, lang=lang, dir=langs.direction(lang),
-                                                              f=furniture)
+                                                              f=furniture, nothing_published=not translated)

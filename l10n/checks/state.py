@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from .. import provenance
+from .. import provenance, state
 from ..catalog import Entry
 from .base import ENTRY, INFO, WARNING, Context, check, q
 
@@ -37,12 +37,17 @@ def unreviewed(ctx: Context, entry: Entry) -> Iterator[str]:
     translator or a source change marked fuzzy shows reviewers where the untouched machine output is."""
     if not entry.fuzzy or not entry.has_translation:
         return
-    origin = provenance.parse(entry.translator_comments)
-    if origin is not None and origin.origin in provenance.AUTOMATIC and origin.matches(entry.translation):
+    if state.entry_state(entry) == state.MACHINE:
+        origin = provenance.parse(entry.translator_comments)
+        assert origin is not None
         what = _ORIGIN_NAMES.get(origin.origin, origin.origin)
         detail = f" ({origin.detail})" if origin.detail else ""
         yield (f"unreviewed {what}{detail} {q(entry.translation)}: check it against the source, correct it, "
                "then remove the fuzzy flag")
+        return
+    if state.stale(entry):
+        yield (f"a draft of the previous source text {q(entry.previous_msgid or '')}: the next pretranslate "
+               "redrafts it; or translate the current source and remove the fuzzy flag")
         return
     changed = f"; the source used to be {q(entry.previous_msgid)}" if entry.previous_msgid is not None else ""
     yield ("marked fuzzy by a translator or by a source change" + changed +

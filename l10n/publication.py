@@ -1,0 +1,187 @@
+"""The publication record: what `build` last published per language and document, kept next to the catalog
+(`locales/<lang>/<doc>.published.json`, committed) so that "what changed since we published?" has an answer.
+
+The record holds the date, the source file's digest and, per entry in document order, its role, msgctxt, a
+digest of its source text and of the text the page showed (null where the page showed the source text), plus
+the group and the name of each signatory so that removed ones can still be named. One entry per line, keys
+sorted: diffs read line by line. It is rewritten only when what the pages show changed, so its date is the
+date of the last publication that changed something."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import catalog, provenance, state
+from .catalog import Catalog
+from .config import Config, document_id
+from .document import COUNTRY, DATELINE, GROUP, ORGANISATION, PARAGRAPH, SIGNATORIES_HEADING, TITLE, Document
+from .errors import CatalogError
+from .extract import file_digest, keyed_segments, now
+
+SUFFIX = ".published.json"
+FORMAT = 1
+TEXT_ROLES = (TITLE, PARAGRAPH, DATELINE, SIGNATORIES_HEADING)
+GROUP_ROLES = (COUNTRY, GROUP)
+
+
+def record_path(config: Config, lang: str, doc: Path) -> Path:
+    return config.root / config.locales_dir / lang / f"{document_id(doc)}{SUFFIX}"
+
+
+def entries(doc: Document, mode: str, po: Catalog | None, allow_fuzzy: bool) -> list[dict[str, Any]]:
+    """One dict per distinct segment, in document order: what a record holds about it."""
+    index = po.index() if po is not None else {}
+    groups = doc.signatories.groups if doc.signatories is not None else []
+    out: dict[tuple[str | None, str], dict[str, Any]] = {}
+    for key, seg in keyed_segments(doc, mode):
+        if key in out:
+            continue
+        entry = index.get(key)
+        shown = entry.translation if entry is not None and state.published(entry, allow_fuzzy) else None
+        item: dict[str, Any] = {"role": seg.role, "ctxt": key[0], "id": provenance.digest(seg.text),
+                                "str": provenance.digest(shown) if shown is not None else None}
+        if seg.role in GROUP_ROLES or seg.role == ORGANISATION:
+            item["group"] = groups[seg.block].heading
+        if seg.role == ORGANISATION:
+            item["name"] = seg.text
+        out[key] = item
+    return list(out.values())
+
+
+def dumps(record: dict[str, Any]) -> str:
+    """Valid JSON, one entry per line, keys sorted."""
+    head = {k: v for k, v in sorted(record.items()) if k != "entries"}
+    lines = [json.dumps(e, ensure_ascii=False, sort_keys=True) for e in record["entries"]]
+    return (json.dumps(head, ensure_ascii=False, sort_keys=True)[:-1] + ',\n"entries": [\n'
+            + ",\n".join(lines) + "\n]}\n")
+
+
+def load(path: Path) -> dict[str, Any] | None:
+    """The record at path, None when there is none; a damaged one is a CatalogError naming it."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogError(f"cannot read the publication record: {exc}", path) from None
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise CatalogError(f"malformed publication record: {exc.args[0]}", path, getattr(exc, "lineno", None)) \
+            from None
+    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+        raise CatalogError("malformed publication record: no list of entries", path)
+    return data
+
+
+def record(config: Config, doc: Document, po: Catalog | None, lang: str, allow_fuzzy: bool) -> Path | None:
+    """Write the record of what this build published in `lang`; the path when the file changed, else None.
+    An unchanged publication keeps its record (and date) as it is."""
+    path = record_path(config, lang, doc.path)
+    new = {"document": doc.id, "lang": lang, "format": FORMAT, "allow_fuzzy": allow_fuzzy,
+           "source": file_digest(config.root / doc.path),
+           "entries": entries(doc, config.segmentation, po, allow_fuzzy)}
+    try:
+        old = load(path)
+    except CatalogError:
+        old = None  # a damaged record is replaced by the publication that just happened
+    if old is not None and {k: v for k, v in old.items() if k != "date"} == new:
+        return None
+    return path if catalog.write_if_changed(path, dumps({**new, "date": now()})) else None
+
+
+@dataclass
+class Changes:
+    """What changed in one language since its last publication: source passages, translations, signatories."""
+
+    lang: str
+    document: str
+    published: str | None  # date of the record; None: never published
+    changed: list[dict[str, Any]] = field(default_factory=list)  # passages whose source text changed
+    added: list[dict[str, Any]] = field(default_factory=list)
+    removed: list[dict[str, Any]] = field(default_factory=list)
+    translations: list[dict[str, Any]] = field(default_factory=list)  # same source, other published text
+    signatories_added: list[dict[str, Any]] = field(default_factory=list)
+    signatories_removed: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return (len(self.changed) + len(self.added) + len(self.removed) + len(self.translations)
+                + len(self.signatories_added) + len(self.signatories_removed))
+
+    @property
+    def stale(self) -> bool:
+        """Published, and the published text no longer is what a build would publish."""
+        return self.published is not None and self.count > 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"lang": self.lang, "document": self.document, "published": self.published, "changes": self.count,
+                "stale": self.stale, "source_changed": self.changed, "source_added": self.added,
+                "source_removed": self.removed, "translations_changed": self.translations,
+                "signatories_added": self.signatories_added, "signatories_removed": self.signatories_removed}
+
+
+def _texts(doc: Document, mode: str) -> dict[str, tuple[str, int]]:
+    """Source digest → (text, line) of every segment, to show what a digest stands for."""
+    return {provenance.digest(seg.text): (seg.text, seg.line) for _, seg in keyed_segments(doc, mode)}
+
+
+def _group_names(doc: Document, po: Catalog | None, lang: str) -> dict[str | None, str]:
+    """Source group heading → its name in the language: the catalog's translation, else the heading."""
+    index = po.index() if po is not None else {}
+    names: dict[str | None, str] = {}
+    for key, seg in keyed_segments(doc, "paragraph"):
+        if seg.role in GROUP_ROLES:
+            entry = index.get(key)
+            names[seg.text] = entry.translation if entry is not None and entry.translation else seg.text
+    return names
+
+
+def compare(config: Config, doc: Document, lang: str) -> Changes:
+    """What changed in `lang` since its record: the source document as it is now against the record, and what a
+    build would publish now (same --allow-fuzzy as the record's) against what was published."""
+    old = load(record_path(config, lang, doc.path))
+    result = Changes(lang, doc.id, old.get("date") if old is not None else None)
+    if old is None:
+        return result
+    po = catalog.load_or_none(config.root / config.locales_dir / lang / f"{doc.id}.po")
+    new = entries(doc, config.segmentation, po, bool(old.get("allow_fuzzy")))
+    texts = _texts(doc, config.segmentation)
+    describe = lambda e: {"role": e["role"], "text": texts[e["id"]][0], "line": texts[e["id"]][1]}  # noqa: E731
+    before = [e for e in old["entries"] if e.get("role") in TEXT_ROLES]
+    after = [e for e in new if e["role"] in TEXT_ROLES]
+    matcher = difflib.SequenceMatcher(None, [e.get("id") for e in before], [e["id"] for e in after],
+                                      autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        pairs = min(i2 - i1, j2 - j1) if op == "replace" else 0
+        result.changed += [describe(e) for e in after[j1:j1 + pairs]]
+        result.added += [describe(e) for e in after[j1 + pairs:j2]]
+        result.removed += [{"role": e.get("role"), "position": i + 1} for i, e in enumerate(before) if i1 + pairs <= i < i2]
+    names = _group_names(doc, po, lang)
+    was = {(e.get("group"), e.get("name")) for e in old["entries"] if e.get("role") == ORGANISATION}
+    now_ = {(e["group"], e["name"]) for e in new if e["role"] == ORGANISATION}
+    signatory = lambda g, n: {"group": g, "group_name": names.get(g, g), "name": n}  # noqa: E731
+    result.signatories_added = [signatory(g, n) for g, n in sorted(now_ - was, key=_order(new))]
+    result.signatories_removed = [signatory(g, n) for g, n in sorted(was - now_, key=_order(old["entries"]))]
+    published = {(e.get("ctxt"), e.get("id")): e.get("str") for e in old["entries"]}
+    for e in new:
+        key = (e["ctxt"], e["id"])
+        if key in published and published[key] != e["str"]:
+            result.translations.append({**describe(e), "published": published[key] is not None,
+                                        "now": e["str"] is not None})
+    return result
+
+
+def _order(items: list[dict[str, Any]]):
+    """Sort signatories as the document lists them."""
+    position = {(e.get("group"), e.get("name")): i for i, e in enumerate(items)}
+    return lambda pair: position.get(pair, len(position))
+
+
+__all__ = ["Changes", "compare", "dumps", "entries", "load", "record", "record_path"]

@@ -1,0 +1,146 @@
+"""The five states of an entry, decided in this one place for every view (status, dashboard, review sheets,
+checks, gates, banners, the index): what a figure says is what this module counted.
+
+- *reviewed*: a translator's text, or a draft a translator accepted;
+- *automatic*: terminology the tool filled (CLDR country names, organisation names kept as written, exact
+  glossary terms), still exactly as written (its provenance digest matches). A translator's change makes it
+  reviewed. It needs no translator, so it counts on neither side of the reviewed share;
+- *machine*: an engine's or the memory's draft of the current source text, untouched;
+- *fuzzy*: a human translation whose source changed, a translator's own "needs work", or a draft of an older
+  source text (which `pretranslate` redrafts);
+- *untranslated*: empty (as in msgfmt, even when flagged fuzzy)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import provenance
+from .catalog import Entry
+
+REVIEWED, AUTOMATIC, MACHINE, FUZZY, UNTRANSLATED = "reviewed", "automatic", "machine", "fuzzy", "untranslated"
+STATES = (REVIEWED, AUTOMATIC, MACHINE, FUZZY, UNTRANSLATED)
+
+#: What each state means to a coordinator, in the order bars stack them.
+STATE_LABELS = {REVIEWED: "reviewed", AUTOMATIC: "automatic (terminology)", MACHINE: "machine, unreviewed",
+                FUZZY: "fuzzy (source changed or needs work)", UNTRANSLATED: "untranslated"}
+#: Okabe–Ito-like colours that stay apart for the common colour-vision deficiencies, with a text colour each that
+#: keeps the in-bar numbers readable (WCAG contrast ≥ 4.5).
+STATE_COLOURS = {REVIEWED: ("#1b7a3d", "#ffffff"), AUTOMATIC: ("#a9d3f0", "#1a1a1a"),
+                 MACHINE: ("#0a5fa8", "#ffffff"), FUZZY: ("#e69f00", "#1a1a1a"), UNTRANSLATED: ("#d5d8dc", "#1a1a1a")}
+
+#: gettext's three counts, as msgfmt --statistics gives them
+GETTEXT = ("translated", "fuzzy", "untranslated")
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+def untouched(entry: Entry) -> provenance.Provenance | None:
+    """The entry's provenance while its text is still exactly what the tool wrote; None once a person edited it
+    (or when the tool never wrote it)."""
+    origin = provenance.parse(entry.translator_comments)
+    return origin if origin is not None and origin.matches(entry.translation) else None
+
+
+def _stale(entry: Entry, origin: provenance.Provenance) -> bool:
+    """Written by the tool for another source text than the entry's: the recorded source digest differs, or
+    without one, the merge kept the old source (`#| msgid`)."""
+    if origin.source:
+        return origin.source != provenance.digest(entry.msgid)
+    return entry.previous_msgid is not None
+
+
+def entry_state(entry: Entry) -> str:
+    """One of STATES; see the module's docstring."""
+    if not entry.translation:
+        return UNTRANSLATED
+    origin = untouched(entry)
+    current = origin is not None and not _stale(entry, origin)
+    if current and origin.origin in provenance.TERMINOLOGY:
+        return AUTOMATIC
+    if not entry.fuzzy:
+        return REVIEWED
+    if current and origin.origin in provenance.DRAFTS:
+        return MACHINE
+    return FUZZY
+
+
+def stale(entry: Entry) -> bool:
+    """A fuzzy text the tool wrote (a draft, or terminology) for an older source text, untouched since: the tool
+    writes it again, and no page shows it."""
+    origin = untouched(entry)
+    return entry.fuzzy and origin is not None and _stale(entry, origin)
+
+
+def published(entry: Entry | None, allow_fuzzy: bool) -> str | None:
+    """The state under which a page shows this entry's translation, or None when the page shows the source text
+    instead: reviewed and automatic text always; with `allow_fuzzy`, drafts and human fuzzy text, but never a
+    draft of an older source text."""
+    if entry is None:
+        return None
+    state = entry_state(entry)
+    if state == UNTRANSLATED:
+        return None
+    if state == REVIEWED or (state == AUTOMATIC and (not entry.fuzzy or allow_fuzzy)):
+        return state
+    if allow_fuzzy and state in (MACHINE, FUZZY) and not stale(entry):
+        return state
+    return None
+
+
+def gettext_state(entry: Entry) -> str:
+    """translated | fuzzy | untranslated, as msgfmt --statistics counts."""
+    if not entry.translation:
+        return "untranslated"
+    return "fuzzy" if entry.fuzzy else "translated"
+
+
+@dataclass
+class Counts:
+    entries: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
+    words: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
+    gettext: dict[str, int] = field(default_factory=lambda: dict.fromkeys(GETTEXT, 0))
+
+    @property
+    def total_entries(self) -> int:
+        return sum(self.entries.values())
+
+    @property
+    def total_words(self) -> int:
+        return sum(self.words.values())
+
+    @property
+    def needed_words(self) -> int:
+        """Source words that need a translator: all but automatic terminology."""
+        return self.total_words - self.words[AUTOMATIC]
+
+    @property
+    def words_left(self) -> int:
+        """Source words that need a translator and have no reviewed translation yet."""
+        return self.needed_words - self.words[REVIEWED]
+
+    @property
+    def percent(self) -> float:
+        """Share of the words that need a translator whose translation is reviewed (automatic terminology on
+        neither side); 100 when nothing needs a translator."""
+        needed = self.needed_words
+        return 100.0 * self.words[REVIEWED] / needed if needed else 100.0
+
+    def add(self, entry: Entry) -> None:
+        state = entry_state(entry)
+        self.entries[state] += 1
+        self.words[state] += words(entry.msgid)
+        self.gettext[gettext_state(entry)] += 1
+
+
+def count(entries: list[Entry]) -> Counts:
+    counts = Counts()
+    for entry in entries:
+        counts.add(entry)
+    return counts
+
+
+__all__ = ["AUTOMATIC", "Counts", "FUZZY", "GETTEXT", "MACHINE", "REVIEWED", "STATES", "STATE_COLOURS",
+           "STATE_LABELS", "UNTRANSLATED", "count", "entry_state", "gettext_state", "published", "stale",
+           "untouched", "words"]
