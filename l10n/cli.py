@@ -324,6 +324,20 @@ def check(ctx: Context, langs: tuple[str, ...], fmt: str) -> None:
 
 @main.command()
 @lang_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True,
+              help="json for scripts; md for a newsletter (new signatories under their localised group names).")
+@pass_ctx
+@handles_errors
+def changes(ctx: Context, langs: tuple[str, ...], fmt: str) -> None:
+    """What changed per language since its last publication (locales/<lang>/<doc>.published.json)."""
+    from . import changes as stage
+
+    found = stage.changes(ctx.config, ctx.languages(langs))
+    click.echo({"text": stage.to_text, "json": stage.to_json, "md": stage.to_markdown}[fmt](found), nl=False)
+
+
+@main.command()
+@lang_option
 @engine_option
 @allow_fuzzy_option
 @min_complete_option

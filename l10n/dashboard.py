@@ -124,18 +124,30 @@ def qa_counts(issues: list[Issue]) -> tuple[int, int]:
 
 
 def last_change(header_value: str | None, path: Path) -> tuple[str | None, str | None]:
-    """The PO-Revision-Date header when it holds a date, else the file's modification time: (shown, ISO 8601)."""
+    """The newest of the PO-Revision-Date header and the file's modification time (an edit in a text editor
+    moves only the latter): (shown, ISO 8601)."""
+    found: list[dt.datetime] = []
     if header_value:
         match = _PO_DATE.match(header_value.strip())
         if match:
             date, time, zone = match.groups()
-            iso_zone = "Z" if zone in (None, "Z") else f"{zone[:3]}:{zone[3:]}"
-            return f"{date} {time}" + (f" {zone}" if zone else ""), f"{date}T{time}{iso_zone}"
+            offset = dt.timedelta(0) if zone in (None, "Z") else \
+                (1 if zone[0] == "+" else -1) * dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[3:]))
+            try:
+                found.append(dt.datetime.fromisoformat(f"{date}T{time}").replace(tzinfo=dt.timezone(offset)))
+            except ValueError:
+                pass
     try:
-        mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc)
+        found.append(dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).replace(second=0,
+                                                                                             microsecond=0))
     except OSError:
+        pass
+    if not found:
         return None, None
-    return mtime.strftime("%Y-%m-%d %H:%M +0000"), mtime.strftime("%Y-%m-%dT%H:%MZ")
+    newest = max(found)
+    zone = newest.strftime("%z")
+    iso_zone = "Z" if zone == "+0000" else f"{zone[:3]}:{zone[3:]}"
+    return newest.strftime("%Y-%m-%d %H:%M ") + zone, newest.strftime("%Y-%m-%dT%H:%M") + iso_zone
 
 
 def review_href(lang: str) -> str:

@@ -175,8 +175,9 @@ def _language(config: Config, lang: str, glossary: Glossary, pool: EnginePool, e
               refresh_machine: bool, memo: Memo, inputs: dict[Path, UpdateInputs]) -> LanguageReport:
     report = LanguageReport(lang)
     # (a `{lang}` compendium need not exist for every language: the configuration checked it exists for one)
-    compendia = [path for path in (Path(str(config.root / c).replace("{lang}", lang)) for c in config.memory.compendia)
-                 if "{lang}" not in str(c) or path.is_file()]
+    compendia = [path for path, pattern in ((Path(str(config.root / c).replace("{lang}", lang)), str(c))
+                                            for c in config.memory.compendia)
+                 if "{lang}" not in pattern or path.is_file()]
     names = (engine,) if engine else config.engines_for(lang)
     if not refresh_machine and _idle(config, lang, memo, names):
         build_memory(config.memory.threshold, [], compendia, config.source_language, lang)  # same errors as ever

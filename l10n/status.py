@@ -10,9 +10,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import catalog, state
+from . import catalog, publication, state
 from .catalog import Catalog
 from .config import Config, document_id
+from .document import Document, load_document
 from .extract import Memo, file_digest, po_path
 from .state import GETTEXT, STATES, Counts, entry_state, words  # noqa: F401 (entry_state: l10n.status's API)
 
@@ -29,6 +30,16 @@ class Row:
     counts: Counts
     last_change: str | None = None
     exists: bool = True
+    #: date of the last publication (its record), None when never published; changes since then
+    published: str | None = None
+    changes: int = 0
+
+    @property
+    def published_text(self) -> str:
+        """"published DATE, N changes since" or "not published"."""
+        if self.published is None:
+            return "not published"
+        return f"published {self.published[:10]}, {self.changes} change{'' if self.changes == 1 else 's'} since"
 
     def as_dict(self) -> dict:
         c = self.counts
@@ -37,6 +48,7 @@ class Row:
             "entries": {**c.entries, "total": c.total_entries},
             "words": {**c.words, "total": c.total_words, "needed": c.needed_words, "left": c.words_left},
             "percent": round(c.percent, 1), "last_change": self.last_change,
+            "published": None if self.published is None else {"date": self.published, "changes": self.changes},
             # gettext's names and counts, exactly as msgfmt --statistics gives them
             **c.gettext,
         }
@@ -58,7 +70,22 @@ def status(config: Config, languages: tuple[str, ...]) -> list[Row]:
                 rows.append(Row(lang, document_id(doc), shown, Counts(), exists=False))
                 continue
             rows.append(Row(lang, document_id(doc), shown, count(po), po.header_field("PO-Revision-Date")))
+    _published(config, rows)
     return rows
+
+
+def _published(config: Config, rows: list[Row]) -> None:
+    """Fill in when each language was last published and how many changes since (publication records)."""
+    documents = {document_id(d): d for d in config.documents}
+    loaded: dict[str, Document] = {}
+    for row in rows:
+        path = documents[row.document]
+        if not publication.record_path(config, row.lang, path).is_file():
+            continue
+        if row.document not in loaded:
+            loaded[row.document] = load_document(config, path)
+        found = publication.compare(config, loaded[row.document], row.lang)
+        row.published, row.changes = found.published, found.count
 
 
 def remember_counts(memo: Memo, config: Config, po: Catalog, counts: Counts) -> None:
@@ -87,22 +114,23 @@ def to_csv(rows: list[Row]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["lang", "document", "percent"] + [f"{s}_entries" for s in STATES]
-                    + [f"{s}_words" for s in STATES] + ["words_left", "last_change"])
+                    + [f"{s}_words" for s in STATES] + ["words_left", "last_change", "published", "changes_since"])
     for r in rows:
         writer.writerow([r.lang, r.document, f"{r.counts.percent:.1f}"] + [r.counts.entries[s] for s in STATES]
-                        + [r.counts.words[s] for s in STATES] + [r.counts.words_left, r.last_change or ""])
+                        + [r.counts.words[s] for s in STATES] + [r.counts.words_left, r.last_change or "",
+                                                                 r.published or "", r.changes])
     return out.getvalue()
 
 
 def to_table(rows: list[Row]) -> str:
     header = ["lang", "document", "reviewed", "automatic", "machine", "fuzzy", "untransl.", "words left",
-              "reviewed share"]
+              "reviewed share", "publication"]
     lines = [header]
     for r in rows:
         c = r.counts
         cell = lambda s: f"{c.entries[s]} ({c.words[s]}w)"  # noqa: E731
         lines.append([r.lang, r.document, *map(cell, STATES), str(c.words_left),
-                      f"{c.percent:5.1f}%" if r.exists else "missing"])
+                      f"{c.percent:5.1f}%" if r.exists else "missing", r.published_text])
     widths = [max(len(row[i]) for row in lines) for i in range(len(header))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in lines) + "\n"
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 
+from l10n import catalog
 from l10n.build import render
 from tests.conftest import dump_dom
 from tests.test_render_safety import HOSTILE, md_problems, write_hostile_catalog
@@ -49,9 +50,16 @@ def test_the_harness_sees_a_payload_that_runs(tmp_path):
 
 
 def test_hostile_spanish_catalog_runs_no_script_in_chromium(project, cli):
+    config = project / "l10n.yaml"
+    config.write_text(config.read_text() + "publish: {source_fallback: mark}\n")  # the rest is French, marked
     assert cli("extract").exit_code == 0
     assert cli("update", "--lang", "es").exit_code == 0
     write_hostile_catalog(project)
+    po = catalog.load(project / "locales" / "es" / "appeal.po")
+    linked = next(e for e in po.active if e.msgid.startswith("Nous appelons"))
+    linked.msgstr = ('Véase https://example.org/llamamiento?a=1&b="x"onmouseover=alert(1) javascript:alert(1) '
+                     '<a href="https://evil.example/">enlace</a>')
+    catalog.save(po)
     result = cli("build", "--lang", "es")
     assert result.exit_code == 0, result.output
 
@@ -66,7 +74,12 @@ def test_hostile_spanish_catalog_runs_no_script_in_chromium(project, cli):
     for tag, attrs in dom.tags:
         assert not [name for name in attrs if name.startswith("on") or name in ("src", "srcdoc", "action")], tag
         assert not (attrs.get("href") or "").lower().startswith("javascript:"), (tag, attrs)
-    assert sorted({attrs["href"] for tag, attrs in dom.tags if tag == "a"}) == ["../index.html"]
+    # Web addresses the translator wrote are links showing their address (the one in markup too: as text, it
+    # is an address); javascript: and the markup itself are not.
+    assert sorted({attrs["href"] for tag, attrs in dom.tags if tag == "a"}) == [
+        "../fr/appeal.html", "../index.html", "https://evil.example/", "https://example.org/llamamiento?a=1&b="]
+    html = page.read_text(encoding="utf-8")
+    assert '<a href="https://evil.example/">https://evil.example/</a>' in html and "&lt;a href=&#34;" in html
 
     markdown = (project / "dist" / "es" / "appeal.md").read_text(encoding="utf-8")
     assert md_problems(markdown) == []

@@ -79,11 +79,38 @@ def test_path_outside_project_refused(project):
     assert "points outside the project" in one_line(result)
 
 
-def test_unreadable_source(project):
+def test_missing_source_is_a_configuration_error(project):
     (project / "source" / "appeal.fr.txt").unlink()
     result = l10n("extract", cwd=project)
-    assert result.returncode == 1
-    assert one_line(result) == "l10n: error: source/appeal.fr.txt: cannot read source: No such file or directory"
+    assert result.returncode == 2
+    assert one_line(result) == f"l10n: error: {project / 'l10n.yaml'}: documents: source/appeal.fr.txt does not exist"
+
+
+@pytest.mark.parametrize("key, yaml, shown", [
+    ("glossary", "glossary: glosary.yaml", "glosary.yaml"),
+    ("memory.compendia", "memory: {compendia: [memory/old.po]}", "memory/old.po"),
+    ("memory.compendia", "memory: {compendia: ['memory/{lang}.tmx']}", "memory/{lang}.tmx"),
+])
+def test_configured_files_that_do_not_exist_are_configuration_errors(project, key, yaml, shown):
+    """A typo in a path is exit 2 naming the key and the path, before any work (a compendium used to exit 5 with
+    polib's "Syntax error in po file", and a glossary typo silently applied no terms)."""
+    config = project / "l10n.yaml"
+    config.write_text(config.read_text().replace("glossary: glossary.yaml", yaml))
+    for command in (["extract"], ["pretranslate", "--lang", "es"], ["status"]):
+        result = l10n(*command, cwd=project)
+        assert result.returncode == 2, result.stderr
+        assert one_line(result) == f"l10n: error: {config}: {key}: {shown} does not exist"
+
+
+def test_a_lang_compendium_needs_to_exist_for_one_language_only(project):
+    config = project / "l10n.yaml"
+    config.write_text(config.read_text() + "memory: {compendia: ['memory/{lang}.po']}\n")
+    (project / "memory").mkdir()
+    (project / "memory" / "it.po").write_text('msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n')
+    assert l10n("extract", cwd=project).returncode == 0
+    assert l10n("update", "--lang", "es", cwd=project).returncode == 0
+    result = l10n("pretranslate", "--lang", "es", cwd=project)
+    assert result.returncode == 0, result.stderr
 
 
 def test_malformed_po_is_reported_and_left_untouched(project):

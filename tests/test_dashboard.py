@@ -15,7 +15,8 @@ from l10n.checks import CHECKS, check_file
 from l10n.config import load_config
 from l10n.extract import po_path
 from l10n.glossary import project_glossary
-from l10n.status import STATES, status
+from l10n.state import STATES
+from l10n.status import status
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = "<script>document.title='pwned'</script><img src=x onerror=\"document.title='pwned'\"> & Co"
@@ -84,7 +85,12 @@ def test_status_html_writes_dashboard_and_chart(drafted: Path, cli) -> None:
     page = read_page(drafted / "dist" / "status.html")
     config = load_config(drafted / "l10n.yaml")
     assert [lang for lang, _ in page.rows] == list(config.languages)
-    assert {f"review/{lang}.html" for lang in config.languages} <= set(page.links)
+    assert not any(link.startswith("review/") for link in page.links)  # no sheet written yet: no dead link
+    assert html.count("no sheet yet") == len(config.languages)
+    assert cli("review", "--lang", "es").exit_code == 0
+    assert cli("status", "--format", "html").exit_code == 0
+    assert [link for link in read_page(drafted / "dist" / "status.html").links if "review/" in link] == \
+        ["review/es.html"]
     for state in STATES:
         assert dashboard.STATE_LABELS[state] in html  # the legend
 
@@ -98,7 +104,9 @@ def test_dashboard_counts_equal_status_counts(drafted: Path, cli) -> None:
     for row in rows:
         shown = page.rows[(row.lang, row.document)]
         assert shown["words"] == {s: n for s, n in row.counts.words.items() if n}
-        assert shown["cells"]["words-left"] == row.counts.total_words - row.counts.words["reviewed"]
+        assert shown["cells"]["words-left"] == \
+            row.counts.total_words - row.counts.words["reviewed"] - row.counts.words["automatic"]
+        assert shown["cells"]["automatic"] == row.counts.words["automatic"] > 0
     es = next(r for r in rows if r.lang == "es")
     assert es.counts.words["machine"] > 0  # the pre-translated language really has machine drafts to show
 
@@ -172,11 +180,11 @@ def test_missing_catalogs_are_rows_that_say_so(project: Path, cli) -> None:
 
 
 def test_fail_under_exits_4_and_still_writes(drafted: Path, cli) -> None:
-    result = cli("status", "--format", "html", "--fail-under", "90")
-    assert result.exit_code == 4
-    assert "below 90%" in result.stderr
+    result = cli("status", "--format", "html", "--fail-under", "1")
+    assert result.exit_code == 4  # nothing is reviewed: names and CLDR countries do not count as review
+    assert "below 1%" in result.stderr
     assert (drafted / "dist" / "status.html").is_file() and (drafted / "dist" / "status.svg").is_file()
-    assert cli("status", "--format", "html", "--fail-under", "10").exit_code == 0
+    assert cli("status", "--format", "html", "--fail-under", "0").exit_code == 0
 
 
 def test_unchanged_dashboard_is_not_rewritten(drafted: Path, cli) -> None:
@@ -188,6 +196,17 @@ def test_unchanged_dashboard_is_not_rewritten(drafted: Path, cli) -> None:
     assert html.stat().st_mtime == 1_000_000
 
 
+def test_last_change_follows_an_edit_made_without_the_header(drafted: Path, cli) -> None:
+    """A text editor does not touch PO-Revision-Date: the file's time still moves the column."""
+    path = drafted / "locales" / "es" / "appeal.po"
+    os.utime(path, (1_000_000, 1_000_000))
+    before = dashboard.build_dashboard(load_config(drafted / "l10n.yaml"), ("es",)).rows[0].last_change
+    assert before is not None and not before.startswith("1970")  # the header (pretranslate's) is newer
+    os.utime(path, (4_102_444_800, 4_102_444_800))  # 2100-01-01: an edit after the header's date
+    after = dashboard.build_dashboard(load_config(drafted / "l10n.yaml"), ("es",)).rows[0].last_change
+    assert after == "2100-01-01 00:00 +0000"
+
+
 def test_review_link_notes_sheets_not_written_yet(drafted: Path, cli) -> None:
     assert cli("review", "--lang", "de").exit_code == 0
     report = dashboard.build_dashboard(load_config(drafted / "l10n.yaml"), ("de", "es"))
@@ -195,10 +214,13 @@ def test_review_link_notes_sheets_not_written_yet(drafted: Path, cli) -> None:
         ("de", "review/de.html", True), ("es", "review/es.html", False)]
 
 
-def test_last_change_reads_the_header_else_the_file_time(tmp_path: Path) -> None:
+def test_last_change_is_the_newest_of_the_header_and_the_file_time(tmp_path: Path) -> None:
     path = tmp_path / "x.po"
     path.write_text("")
     os.utime(path, (0, 86400 * 365))
     assert dashboard.last_change("2026-05-21 10:04+0200", path) == ("2026-05-21 10:04 +0200", "2026-05-21T10:04+02:00")
+    os.utime(path, (0, 1_779_400_000))  # 2026-05-21 21:46 UTC, after the header's 08:04 UTC
+    assert dashboard.last_change("2026-05-21 10:04+0200", path) == ("2026-05-21 21:46 +0000", "2026-05-21T21:46Z")
+    os.utime(path, (0, 86400 * 365))
     assert dashboard.last_change("YEAR-MO-DA HO:MI+ZONE", path) == ("1971-01-01 00:00 +0000", "1971-01-01T00:00Z")
     assert dashboard.last_change(None, tmp_path / "gone.po") == (None, None)

@@ -14,6 +14,7 @@ from unicode_segmentation_rs import text_width
 
 from l10n import catalog, furniture, provenance
 from l10n.build.publish import percent_text
+from l10n.status import count
 from tests.conftest import DATA, msgcat, msgfmt_check
 
 GOLDEN = DATA / "golden" / "render"
@@ -125,8 +126,8 @@ def test_furniture_fallback_chain_and_languages():
     assert furniture.chain("zh-Hant-TW") == ["zh-Hant-TW", "zh-Hant"]  # plain zh is Hans: no fallback for Hant
     assert furniture.load("pt-BR")(furniture.OTHER_LANGUAGES) == furniture.Text("Outras línguas", "pt")
     assert furniture.load("sw")(furniture.OTHER_LANGUAGES) == furniture.Text("Other languages", "en")
-    share = furniture.load("ar")(furniture.REVIEWED_SHARE, percent="5%")
-    assert share == furniture.Text("لم يراجع المترجمون سوى 5% من هذه الترجمة.", "ar")
+    share = furniture.load("ar")(furniture.REVIEWED_COUNT, reviewed="5", total="9")
+    assert share == furniture.Text("المقاطع التي راجعها مترجم: 5 من 9.", "ar")
 
 
 def test_percentages_are_rounded_down_and_localised():
@@ -136,7 +137,7 @@ def test_percentages_are_rounded_down_and_localised():
 
 
 def test_a_language_without_furniture_builds_in_english_marked_as_such(project, cli):
-    configure(project, languages=["es", "sw"])
+    configure(project, languages=["es", "sw"], publish="{source_fallback: mark}")
     run(cli, "extract")
     run(cli, "update")
     run(cli, "build")
@@ -144,13 +145,12 @@ def test_a_language_without_furniture_builds_in_english_marked_as_such(project, 
     assert '<html lang="sw" dir="ltr">' in html
     assert '<p id="other-languages" lang="en">Other languages</p>' in html
     # The English sentence names French in English, to match it.
-    assert '<p lang="en">Some passages are not yet translated and appear in the original language (French).</p>' \
-        in html
+    assert '<p lang="en">Passages still in the original language (French): 13 of 13.</p>' in html
     assert ">Kiswahili</a>" in read(project, "es/appeal.html")  # autonym from CLDR, no code, no catalog
 
 
 def test_a_project_catalog_overrides_and_extends_the_shipped_furniture(project, cli):
-    configure(project, languages=["es", "sw"])
+    configure(project, languages=["es", "sw"], publish="{source_fallback: mark}")
     run(cli, "extract")
     run(cli, "update")
     for lang, text in (("es", "Más idiomas"), ("sw", "Lugha nyingine")):
@@ -176,10 +176,11 @@ def test_markdown_has_title_paragraphs_signatories_groups_and_lists(project, cli
     translate_all(project, "es")
     run(cli, "build", "--lang", "es")
     tokens = MD.parse(read(project, "es/appeal.md"))
-    blocks = [t for t in tokens if t.nesting == 1 and t.level == 0]
+    blocks = [t for t in tokens if t.nesting == 1 and t.level == 0 and t.tag != "blockquote"]
     kinds = [t.tag for t in blocks]
+    assert "> **Revisada por traductores y traductoras**\n" in read(project, "es/appeal.md")  # all reviewed
     assert kinds[0] == "h1"
-    assert kinds[1:10] == ["p"] * 9  # eight paragraphs and the dateline, no notice: all reviewed
+    assert kinds[1:10] == ["p"] * 9  # eight paragraphs and the dateline (the notice is a quote)
     assert kinds[10] == "h2"
     assert kinds[11:] == ["h3", "ul"] * 15
     inline = {id(t): "".join(c.content for c in tokens[i + 1].children)
@@ -191,6 +192,7 @@ def test_markdown_has_title_paragraphs_signatories_groups_and_lists(project, cli
 
 
 def test_text_is_wrapped_at_72_columns_with_the_list_grouped_and_indented(project, cli):
+    configure(project, publish="{source_fallback: mark}")
     run(cli, "extract")
     run(cli, "update", "--lang", "en")
     run(cli, "build", "--lang", "en")
@@ -205,7 +207,7 @@ def test_text_is_wrapped_at_72_columns_with_the_list_grouped_and_indented(projec
 
 
 def test_english_html_groups_in_english_order_and_arabic_is_right_to_left(project, cli):
-    configure(project, languages=["en", "es", "ar"])
+    configure(project, languages=["en", "es", "ar"], publish="{source_fallback: mark}")
     run(cli, "extract")
     run(cli, "update")
     run(cli, "build")
@@ -222,27 +224,52 @@ def test_english_html_groups_in_english_order_and_arabic_is_right_to_left(projec
 
 
 def test_html_links_alternates_nav_and_index(project, cli):
-    configure(project, languages=["en", "es", "de"])
+    configure(project, languages=["en", "es", "de"], publish="{source_fallback: mark}")
     run(cli, "extract")
     run(cli, "update")
     run(cli, "build")
     html = read(project, "es/appeal.html")
     links = [(a["hreflang"], a["href"]) for _, a, _ in elements(html, "link") if a.get("rel") == "alternate"]
-    assert links == [("en", "../en/appeal.html"), ("es", "../es/appeal.html"), ("de", "../de/appeal.html"),
-                     ("x-default", "../index.html")]
+    assert links == [("fr", "../fr/appeal.html"), ("en", "../en/appeal.html"), ("es", "../es/appeal.html"),
+                     ("de", "../de/appeal.html"), ("x-default", "../index.html")]
     nav = [(a["href"], text) for _, a, text in elements(html, "a")]
-    assert nav == [("../en/appeal.html", "English"), ("../de/appeal.html", "Deutsch"),
-                   ("../index.html", "Todos los idiomas")]
+    assert nav == [("../fr/appeal.html", "Français"), ("../en/appeal.html", "English"),
+                   ("../de/appeal.html", "Deutsch"), ("../index.html", "Todos los idiomas")]
     index = read(project, "index.html")
     assert '<html lang="fr" dir="ltr">' in index and "<title>Traductions</title>" in index
     rows = [a["data-lang"] for _, a, _ in elements(index, "tr") if "data-lang" in a]
-    assert rows == ["en", "es", "de"]
+    assert rows == ["fr", "en", "es", "de"]
     hrefs = [a["href"] for _, a, _ in elements(index, "a")]
-    assert hrefs == [f"{lang}/appeal.{ext}" for lang in ("en", "es", "de") for ext in ("html", "md", "txt")]
-    assert "Español" in index and "Espagnol" in index and "38\u00a0%" in index
+    assert hrefs == [f"{lang}/appeal.{ext}" for lang in ("fr", "en", "es", "de") for ext in ("html", "md", "txt")]
+    # Nothing is reviewed yet: country names and organisation names kept as written are no review.
+    assert "Español" in index and "Espagnol" in index and "0\u00a0%" in index and "Texte original" in index
+    original = read(project, "fr/appeal.html")
+    assert original.startswith('<!DOCTYPE html>\n<html lang="fr" dir="ltr">') and "notice" not in \
+        original.split("<body>", 1)[1]
+    assert "<h1>L&#39;ASSOCIATION SOLIDARITÉ FREEAZAT" in original
+    assert [(a["hreflang"], a["href"]) for _, a, _ in elements(original, "link") if a.get("rel") == "alternate"] == \
+        links
+
+
+def test_a_page_with_no_other_language_has_no_empty_heading_and_an_empty_index_says_so(project, cli):
+    configure(project, languages=["de"])
+    run(cli, "extract")
+    run(cli, "update")
+    result = run(cli, "build")
+    assert "de/appeal: skipped (10 of 10 title and body passage(s) have no German text; " \
+           "publish.source_fallback: skip)" in result.output
+    original = read(project, "fr/appeal.html")
+    assert "other-languages" not in original and "Autres langues" not in original  # nothing to list
+    assert '<a href="../index.html">Toutes les langues</a>' in original
+    index = read(project, "index.html")
+    assert "Aucune langue n&#39;a encore été publiée." in index
+    rows = [(a["data-lang"], a.get("class")) for _, a, _ in elements(index, "tr") if "data-lang" in a]
+    assert rows == [("fr", None), ("de", "unavailable")]
+    assert "Pas encore disponible" in index and "de/" not in index  # never a link to French under another name
 
 
 def test_french_fallback_and_drafts_are_marked_and_announced(project, cli):
+    configure(project, publish="{source_fallback: mark}")
     run(cli, "extract")
     run(cli, "update", "--lang", "es")
     po = catalog.load(project / "locales" / "es" / "appeal.po")
@@ -255,21 +282,47 @@ def test_french_fallback_and_drafts_are_marked_and_announced(project, cli):
     run(cli, "build", "--lang", "es")
     html = read(project, "es/appeal.html")
     assert "Exigimos" not in html  # reviewed only by default
-    assert '<p class="notice-title"><strong>Traducción automática, aún sin revisar</strong></p>' in html
-    assert "Solo el 38\u00a0% de esta traducción" in html
-    assert "Algunos pasajes aún no están traducidos y aparecen en el idioma original (francés)." in html
+    assert '<p class="notice-title"><strong>Traducción en curso</strong></p>' in html
+    # 10 passages of text and 3 headings (the list, Etat espagnol, Organisation internationale) need a
+    # translator; country names from CLDR and organisation names do not count.
+    assert "<p>Pasajes aún en el idioma original (francés): 13 de 13.</p>" in html
+    assert "Solo el" not in html and "%" not in html.split("<body>", 1)[1]  # counts, no percentage
     assert '<h1 lang="fr" data-state="fallback">' in html
     run(cli, "build", "--lang", "es", "--allow-fuzzy")
     html = read(project, "es/appeal.html")
     assert '<p data-state="machine">Exigimos el fin' in html
+    assert '<p class="notice-title"><strong>Traducción automática, aún sin revisar</strong></p>' in html
     assert "Los pasajes resaltados son traducción automática" in html
+    assert "Pasajes aún en el idioma original (francés): 12 de 13." in html
     md = read(project, "es/appeal.md")
     assert "> **Traducción automática, aún sin revisar**" in md
     text = read(project, "es/appeal.txt")
-    assert text.startswith("Traducción automática, aún sin revisar\nSolo el 38\u00a0% de esta traducción")
+    assert text.startswith("Traducción automática, aún sin revisar\nLos pasajes resaltados son traducción")
+
+
+def test_banner_counts_reviewed_passages_and_agrees_with_the_index(project, cli):
+    configure(project, languages=["es"])
+    run(cli, "extract")
+    run(cli, "update")
+    run(cli, "pretranslate")
+    po = catalog.load(project / "locales" / "es" / "appeal.po")
+    for entry in [e for e in po.active if e.fuzzy][:3]:  # a translator accepts three drafts
+        entry.set_fuzzy(False)
+    catalog.save(po)
+    run(cli, "build", "--allow-fuzzy")
+    html = read(project, "es/appeal.html")
+    assert "<p>Pasajes revisados por un traductor o una traductora: 3 de 10.</p>" in html
+    assert "Traducción automática, aún sin revisar" in html
+    counts = count(catalog.load(po.path))
+    assert counts.entries["reviewed"] == 3 and counts.percent > 0
+    index = read(project, "index.html")
+    row = next(x for _, a, x in elements(index, "tr") if a.get("data-lang") == "es")
+    assert "Traduction automatique, pas encore relue" in row
+    assert percent_text(counts.percent, "fr") in row  # the index's share is status's
 
 
 def test_sentence_mode_marks_each_fallback_sentence(project, cli):
+    configure(project, publish="{source_fallback: mark}")
     config = project / "l10n.yaml"
     config.write_text(config.read_text().replace("segmentation: paragraph", "segmentation: sentence"))
     run(cli, "extract")
@@ -289,46 +342,59 @@ def test_sentence_mode_marks_each_fallback_sentence(project, cli):
 # ------------------------------------------------------------------------------------------------ policy
 
 
-def test_fresh_project_publishes_every_language_with_a_banner(project, cli):
+def test_fresh_project_publishes_only_the_original_and_says_why(project, cli):
     run(cli, "extract")
     run(cli, "update")
-    run(cli, "build")
+    result = run(cli, "build")
     languages = ["en", "es", "de", "it", "pt", "ru", "uk", "ca"]
     for lang in languages:
-        html = read(project, f"{lang}/appeal.html")
-        assert 'class="notice notice-machine"' in html
-        assert furniture.load(lang)(furniture.MACHINE_TITLE).text in html
+        assert f"{lang}/appeal: skipped (10 of 10 title and body passage(s) have no " in result.output
+        assert not (project / "dist" / lang).exists()
+    assert (project / "dist" / "fr" / "appeal.html").is_file()
     index = read(project, "index.html")
-    assert [a["data-lang"] for _, a, _ in elements(index, "tr") if "data-lang" in a] == languages
-    assert index.count("Traduction automatique, pas encore relue") == len(languages)
+    assert [a["data-lang"] for _, a, _ in elements(index, "tr") if "data-lang" in a] == ["fr", *languages]
+    assert index.count("Pas encore disponible") == len(languages)
+    assert "Aucune langue n&#39;a encore été publiée." in index
+
+    configure(project, publish="{source_fallback: mark}")  # publish them anyway, marked
+    run(cli, "build")
+    for lang in languages:
+        html = read(project, f"{lang}/appeal.html")
+        assert 'class="notice notice-fallback"' in html
+        assert furniture.load(lang)(furniture.PARTIAL_TITLE).text in html
+        assert "data-state=\"machine\"" not in html
+    index = read(project, "index.html")
+    assert index.count("Traduction en cours") == len(languages) and "Aucune langue" not in index
 
 
 def test_skip_policy_removes_a_language_below_the_threshold_and_banner_keeps_it(project, cli):
+    configure(project, publish="{source_fallback: mark}")
     run(cli, "extract")
     run(cli, "update", "--lang", "es", "--lang", "de")
-    translate_all(project, "es")  # 100 %; de has only CLDR names and organisations (38.8 %)
+    translate_all(project, "es")  # 100 %; de has only CLDR names and organisations: 0 % of its text
     run(cli, "build", "--lang", "es", "--lang", "de")
     assert (project / "dist" / "de" / "appeal.html").exists()  # default: banner
     (project / "dist" / "de" / "notes.txt").write_text("not ours")
 
     configure(project, publish="{min_reviewed: 50, unreviewed: skip}")
     result = run(cli, "build", "--lang", "es", "--lang", "de")
-    assert "de/appeal: skipped (38.8% reviewed)" in result.output
+    assert "de/appeal: skipped (0.0% reviewed)" in result.output
     assert sorted(p.name for p in (project / "dist" / "de").iterdir()) == ["notes.txt"]  # stale outputs gone
     (project / "dist" / "de" / "notes.txt").unlink()
     run(cli, "build", "--lang", "es", "--lang", "de")
     assert not (project / "dist" / "de").exists()
     es = read(project, "es/appeal.html")
     assert "../de/" not in es and 'hreflang="de"' not in es
-    assert "notice" not in es.split("<body>", 1)[1]  # fully reviewed: no banner
+    assert '<div class="notice notice-reviewed" role="note">' in es  # fully reviewed: says so, nothing else
+    assert "Revisada por traductores y traductoras" in es and "notice-machine" not in es
     index = read(project, "index.html")
-    assert 'data-lang="de"' not in index and "de/appeal" not in index
+    assert "de/appeal" not in index and "Pas encore disponible" in index
     assert "Entièrement relue" in index
 
-    configure(project, publish="{min_reviewed: 50, unreviewed: banner}")
+    configure(project, publish="{min_reviewed: 50, unreviewed: banner, source_fallback: mark}")
     run(cli, "build", "--lang", "es", "--lang", "de")
     de = read(project, "de/appeal.html")
-    assert "Maschinelle Übersetzung, noch nicht geprüft" in de and "Erst 38\u00a0% dieser Übersetzung" in de
+    assert "Übersetzung in Arbeit" in de and "Abschnitte noch in der Originalsprache (Französisch): 13 von 13." in de
     assert 'hreflang="de"' in read(project, "es/appeal.html")
     assert 'data-lang="de"' in read(project, "index.html")
 
@@ -338,22 +404,28 @@ def test_skip_policy_removes_a_language_below_the_threshold_and_banner_keeps_it(
 
 def test_above_the_threshold_no_banner_but_fallback_still_announced(project, cli):
     run(cli, "extract")
-    run(cli, "update", "--lang", "de")
+    run(cli, "update", "--lang", "es")
+    translate_all(project, "es")
+    po = catalog.load(project / "locales" / "es" / "appeal.po")
+    heading = po.index()[(None, "Liste des signataires")]
+    heading.msgstr = ""  # one heading left to translate; title and body are reviewed
+    catalog.save(po)
     configure(project, publish="{min_reviewed: 30, unreviewed: skip}")
-    run(cli, "build", "--lang", "de")
-    html = read(project, "de/appeal.html")
+    run(cli, "build", "--lang", "es")
+    html = read(project, "es/appeal.html")
     assert "notice-machine" not in html and "notice-fallback" in html
+    assert "Pasajes revisados por un traductor o una traductora: 12 de 13." in html
     assert "Partiellement relue" in read(project, "index.html")
 
 
 def test_building_one_language_keeps_the_others_linked(project, cli):
-    configure(project, languages=["en", "es", "de"])
+    configure(project, languages=["en", "es", "de"], publish="{source_fallback: mark}")
     run(cli, "extract")
     run(cli, "update")
     run(cli, "build")
     run(cli, "build", "--lang", "es")
     index = read(project, "index.html")
-    assert [a["data-lang"] for _, a, _ in elements(index, "tr") if "data-lang" in a] == ["en", "es", "de"]
+    assert [a["data-lang"] for _, a, _ in elements(index, "tr") if "data-lang" in a] == ["fr", "en", "es", "de"]
     assert 'hreflang="de"' in read(project, "es/appeal.html")
 
 
@@ -387,7 +459,7 @@ def deterministic_spanish(project: Path) -> None:
 
 @pytest.mark.parametrize("name", ["es/appeal.txt", "es/appeal.md", "es/appeal.html", "index.html"])
 def test_golden_spanish_output(project, cli, name):
-    configure(project, languages=["es", "en"])
+    configure(project, languages=["es", "en"], publish="{source_fallback: mark}")
     run(cli, "extract")
     run(cli, "update", "--lang", "es")
     deterministic_spanish(project)

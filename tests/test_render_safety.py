@@ -3,6 +3,7 @@ must come out of build as inert text in HTML and Markdown, and read exactly as w
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -167,6 +168,44 @@ def test_markdown_leaves_ordinary_text_readable():
     assert render.md_heading("Campagne #") == "Campagne \\#"
 
 
+def assert_links_only_to_the_web(text: str) -> None:
+    """md_linked: inert like md, except http(s) addresses, which become autolinks showing the address."""
+    source = render.md_linked(text)
+    tokens = MD.parse(source)
+    children = [c for t in tokens if t.type == "inline" for c in (t.children or [])]
+    assert [t.type for t in tokens if t.type != "inline"] in ([], ["paragraph_open", "paragraph_close"]), source
+    assert {c.type for c in children} <= {"text", "text_special", "link_open", "link_close"}, source
+    for link in (c for c in children if c.type == "link_open"):
+        assert re.match(r"https?://", str(link.attrGet("href"))), source
+    assert "".join(c.content for c in children if c.type in ("text", "text_special")) == render.clean(text), source
+
+
+@pytest.mark.parametrize("payload", PAYLOADS + [
+    "Voir https://example.org/a_b?x=1&y=2. Et (http://example.org/p)", "https://x.org/*a*_b_ `c` [d](e)",
+    "javascript:alert(1) https://ok.example/ <https://a.example/> data:text/html,x http:// https://",
+    "# https://example.org", "1. https://example.org"])
+def test_markdown_links_web_addresses_and_nothing_else(payload):
+    assert_links_only_to_the_web(payload)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["https://", "http://", "a.b", "/", "<", ">", "[", "]", "(", ")", "*", "_", "`",
+                                "&", "#", ";", ":", ".", " ", "javascript:", "\\", "\"", "'", "1"]), max_size=12))
+def test_markdown_links_hold_for_address_soup(parts):
+    assert_links_only_to_the_web("".join(parts))
+
+
+def test_html_links_web_addresses_only():
+    html = render.linked_html('Voir https://example.org/a?b=1&c=2. javascript:alert(1) '
+                              '"https://x.example/"onmouseover=alert(1) http:// data:text/html,<b>')
+    assert html == ('Voir <a href="https://example.org/a?b=1&amp;c=2">https://example.org/a?b=1&amp;c=2</a>. '
+                    'javascript:alert(1) &#34;<a href="https://x.example/">https://x.example/</a>&#34;'
+                    'onmouseover=alert(1) http:// data:text/html,&lt;b&gt;')
+    text = "(see https://en.wikipedia.org/wiki/A_(b)), or «https://x.org/» and https://a.example/x."
+    assert [text[a:b] for a, b in render.urls(text)] == \
+        ["https://en.wikipedia.org/wiki/A_(b)", "https://x.org/", "https://a.example/x"]
+
+
 # --------------------------------------------------------------------------------------------- HTML
 
 ALLOWED_TAGS = {"html", "head", "meta", "title", "link", "style", "body", "div", "p", "strong", "main", "article",
@@ -209,7 +248,8 @@ def html_problems(html: str) -> list[str]:
     problems = [f"tag {t}" for t, _ in found.tags if t not in ALLOWED_TAGS]
     problems += [f"{t} {k}" for t, a in found.tags for k in a if k.startswith("on") or k in ("srcdoc", "src")]
     problems += [f"{t} href={a['href']}" for t, a in found.tags
-                 if a.get("href") is not None and ":" in a["href"].split("/")[0]]
+                 if a.get("href") is not None and ":" in a["href"].split("/")[0]
+                 and not (t == "a" and re.match(r"https?://[^/\s]", a["href"]))]  # web addresses are linked
     problems += ["second style"] if sum(t == "style" for t, _ in found.tags) != 1 else []
     return problems
 
@@ -288,13 +328,14 @@ def test_hostile_project_furniture_is_escaped_and_cannot_reach_attributes(tmp_pa
     po = catalog.Catalog(path=locales / "es" / "furniture.po", header=catalog.Entry(
         msgid="", msgstr="Content-Type: text/plain; charset=UTF-8\nLanguage: es\n"), entries=[
         catalog.Entry(msgid=furniture.OTHER_LANGUAGES, msgstr="<script>alert(1)</script>Idiomas"),
-        catalog.Entry(msgid=furniture.REVIEWED_SHARE, msgstr="{percent.__class__} {percent} <b>revisado</b>"),
+        catalog.Entry(msgid=furniture.REVIEWED_COUNT,
+                      msgstr="{reviewed.__class__} {reviewed} {total} <b>revisado</b>"),
     ])
     catalog.save(po)
     furn = furniture.load("es", locales)
-    # Its fields differ from the msgid's ({percent.__class__} is none of ours): ignored, the shipped text is used.
-    assert furn(furniture.REVIEWED_SHARE, percent="5 %") == furniture.load("es")(furniture.REVIEWED_SHARE,
-                                                                                percent="5 %")
+    # Its fields differ from the msgid's ({reviewed.__class__} is none of ours): ignored, the shipped text is used.
+    assert furn(furniture.REVIEWED_COUNT, reviewed="5", total="9") == \
+        furniture.load("es")(furniture.REVIEWED_COUNT, reviewed="5", total="9")
     notice = render.Notice("machine", furn(furniture.MACHINE_TITLE), (furn(furniture.OTHER_LANGUAGES),))
     html = render.render_html(hostile_document("x"), render.Page(furn, (notice,)))
     assert "<script>alert(1)</script>" not in html
@@ -317,6 +358,8 @@ def test_output_directories_come_only_from_canonical_tags(tmp_path):
 
 
 def test_hostile_catalog_builds_inert_markdown_and_html(project, cli):
+    config = project / "l10n.yaml"
+    config.write_text(config.read_text() + "publish: {source_fallback: mark}\n")  # the rest of the text is French
     assert cli("extract").exit_code == 0
     assert cli("update", "--lang", "es").exit_code == 0
     written = write_hostile_catalog(project)

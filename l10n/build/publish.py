@@ -319,10 +319,12 @@ def _render(p: Published, dist: Path, alternates: tuple[render.Alternate, ...], 
 def _row(p: Published, doc_id: str, index_lang: str, furn: furniture.Furniture) -> render.IndexRow:
     if p.original:
         status = furniture.STATUS_ORIGINAL
-    elif p.drafts or p.banner:
-        status = furniture.MACHINE_TITLE if p.drafts else furniture.STATUS_PARTIAL
-    else:
-        status = furniture.STATUS_COMPLETE if p.complete else furniture.STATUS_PARTIAL
+    elif p.drafts:
+        status = furniture.MACHINE_TITLE
+    elif p.complete and not p.banner:
+        status = furniture.STATUS_COMPLETE
+    else:  # nothing reviewed is no partial review
+        status = furniture.STATUS_PARTIAL if p.percent > 0 else furniture.PARTIAL_TITLE
     links = tuple((furn(label), _href(p.lang, doc_id, suffix, up=False), media)
                   for label, suffix, media in ((furniture.FORMAT_HTML, ".html", "text/html"),
                                                (furniture.FORMAT_MARKDOWN, ".md", "text/markdown"),

@@ -46,8 +46,8 @@ def clean(text: str) -> str:
 
 
 # Web addresses in prose become links; nothing but http and https, so that no `javascript:` or `data:` can.
-_URL = re.compile(r"https?://[^\s<>\"'`\\{}|^]+", re.IGNORECASE)
-_URL_TRAILING = ".,;:!?»›\u201d\u2019"
+_URL = re.compile(r"https?://[^\s<>\"'`\\{}|^«»‹›“”‘’]+", re.IGNORECASE)
+_URL_TRAILING = ".,;:!?"
 
 
 def urls(text: str) -> list[tuple[int, int]]:
