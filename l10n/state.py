@@ -21,8 +21,8 @@ REVIEWED, AUTOMATIC, MACHINE, FUZZY, UNTRANSLATED = "reviewed", "automatic", "ma
 STATES = (REVIEWED, AUTOMATIC, MACHINE, FUZZY, UNTRANSLATED)
 
 #: What each state means to a coordinator, in the order bars stack them.
-STATE_LABELS = {REVIEWED: "reviewed", AUTOMATIC: "automatic (terminology)", MACHINE: "machine, unreviewed",
-                FUZZY: "fuzzy (source changed or needs work)", UNTRANSLATED: "untranslated"}
+STATE_LABELS = {REVIEWED: "reviewed", AUTOMATIC: "automatic (names, terms)", MACHINE: "machine, unreviewed",
+                FUZZY: "fuzzy (changed, needs work)", UNTRANSLATED: "untranslated"}
 #: Okabe–Ito-like colours that stay apart for the common colour-vision deficiencies, with a text colour each that
 #: keeps the in-bar numbers readable (WCAG contrast ≥ 4.5).
 STATE_COLOURS = {REVIEWED: ("#1b7a3d", "#ffffff"), AUTOMATIC: ("#a9d3f0", "#1a1a1a"),
