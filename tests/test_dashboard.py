@@ -224,3 +224,21 @@ def test_last_change_is_the_newest_of_the_header_and_the_file_time(tmp_path: Pat
     os.utime(path, (0, 86400 * 365))
     assert dashboard.last_change("YEAR-MO-DA HO:MI+ZONE", path) == ("1971-01-01 00:00 +0000", "1971-01-01T00:00Z")
     assert dashboard.last_change(None, tmp_path / "gone.po") == (None, None)
+
+
+def test_dashboard_and_csv_show_the_last_publication_and_changes_since(drafted: Path, cli) -> None:
+    config_file = drafted / "l10n.yaml"
+    config_file.write_text(config_file.read_text() + "publish: {source_fallback: mark}\n")
+    assert cli("build", "--lang", "es", "--allow-fuzzy").exit_code == 0
+    source = drafted / "source" / "appeal.fr.txt"
+    source.write_text(source.read_text(encoding="utf-8").replace("Demokrati-JA\n", "Demokrati-JA\nNeu e.V.\n"),
+                      encoding="utf-8")
+    assert cli("status", "--format", "html").exit_code == 0
+    html = (drafted / "dist" / "status.html").read_text(encoding="utf-8")
+    es = html.split('<tr data-lang="es"', 1)[1].split("</tr>", 1)[0]
+    de = html.split('<tr data-lang="de"', 1)[1].split("</tr>", 1)[0]
+    assert '<span class="time">1 change since</span>' in es and "not published" in de
+    rows = cli("status", "--format", "csv", "--lang", "es").output.splitlines()
+    header, values = rows[0].split(","), rows[1].split(",")
+    assert header[-3:] == ["last_change", "published", "changes_since"] and values[-1] == "1"
+    assert "automatic_words" in header and values[header.index("percent")] == "0.0"
