@@ -39,6 +39,12 @@ def entry_state(entry: Entry) -> str:
 class Counts:
     entries: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
     words: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
+    #: machine drafts by their confidence ("0.82" → how many), for those whose provenance gives one
+    confidence: dict[str, int] = field(default_factory=dict)
+
+    def below(self, threshold: float) -> int:
+        """Machine drafts whose confidence is under the threshold."""
+        return sum(n for value, n in self.confidence.items() if float(value) < threshold - 1e-9)
 
     @property
     def total_entries(self) -> int:
@@ -57,6 +63,11 @@ class Counts:
         state = entry_state(entry)
         self.entries[state] += 1
         self.words[state] += words(entry.msgid)
+        if state == "machine":
+            origin = provenance.parse(entry.translator_comments)
+            if origin is not None and origin.confidence is not None:
+                key = f"{origin.confidence:.2f}"
+                self.confidence[key] = self.confidence.get(key, 0) + 1
 
 
 def count(po: Catalog) -> Counts:
@@ -74,6 +85,7 @@ class Row:
     counts: Counts
     last_change: str | None = None
     exists: bool = True
+    min_confidence: float = 0.9  # pretranslate.min_confidence: drafts below it are counted as doubtful
 
     def as_dict(self) -> dict:
         return {
@@ -85,6 +97,9 @@ class Row:
             "translated": self.counts.entries["reviewed"],
             "fuzzy": self.counts.entries["machine"] + self.counts.entries["fuzzy"],
             "untranslated": self.counts.entries["untranslated"],
+            "confidence": {"drafts": sum(self.counts.confidence.values()), "min_confidence": self.min_confidence,
+                           "below": self.counts.below(self.min_confidence),
+                           "by_value": dict(sorted(self.counts.confidence.items()))},
         }
 
 
@@ -96,14 +111,16 @@ def status(config: Config, languages: tuple[str, ...]) -> list[Row]:
             path = po_path(config, lang, doc)
             shown = str(path.relative_to(config.root))
             known = known_counts(memo, config, path)
+            threshold = config.pretranslate.min_confidence
             if known is not None:  # counted when build (or another stage) last read these very bytes
-                rows.append(Row(lang, document_id(doc), shown, known[0], known[1]))
+                rows.append(Row(lang, document_id(doc), shown, known[0], known[1], min_confidence=threshold))
                 continue
             po = catalog.load_or_none(path)
             if po is None:
-                rows.append(Row(lang, document_id(doc), shown, Counts(), exists=False))
+                rows.append(Row(lang, document_id(doc), shown, Counts(), exists=False, min_confidence=threshold))
                 continue
-            rows.append(Row(lang, document_id(doc), shown, count(po), po.header_field("PO-Revision-Date")))
+            rows.append(Row(lang, document_id(doc), shown, count(po), po.header_field("PO-Revision-Date"),
+                            min_confidence=threshold))
     return rows
 
 
@@ -113,7 +130,7 @@ def remember_counts(memo: Memo, config: Config, po: Catalog, counts: Counts) -> 
         return
     memo.put("counts", po.path.relative_to(config.root).as_posix(),
              {"sha": po.loaded_digest, "entries": dict(counts.entries), "words": dict(counts.words),
-              "last_change": po.header_field("PO-Revision-Date")})
+              "confidence": dict(counts.confidence), "last_change": po.header_field("PO-Revision-Date")})
 
 
 def known_counts(memo: Memo, config: Config, path: Path) -> tuple[Counts, str | None] | None:
@@ -121,8 +138,8 @@ def known_counts(memo: Memo, config: Config, path: Path) -> tuple[Counts, str | 
     fact = memo.get("counts", path.relative_to(config.root).as_posix())
     if fact is None or not path.exists() or fact.get("sha") != file_digest(path):
         return None
-    return (Counts({s: fact["entries"][s] for s in STATES}, {s: fact["words"][s] for s in STATES}),
-            fact["last_change"])
+    return (Counts({s: fact["entries"][s] for s in STATES}, {s: fact["words"][s] for s in STATES},
+                   dict(fact.get("confidence") or {})), fact["last_change"])
 
 
 def to_json(rows: list[Row]) -> str:
