@@ -394,7 +394,8 @@ def _from_siblings(config: Config, lang: str, glossary: Glossary, pool: EnginePo
                     rest.append((po, entry))  # the engines may still draft it from the source
                 continue
             text = result.text
-            detail = f"{result.engine} {pivot}({sib.state})>{'>'.join(result.chain[1:])}"
+            chain = ">".join(result.chain[1:])
+            detail = f"{result.engine} {pivot}({sib.state})>{chain} via:{siblings.via(sib.text)}"
             notes = [f"unknown words: {', '.join(result.unknown)}"] if result.unknown else []
             fills[id(po)].append((entry, text, provenance.Provenance(provenance.MACHINE, detail,
                                                                      provenance.digest(text), conf), notes))

@@ -6,7 +6,8 @@ better drafted from that Spanish (es→it): one machine step instead of two, sta
 The chooser ranks the ways to draft a segment by (forced by `pivots:` first, then the number of machine steps)
 and keeps the first usable one: the source itself through the configured engines, a sibling's reviewed
 translation, or — only for a pivot forced in l10n.yaml — a sibling's untouched machine draft (its steps count
-too). A draft already written is redone only when a strictly better way exists, so nothing churns.
+too). A draft already written is redone only when a strictly better way exists, or when the sibling text it
+was made from has changed since (its digest is the `via:` word of the provenance), so nothing churns.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ class Way:
     state: str  # of what it starts from: the source counts as reviewed
     steps: int  # machine steps, including those behind a machine sibling
     forced: bool = False
+    via: str = ""  # digest of the sibling text it starts from
 
     @property
     def rank(self) -> tuple[int, int]:
@@ -65,7 +67,8 @@ def recorded_way(origin: provenance.Provenance, forced: str | None) -> Way | Non
     `apertium es(reviewed)>it`); None when it says nothing we can compare."""
     if origin.origin != provenance.MACHINE:
         return None
-    chain = next((w.split(">") for w in origin.detail.split() if ">" in w), [])  # `llm <model> fr>de` too
+    words = origin.detail.split()
+    chain = next((w.split(">") for w in words if ">" in w), [])  # `llm <model> fr>de` too
     if len(chain) < 2:
         return None
     match = _FROM.match(chain[0])
@@ -73,7 +76,13 @@ def recorded_way(origin: provenance.Provenance, forced: str | None) -> Way | Non
         return Way(None, REVIEWED, len(chain) - 1)
     lang, state = match.groups()
     steps = len(chain) - 1 + (1 if state == MACHINE else 0)
-    return Way(lang, state, steps, forced=lang == forced)
+    via = next((w[4:] for w in words if w.startswith("via:")), "")
+    return Way(lang, state, steps, forced=lang == forced, via=via)
+
+
+def via(text: str) -> str:
+    """The digest of a sibling text, as the `via:` word records it."""
+    return provenance.digest(text)[:8]
 
 
 class Siblings:
@@ -153,7 +162,8 @@ def best_way(key: Key, candidates: list[Pivot], siblings: Siblings) -> tuple[Piv
         sib = siblings.texts(pivot.lang).get(key)
         if sib is None or (sib.state != REVIEWED and not pivot.forced):
             continue
-        way = Way(pivot.lang, sib.state, pivot.hops + (sib.steps if sib.state == MACHINE else 0), pivot.forced)
+        way = Way(pivot.lang, sib.state, pivot.hops + (sib.steps if sib.state == MACHINE else 0), pivot.forced,
+                  via(sib.text))
         if best is None or way.rank < best[2].rank:
             best = (pivot, sib, way)
     return best
@@ -165,4 +175,7 @@ def improves(way: Way, entry: Entry, forced: str | None) -> bool:
     if origin is None or origin.origin != provenance.MACHINE:
         return False
     before = recorded_way(origin, forced)
-    return before is None or way.rank < before.rank
+    if before is None or way.rank < before.rank:
+        return True
+    return (way.rank == before.rank and (way.pivot, way.state) == (before.pivot, before.state)
+            and way.via != before.via)  # the same sibling, whose text has changed since

@@ -179,7 +179,7 @@ def test_reviewed_spanish_redrafts_untouched_pivot_drafts_and_never_human_text(u
         assert f"{lang}: {len(redone)} from apertium es(reviewed)" in result.output
         for n in redone:
             found = origin(after[n])
-            assert found.detail == f"apertium es(reviewed)>{lang}" and found.confidence is not None
+            assert found.detail.startswith(f"apertium es(reviewed)>{lang} via:") and found.confidence is not None
             assert entry_state(after[n]) == "machine" and after[n].msgstr != before[lang][n]
         assert [e.msgstr for e in after[3:]] == before[lang][3:]
         assert all(origin(e).detail == f"apertium fr>es>{lang}" for e in after[3:])
@@ -188,6 +188,11 @@ def test_reviewed_spanish_redrafts_untouched_pivot_drafts_and_never_human_text(u
     assert [e.msgstr for e in spanish[:3]] == list(SPANISH.values())
     again = cli("pretranslate")
     assert "es(reviewed)" not in again.output and "redrafted" not in again.output  # nothing churns
+    # the translator corrects a reviewed paragraph again: what was drafted from it follows
+    review(updated, "es", [1], {1: SPANISH[1].replace("Es tristemente célebre", "Es famosa")})
+    third = cli("pretranslate")
+    assert "it: 1 from apertium es(reviewed)" in third.output and "en: 1 from apertium es(reviewed)" in third.output
+    assert "famos" in paragraphs(catalog.load(po(updated, "it")))[1].msgstr
 
 
 def test_ukrainian_from_reviewed_russian_through_rus_ukr(updated, cli):
@@ -199,7 +204,7 @@ def test_ukrainian_from_reviewed_russian_through_rus_ukr(updated, cli):
     result = cli("pretranslate", "--lang", "uk")
     assert result.exit_code == 0 and "uk: 1 from apertium ru(reviewed), 3 from glossary; 9 left empty" in result.output
     drafted = paragraphs(catalog.load(po(updated, "uk")))[0]
-    assert origin(drafted).detail == "apertium ru(reviewed)>uk"
+    assert origin(drafted).detail.startswith("apertium ru(reviewed)>uk via:")
     assert "Азат Міфтахов" in drafted.msgstr and "2019" in drafted.msgstr and "Харп" in drafted.msgstr
     assert drafted.msgstr.startswith("З 2019 року Азат Міфтахов")  # Ukrainian, not the Russian text
 
@@ -212,12 +217,12 @@ def test_a_forced_pivot_uses_the_sibling_draft_then_its_review(updated, cli):
     it = paragraphs(catalog.load(po(updated, "it")))
     ca = paragraphs(catalog.load(po(updated, "ca")))
     first = origin(it[0])
-    assert first.detail == "apertium ca(machine)>it"
+    assert first.detail.startswith("apertium ca(machine)>it via:")
     assert first.confidence <= origin(ca[0]).confidence  # the product of both steps' confidences
     review(updated, "ca", [0])
     result = cli("pretranslate", "--lang", "it")
     assert "it: 1 from apertium ca(reviewed)" in result.output and "1 untouched draft(s) redrafted" in result.output
-    assert origin(paragraphs(catalog.load(po(updated, "it")))[0]).detail == "apertium ca(reviewed)>it"
+    assert origin(paragraphs(catalog.load(po(updated, "it")))[0]).detail.startswith("apertium ca(reviewed)>it via:")
 
 
 def test_pivots_must_name_project_languages(updated, cli):
