@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -41,14 +42,17 @@ def project(where: Path, base_url: str) -> Path:
     return where
 
 
-def l10n(*args: str, cwd: Path, env: dict[str, str]) -> float:
+def l10n(*args: str, cwd: Path, env: dict[str, str]) -> tuple[float, float]:
+    """(wall, CPU) seconds of one l10n command in its own process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", "import sys; from l10n.cli import entry; sys.exit(entry())", *args],
                           cwd=cwd, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise SystemExit(f"l10n {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
-    return elapsed
+    return elapsed, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
 def main() -> None:
@@ -56,7 +60,7 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=0.3, help="seconds the server takes per request")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    walls, requests = [], []
+    walls, cpus, requests = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "XDG_CACHE_HOME": str(Path(tmp) / "xdg")}
         for n in range(args.repeat):
@@ -64,11 +68,14 @@ def main() -> None:
                 where = project(Path(tmp) / f"round-{n}", server.base_url)
                 l10n("extract", cwd=where, env=env)
                 l10n("update", cwd=where, env=env)
-                walls.append(l10n("pretranslate", cwd=where, env=env))
+                wall, cpu = l10n("pretranslate", cwd=where, env=env)
+                walls.append(wall)
+                cpus.append(cpu)
                 requests.append(len(server.seen))
     print(f"llm pretranslate, {len(LANGUAGES)} languages, {args.delay * 1000:.0f} ms per request: "
           f"wall {statistics.median(walls):.2f} s median of {args.repeat} "
-          f"(runs: {', '.join(f'{w:.2f}' for w in walls)}); requests per run: {requests[0]}")
+          f"(runs: {', '.join(f'{w:.2f}' for w in walls)}); CPU {statistics.median(cpus):.2f} s; "
+          f"requests per run: {requests[0]}; load average {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
