@@ -136,7 +136,8 @@ def pretranslate(config: Config, languages: tuple[str, ...], engine: str | None 
 
     try:
         for wave in _waves(config, languages, memo):
-            remote = [lang for lang in wave if _waits_on_network(pool, (engine,) if engine else config.engines_for(lang))]
+            remote = [lang for lang in wave
+                      if _waits_on_network(pool, (engine,) if engine else config.engines_for(lang))]
             if len(remote) > 1:
                 # Engines that wait on a server (their `concurrency` setting) draft several languages at once:
                 # a request's latency, not the CPU, is what they cost. Apertium stays one language at a time.
@@ -161,6 +162,7 @@ PARALLEL_LANGUAGES = 8
 
 
 def _waits_on_network(pool: EnginePool, names: tuple[str, ...]) -> bool:
+    """Engines with a `concurrency` setting spend their time waiting for a server."""
     return any(hasattr(pool.get(name), "concurrency") for name in names)
 
 

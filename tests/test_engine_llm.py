@@ -104,7 +104,8 @@ def test_length_and_echo_are_checked():
     assert refusal(source, "Nous appelons les citoyens à diffuser notre appel.", "de") == \
         "answered in the source language"
     assert refusal(source, "Мы призываем граждан распространять наш призыв.", "ru") is None
-    assert refusal(source, "We call on citizens to spread our appeal.", "ru") == "answered in another script than ru uses"
+    assert refusal(source, "We call on citizens to spread our appeal.", "ru") == \
+        "answered in another script than ru uses"
     assert refusal("Voir https://freeazat.org #FREE120", "See #FREE120", "en") == \
         "URL, address or hashtag missing: https://freeazat.org"
 

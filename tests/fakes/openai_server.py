@@ -109,7 +109,8 @@ class FakeOpenAI:
         self._server.shutdown()
         self._server.server_close()
 
-    def answer(self, body: dict, number: int, headers: dict[str, str] | None = None) -> tuple[int, dict, dict[str, str]]:
+    def answer(self, body: dict, number: int,
+               headers: dict[str, str] | None = None) -> tuple[int, dict, dict[str, str]]:
         """(status, JSON body, headers) for the `number`th request (1-based) whose body is `body`."""
         script = self.script
         if script.delay:
