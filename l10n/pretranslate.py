@@ -38,6 +38,7 @@ class LanguageReport:
     engine_calls: int = 0
     written: list[Path] = field(default_factory=list)
     redrafted: int = 0  # machine drafts made again from a reviewed sibling language
+    consulted: list[str] | None = None  # sibling languages it could be drafted from; None: not even read
     below_confidence: int = 0  # left empty because every draft offered was below --min-confidence
 
 
@@ -136,8 +137,14 @@ def pretranslate(config: Config, languages: tuple[str, ...], engine: str | None 
 
     try:
         for wave in _waves(config, languages, memo):
-            remote = [lang for lang in wave
-                      if _waits_on_network(pool, (engine,) if engine else config.engines_for(lang))]
+            for lang in wave:  # languages with nothing to do are done without creating an engine
+                names = (engine,) if engine else config.engines_for(lang)
+                if not refresh_machine and _idle(config, lang, memo, names):
+                    done[lang] = _nothing_to_do(config, lang)
+                    if progress:
+                        progress(lang)
+            remote = [lang for lang in wave if lang not in done
+                      and _waits_on_network(pool, (engine,) if engine else config.engines_for(lang))]
             if len(remote) > 1:
                 # Engines that wait on a server (their `concurrency` setting) draft several languages at once:
                 # a request's latency, not the CPU, is what they cost. Apertium stays one language at a time.
@@ -151,6 +158,12 @@ def pretranslate(config: Config, languages: tuple[str, ...], engine: str | None 
                     done[lang] = one(lang)
                     if progress:
                         progress(lang)
+        # What each language's drafts depend on, as it is now: the next run skips a language only while those
+        # catalogs are unchanged. A sibling read before this run wrote its machine drafts counts as now: only
+        # its reviewed entries matter, and a run writes none (a forced pivot is drafted before, in its wave).
+        for lang, result in done.items():
+            if result.consulted is not None:
+                memo.put("siblings", lang, {s: others.read.get(s) or _digests(config, s) for s in result.consulted})
     finally:
         cache.close()
         memo.save()
@@ -202,6 +215,17 @@ def _idle(config: Config, lang: str, memo: Memo, names: tuple[str, ...]) -> bool
         file_digest(config.root / path) == digest for paths in consulted.values() for path, digest in paths.items())
 
 
+def _compendia(config: Config, lang: str) -> list[Path]:
+    return [Path(str(config.root / c).replace("{lang}", lang)) for c in config.memory.compendia]
+
+
+def _nothing_to_do(config: Config, lang: str) -> LanguageReport:
+    """The report of a language `_idle` says has nothing to fill; its compendia are still read, for the same
+    errors as ever."""
+    build_memory(config.memory.threshold, [], _compendia(config, lang), config.source_language, lang)
+    return LanguageReport(lang)
+
+
 def _memo_key(config: Config, path: Path) -> str:
     return path.relative_to(config.root).as_posix()
 
@@ -210,11 +234,8 @@ def _language(config: Config, lang: str, glossary: Glossary, pool: EnginePool, e
               refresh_machine: bool, memo: Memo, inputs: dict[Path, UpdateInputs], others: siblings.Siblings,
               min_confidence: float | None) -> LanguageReport:
     report = LanguageReport(lang)
-    compendia = [Path(str(config.root / c).replace("{lang}", lang)) for c in config.memory.compendia]
+    compendia = _compendia(config, lang)
     names = (engine,) if engine else config.engines_for(lang)
-    if not refresh_machine and _idle(config, lang, memo, names):
-        build_memory(config.memory.threshold, [], compendia, config.source_language, lang)  # same errors as ever
-        return report
     loaded = [(d, catalog.load_or_none(po_path(config, lang, d))) for d in config.documents]
     catalogs = [c for _, c in loaded if c]
     memory = build_memory(config.memory.threshold, catalogs, compendia, config.source_language, lang)
@@ -313,9 +334,8 @@ def _language(config: Config, lang: str, glossary: Glossary, pool: EnginePool, e
         if written:
             inputs[doc].remember(memo, lang, po)  # so that the next `update` can leave the drafts unread
     if any(fills.values()):
-        others.forget(lang)
-    # What this language's drafts depended on: the next run skips it only while those catalogs are unchanged.
-    memo.put("siblings", lang, {p.lang: others.read.get(p.lang) or _digests(config, p.lang) for p in candidates})
+        others.forget(lang)  # read again if asked; what was read before these machine drafts no longer counts
+    report.consulted = [p.lang for p in candidates]
     return report
 
 

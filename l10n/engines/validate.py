@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .. import langs
-from .apertium import _PROTECTED
 
 _DIGITS = re.compile(r"\d+")
 _WORD = re.compile(r"[^\W\d_]{3,}")
@@ -60,6 +59,8 @@ def refusal(source: str, draft: str, target: str, expect: Expect = Expect()) -> 
     for term, forms in expect.keep:
         if not any(_contains(draft, f) for f in (term, *forms)):
             return f"keep term {term} missing"
+    from .apertium import _PROTECTED  # the spans Apertium protects; imported here, not with every command
+
     lost = [m.group(0) for m in _PROTECTED.finditer(source) if m.group(0) not in draft]
     if lost:
         return f"URL, address or hashtag missing: {', '.join(lost)}"
