@@ -286,7 +286,11 @@ def _language(config: Config, lang: str, glossary: Glossary, pool: EnginePool, e
             prepared, context = [_glossary_source(e.msgid, glossary, lang) for _, e in pending], None
         outcome = pool.translate(name, prepared, config.source_language, lang, context=context)
         report.engine_calls += outcome.calls
-        report.reasons += outcome.reasons + list(outcome.errors.values())
+        report.reasons += outcome.reasons
+        # A refused draft is about its segment: say which (its place in the source, which line numbers of the
+        # catalog being written do not keep). Other errors (a server down) are the same for every text.
+        report.reasons += [f"{_where(pending[i][1])}: {error}" if "draft refused" in error else error
+                           for i, error in outcome.errors.items()]
         settled = settled and not (outcome.failed or outcome.reasons or outcome.errors)
         results = outcome.results
         second = _second_opinion(pool, name, pending, results, glossary, config.source_language, lang, report)
@@ -342,6 +346,10 @@ def _language(config: Config, lang: str, glossary: Glossary, pool: EnginePool, e
 def _digests(config: Config, lang: str) -> dict[str, str | None]:
     paths = [po_path(config, lang, doc) for doc in config.documents]
     return {p.relative_to(config.root).as_posix(): file_digest(p) for p in paths}
+
+
+def _where(entry: Entry) -> str:
+    return entry.references[0] if entry.references else repr(entry.msgid[:40])
 
 
 def _router(pool: EnginePool) -> siblings.Route:

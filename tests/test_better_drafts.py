@@ -102,8 +102,8 @@ def test_a_response_that_drops_a_keep_term_is_refused(updated, cli):
         result = cli("pretranslate", "--lang", "de")
     assert result.exit_code == 0
     assert "de: 3 from glossary, 9 from llm; 1 left empty" in result.output
-    assert "llm: draft refused: keep term IK-18 missing" in result.output
     entry = next(e for e in catalog.load(po(updated, "de")).active if "IK-18" in e.msgid)
+    assert "  source/appeal.fr.txt:5: llm: draft refused: keep term IK-18 missing\n" in result.output
     assert entry.msgstr == "" and not entry.fuzzy
 
 
