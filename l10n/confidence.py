@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_WORD = re.compile(r"[^\W\d_]+")  # letters only: "Jamalo-Nénétsie" is two words, as Apertium sees it
 
 
 def known_share(draft: str, unknown: Iterable[str]) -> float:
