@@ -177,12 +177,16 @@ def _update(ctx: Context, languages: tuple[str, ...]) -> None:
 @lang_option
 @engine_option
 @refresh_option
+@click.option("--min-confidence", type=click.FloatRange(0, 1), metavar="X",
+              help="Leave an entry empty rather than write a draft whose confidence is below X (0-1).")
 @pass_ctx
 @handles_errors
 @writes_project
-def pretranslate(ctx: Context, langs: tuple[str, ...], engine: str | None, refresh_machine: bool) -> None:
-    """Fill empty entries with drafts: memory, glossary, then machine engines; all marked fuzzy."""
-    _pretranslate(ctx, ctx.languages(langs), engine, refresh_machine)
+def pretranslate(ctx: Context, langs: tuple[str, ...], engine: str | None, refresh_machine: bool,
+                 min_confidence: float | None) -> None:
+    """Fill empty entries with drafts: memory, glossary, reviewed sibling languages, then machine engines; all
+    marked fuzzy, with their confidence."""
+    _pretranslate(ctx, ctx.languages(langs), engine, refresh_machine, min_confidence)
 
 
 @contextlib.contextmanager
@@ -196,14 +200,19 @@ def _progress(items: tuple[str, ...], label: str):
         yield lambda item: bar.update(1, item)
 
 
-def _pretranslate(ctx: Context, languages: tuple[str, ...], engine: str | None, refresh: bool) -> None:
+def _pretranslate(ctx: Context, languages: tuple[str, ...], engine: str | None, refresh: bool,
+                  min_confidence: float | None = None) -> None:
     from .pretranslate import pretranslate as run
 
     with _progress(languages, "pre-translating") as progress:
-        report = run(ctx.config, languages, engine, refresh, progress=progress)
+        report = run(ctx.config, languages, engine, refresh, progress=progress, min_confidence=min_confidence)
     for lang in report.languages:
         filled = ", ".join(f"{n} from {src}" for src, n in sorted(lang.filled.items())) or "nothing filled"
         click.echo(f"{lang.lang}: {filled}; {lang.empty} left empty")
+        if lang.redrafted:
+            click.echo(f"  {lang.redrafted} untouched draft(s) redrafted from a reviewed sibling language")
+        if lang.below_confidence:
+            click.echo(f"  {lang.below_confidence} left empty: no draft reached confidence {min_confidence:g}")
         for reason in dict.fromkeys(lang.reasons):
             click.echo(f"  {reason}")
 

@@ -48,6 +48,13 @@ class PublishConfig:
 
 
 @dataclass(frozen=True)
+class PretranslateConfig:
+    #: drafts less trusted than this are counted in the dashboard and status (`pretranslate --min-confidence`
+    #: goes further and leaves them empty)
+    min_confidence: float = 0.9
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path
     path: Path
@@ -66,6 +73,9 @@ class Config:
     memory: MemoryConfig = MemoryConfig()
     checks_disabled: tuple[str, ...] = ()
     publish: PublishConfig = PublishConfig()
+    pretranslate: PretranslateConfig = PretranslateConfig()
+    #: target language → the sibling language its drafts come from (`pivots: {uk: ru}`)
+    pivots: dict[str, str] = field(default_factory=dict)
 
     def engines_for(self, lang: str) -> tuple[str, ...]:
         return self.engines_by_language.get(lang, self.engines)
@@ -90,12 +100,14 @@ class Config:
 _TOP_KEYS = {
     "source_language", "documents", "languages", "segmentation", "locales_dir", "dist_dir", "cache_dir",
     "signatories", "engines", "engines_by_language", "engine_settings", "glossary", "memory", "checks", "publish",
+    "pretranslate", "pivots",
 }
 _SECTION_KEYS = {
     "signatories": {"heading", "order", "groups"},
     "memory": {"threshold", "compendia"},
     "checks": {"disable"},
     "publish": {"min_reviewed", "unreviewed", "source_fallback"},
+    "pretranslate": {"min_confidence"},
 }
 
 
@@ -252,6 +264,19 @@ def parse_config(raw: Any, path: Path) -> Config:
                             _choice(pub.get("source_fallback", "skip"), SOURCE_FALLBACK_POLICIES,
                                     "publish.source_fallback", path))
 
+    pre = _section(raw, "pretranslate", path)
+    min_confidence = pre.get("min_confidence", 0.9)
+    if isinstance(min_confidence, bool) or not isinstance(min_confidence, (int, float)) \
+            or not 0 <= min_confidence <= 1:
+        raise ConfigError("pretranslate.min_confidence must be a number from 0 to 1", path)
+    pivots_raw = raw.get("pivots") or {}
+    if not isinstance(pivots_raw, dict):
+        raise ConfigError("pivots must map a target language to the language its drafts come from", path)
+    pivots = {_tag(k, "pivots", path): _tag(v, f"pivots.{k}", path) for k, v in pivots_raw.items()}
+    for target, pivot in pivots.items():
+        if pivot == target or pivot not in languages or target not in languages:
+            raise ConfigError(f"pivots.{target}: {pivot} must be another of the project's languages", path)
+
     checks = _section(raw, "checks", path)
     engines = tuple(_str_list(raw.get("engines", ["apertium"]), "engines", path))
     by_lang_raw = raw.get("engines_by_language") or {}
@@ -283,6 +308,8 @@ def parse_config(raw: Any, path: Path) -> Config:
         memory=memory,
         checks_disabled=tuple(_str_list(checks.get("disable", []), "checks.disable", path)),
         publish=publish,
+        pretranslate=PretranslateConfig(float(min_confidence)),
+        pivots=pivots,
     )
 
 

@@ -72,6 +72,11 @@ class DashboardRow:
     review_exists: bool
 
     @property
+    def below_confidence(self) -> int:
+        """Machine drafts less trusted than pretranslate.min_confidence."""
+        return self.status.counts.below(self.status.min_confidence)
+
+    @property
     def lang(self) -> str:
         return self.status.lang
 
@@ -176,7 +181,9 @@ def dashboard_rows(config: Config, languages: tuple[str, ...]) -> list[Dashboard
 
 def render_html(rows: list[DashboardRow], source_language: str) -> str:
     totals = {"words_left": sum(r.words_left for r in rows), "errors": sum(r.errors for r in rows),
-              "warnings": sum(r.warnings for r in rows)}
+              "warnings": sum(r.warnings for r in rows),
+              "below_confidence": sum(r.below_confidence for r in rows),
+              "min_confidence": rows[0].status.min_confidence if rows else 0.9}
     return environment().get_template("dashboard.html.j2").render(
         rows=rows, totals=totals, source=langs.language_name(source_language, "en"), svg_href=SVG_NAME)
 

@@ -1,19 +1,24 @@
-"""Stage `pretranslate`: give every empty entry a draft — memory, then glossary, then machine engines in the
-configured order — marked fuzzy with its provenance. Human work is never touched."""
+"""Stage `pretranslate`: give every empty entry a draft — memory, then glossary, then a reviewed sibling
+language (l10n/siblings.py), then machine engines in the configured order — marked fuzzy with its provenance
+and confidence. Untouched machine drafts are redone when a sibling's review offers a better way to make them.
+Human work is never touched."""
 
 from __future__ import annotations
 
 import dataclasses
 import re
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from . import catalog, langs, provenance, state
+from . import catalog, confidence, draftcontext, langs, provenance, siblings, state
 from .catalog import Catalog, Entry
 from .config import Config
+from .engines import validate
+from .engines.base import Translation
 from .engines.cache import Cache
 from .engines.pool import EnginePool
 from .errors import ConcurrentEditError
@@ -32,6 +37,9 @@ class LanguageReport:
     reasons: list[str] = field(default_factory=list)  # why entries stayed empty
     engine_calls: int = 0
     written: list[Path] = field(default_factory=list)
+    redrafted: int = 0  # machine drafts made again from a reviewed sibling language
+    consulted: list[str] | None = None  # sibling languages it could be drafted from; None: not even read
+    below_confidence: int = 0  # left empty because every draft offered was below --min-confidence
 
 
 @dataclass
@@ -106,52 +114,95 @@ def typography(text: str, source: str, target: str) -> str:
     return _SPACE_BEFORE_PUNCT.sub("", text)
 
 
-_WORD = re.compile(r"[^\W\d_]{3,}")
-
-
-def _echoes_source(text: str, source: str) -> bool:
-    """A 'translation' whose words are nearly all the source's words is the source language coming back (an
-    engine that gave up, or detected the wrong language), not a draft."""
-    words = [w.casefold() for w in _WORD.findall(text)]
-    known = {w.casefold() for w in _WORD.findall(source)}
-    return len(words) >= 4 and sum(w in known for w in words) >= 0.8 * len(words)
-
-
-def _in_target_script(text: str, lang: str) -> bool:
-    """Refuse a draft written mostly in another script than the target's: another language came back (names in
-    Latin letters inside a Russian sentence are fine, a sentence in Latin letters is not)."""
-    share = langs.script_share(text, lang)
-    return share is None or share >= 0.3
-
-
-def _fill(entry: Entry, text: str, origin: provenance.Provenance, notes: list[str] = (), fuzzy: bool = True) -> None:
+def _fill(entry: Entry, text: str, origin: provenance.Provenance, notes: list[str] = ()) -> None:
     """Write a draft (fuzzy; a redraft keeps `#| msgid`, the source the reviewer last saw) or a glossary term
     (terminology: not fuzzy, like CLDR names), with its provenance and the digest of the source it translates."""
     entry.msgstr = text
     if entry.msgid_plural is not None:
         entry.msgstr_plural = {0: text}
-    entry.set_fuzzy(fuzzy)
+    entry.set_fuzzy(origin.origin != provenance.GLOSSARY)
     origin = dataclasses.replace(origin, source=provenance.digest(entry.msgid))
     entry.translator_comments = provenance.replace(entry.translator_comments, origin, list(notes))
 
 
 def pretranslate(config: Config, languages: tuple[str, ...], engine: str | None = None,
-                 refresh_machine: bool = False, progress: Progress | None = None) -> PretranslateReport:
+                 refresh_machine: bool = False, progress: Progress | None = None,
+                 min_confidence: float | None = None) -> PretranslateReport:
+    """`min_confidence`: leave an entry empty rather than write a draft trusted less than this."""
     report = PretranslateReport()
     glossary = project_glossary(config)
     cache = Cache(config.root / config.cache_dir / "cache.sqlite")
     pool = EnginePool(config, cache)
     memo = Memo(config)
     inputs = {doc: UpdateInputs(config, doc) for doc in config.documents}
+    others = siblings.Siblings(config)
+    done: dict[str, LanguageReport] = {}
+
+    def one(lang: str) -> LanguageReport:
+        return _language(config, lang, glossary, pool, engine, refresh_machine, memo, inputs, others,
+                         min_confidence)
+
     try:
-        for lang in languages:
-            report.languages.append(_language(config, lang, glossary, pool, engine, refresh_machine, memo, inputs))
-            if progress:
-                progress(lang)
+        for wave in _waves(config, languages, memo):
+            for lang in wave:  # languages with nothing to do are done without creating an engine
+                names = (engine,) if engine else config.engines_for(lang)
+                if not refresh_machine and _idle(config, lang, memo, names):
+                    done[lang] = _nothing_to_do(config, lang)
+                    if progress:
+                        progress(lang)
+            remote = [lang for lang in wave if lang not in done
+                      and _waits_on_network(pool, (engine,) if engine else config.engines_for(lang))]
+            if len(remote) > 1:
+                # Engines that wait on a server (their `concurrency` setting) draft several languages at once:
+                # a request's latency, not the CPU, is what they cost. Apertium stays one language at a time.
+                with ThreadPoolExecutor(max_workers=min(len(remote), PARALLEL_LANGUAGES)) as workers:
+                    for lang, result in zip(remote, workers.map(one, remote)):
+                        done[lang] = result
+                        if progress:
+                            progress(lang)
+            for lang in wave:
+                if lang not in done:
+                    done[lang] = one(lang)
+                    if progress:
+                        progress(lang)
+        # What each language's drafts depend on, as it is now: the next run skips a language only while those
+        # catalogs are unchanged. A sibling read before this run wrote its machine drafts counts as now: only
+        # its reviewed entries matter, and a run writes none (a forced pivot is drafted before, in its wave).
+        for lang, result in done.items():
+            if result.consulted is not None:
+                memo.put("siblings", lang, {s: others.read.get(s) or _digests(config, s) for s in result.consulted})
     finally:
         cache.close()
         memo.save()
+    report.languages = [done[lang] for lang in languages if lang in done]
     return report
+
+
+PARALLEL_LANGUAGES = 8
+
+
+def _waits_on_network(pool: EnginePool, names: tuple[str, ...]) -> bool:
+    """Engines with a `concurrency` setting spend their time waiting for a server."""
+    return any(hasattr(pool.get(name), "concurrency") for name in names)
+
+
+def _waves(config: Config, languages: tuple[str, ...], memo: Memo) -> list[list[str]]:
+    """The languages in groups, in the order asked, except that a language others are drafted from (a forced
+    pivot, or a sibling the last run consulted) comes in an earlier group than they, so that they see its
+    drafts of this very run."""
+    needs = {lang: set(memo.get("siblings", lang) or {}) | ({config.pivots[lang]} if lang in config.pivots else set())
+             for lang in languages}
+    depth: dict[str, int] = {}
+
+    def level(lang: str, path: tuple[str, ...]) -> int:
+        if lang not in depth:
+            firsts = [n for n in needs.get(lang, ()) if n in languages and n not in path]
+            depth[lang] = 1 + max((level(n, path + (lang,)) for n in firsts), default=-1)
+        return depth[lang]
+
+    for lang in languages:
+        level(lang, ())
+    return [[lang for lang in languages if depth[lang] == n] for n in range(max(depth.values(), default=-1) + 1)]
 
 
 def _idle(config: Config, lang: str, memo: Memo, names: tuple[str, ...]) -> bool:
@@ -166,7 +217,24 @@ def _idle(config: Config, lang: str, memo: Memo, names: tuple[str, ...]) -> bool
         if digest is None or (memo.get("idle", key) != digest
                               and memo.get("settled", key) != {"sha": digest, "engines": list(names)}):
             return False
-    return True
+    consulted = memo.get("siblings", lang)
+    return isinstance(consulted, dict) and all(
+        file_digest(config.root / path) == digest for paths in consulted.values() for path, digest in paths.items())
+
+
+def _compendia(config: Config, lang: str) -> list[Path]:
+    """The language's compendia; a `{lang}` one need not exist for every language (the configuration checked it
+    exists for one)."""
+    return [path for path, pattern in ((Path(str(config.root / c).replace("{lang}", lang)), str(c))
+                                       for c in config.memory.compendia)
+            if "{lang}" not in pattern or path.is_file()]
+
+
+def _nothing_to_do(config: Config, lang: str) -> LanguageReport:
+    """The report of a language `_idle` says has nothing to fill; its compendia are still read, for the same
+    errors as ever."""
+    build_memory(config.memory.threshold, [], _compendia(config, lang), config.source_language, lang)
+    return LanguageReport(lang)
 
 
 def _memo_key(config: Config, path: Path) -> str:
@@ -174,21 +242,16 @@ def _memo_key(config: Config, path: Path) -> str:
 
 
 def _language(config: Config, lang: str, glossary: Glossary, pool: EnginePool, engine: str | None,
-              refresh_machine: bool, memo: Memo, inputs: dict[Path, UpdateInputs]) -> LanguageReport:
+              refresh_machine: bool, memo: Memo, inputs: dict[Path, UpdateInputs], others: siblings.Siblings,
+              min_confidence: float | None) -> LanguageReport:
     report = LanguageReport(lang)
-    # (a `{lang}` compendium need not exist for every language: the configuration checked it exists for one)
-    compendia = [path for path, pattern in ((Path(str(config.root / c).replace("{lang}", lang)), str(c))
-                                            for c in config.memory.compendia)
-                 if "{lang}" not in pattern or path.is_file()]
+    compendia = _compendia(config, lang)
     names = (engine,) if engine else config.engines_for(lang)
-    if not refresh_machine and _idle(config, lang, memo, names):
-        build_memory(config.memory.threshold, [], compendia, config.source_language, lang)  # same errors as ever
-        return report
     loaded = [(d, catalog.load_or_none(po_path(config, lang, d))) for d in config.documents]
     catalogs = [c for _, c in loaded if c]
     memory = build_memory(config.memory.threshold, catalogs, compendia, config.source_language, lang)
     todo = [(po, e) for po in catalogs for e in po.active if _wanted(e, refresh_machine)]
-    fills: dict[int, list[tuple[Entry, str, provenance.Provenance, list[str], bool]]] = {id(po): [] for po in catalogs}
+    fills: dict[int, list[tuple[Entry, str, provenance.Provenance, list[str]]]] = {id(po): [] for po in catalogs}
     pending: list[tuple[Catalog, Entry]] = []
     exact_for = _Exact(glossary, lang)
     for po, entry in todo:
@@ -196,51 +259,81 @@ def _language(config: Config, lang: str, glossary: Glossary, pool: EnginePool, e
         if hit is not None and hit[0] != entry.msgid:
             text, score = hit
             fills[id(po)].append((entry, text, provenance.Provenance(provenance.MEMORY, str(score),
-                                                                     provenance.digest(text)), [], True))
+                                                                     provenance.digest(text)), []))
             report.filled["memory"] += 1
             continue
         exact = exact_for(entry.msgid)
         if exact is not None and exact != entry.msgid:
             fills[id(po)].append((entry, exact, provenance.Provenance(provenance.GLOSSARY, "",
-                                                                      provenance.digest(exact)), [], False))
+                                                                      provenance.digest(exact)), []))
             report.filled["glossary"] += 1
             continue
         pending.append((po, entry))
+    # Drafts from reviewed sibling languages: for the empty entries, and for untouched machine drafts a
+    # sibling's review can now improve (es reviewed: fr>es>it becomes es(reviewed)>it).
+    route = _router(pool)
+    _, candidates = siblings.pivots(config, lang, names, route)
+    if candidates:
+        wanted = {id(e) for _, e in pending}
+        improvable = [(po, e) for po in catalogs for e in po.active
+                      if id(e) not in wanted and not e.obsolete and state.entry_state(e) == state.MACHINE]
+        pending = _from_siblings(config, lang, glossary, pool, candidates, others, pending, improvable, fills,
+                                 report, min_confidence)
+    low: set[int] = set()  # entries an engine offered only drafts below min_confidence
     # Settled: every text left was answered by a working engine and the answer refused (source echoed, wrong
     # script). Asking again would give the same answers, so the catalogs count as having nothing to fill.
     # Anything else (an engine missing, failing, or silent on a text) may change, and is tried again next run.
-    settled = bool(names)
+    settled = bool(names) and min_confidence is None
     for name in names:
         if not pending:
             break
-        prepared = [_glossary_source(e.msgid, glossary, lang) for _, e in pending]
-        outcome = pool.translate(name, prepared, config.source_language, lang)
+        reads = pool.uses_context(name)
+        expects = [draftcontext.expect(glossary, e.msgid, lang) for _, e in pending]
+        if reads:
+            prepared = [(e.msgid, [k for k, _ in x.keep]) for (_, e), x in zip(pending, expects)]
+            context = draftcontext.build(catalogs, [e for _, e in pending], glossary, lang, others,
+                                         getattr(pool.get(name), "purpose", ""))
+        else:
+            prepared, context = [_glossary_source(e.msgid, glossary, lang) for _, e in pending], None
+        outcome = pool.translate(name, prepared, config.source_language, lang, context=context)
         report.engine_calls += outcome.calls
-        report.reasons += outcome.reasons + list(outcome.errors.values())
+        report.reasons += outcome.reasons
+        # A refused draft is about its segment: say which (its place in the source, which line numbers of the
+        # catalog being written do not keep). Other errors (a server down) are the same for every text.
+        report.reasons += [f"{_where(pending[i][1])}: {error}" if "draft refused" in error else error
+                           for i, error in outcome.errors.items()]
         settled = settled and not (outcome.failed or outcome.reasons or outcome.errors)
         results = outcome.results
+        second = _second_opinion(pool, name, pending, results, glossary, config.source_language, lang, report)
         left = []
         for i, (po, entry) in enumerate(pending):
             result = results.get(i)
             if result is None or not result.text.strip() or result.text == entry.msgid:
                 left.append((po, entry))  # no result or an empty one is in outcome.errors: not settled
                 continue
-            if _echoes_source(result.text, entry.msgid):
+            if validate.echoes_source(result.text, entry.msgid):
                 report.reasons.append(f"{name}: answered in the source language; draft refused")
                 left.append((po, entry))
                 continue
-            if not _in_target_script(result.text, lang):
+            if not validate.in_target_script(result.text, lang):
                 report.reasons.append(f"{name}: answered in another script than {lang} uses; draft refused")
                 left.append((po, entry))
                 continue
             text = typography(result.text, config.source_language, lang)
+            conf = _confidence(pool, name, result, entry.msgid, expects[i], second.get(i))
+            if min_confidence is not None and confidence.below(conf, min_confidence):
+                low.add(id(entry))
+                left.append((po, entry))
+                continue
+            low.discard(id(entry))
             detail = f"{result.engine} {'>'.join(result.chain)}"
             notes = [f"unknown words: {', '.join(result.unknown)}"] if result.unknown else []
             fills[id(po)].append((entry, text, provenance.Provenance(provenance.MACHINE, detail,
-                                                                     provenance.digest(text)), notes, True))
+                                                                     provenance.digest(text), conf), notes))
             report.filled[name] += 1
         pending = left
     report.empty = len(pending)
+    report.below_confidence = sum(id(e) in low for _, e in pending)
     if pending and not names:
         report.reasons.append("no engine configured")
     for doc, po in loaded:
@@ -255,7 +348,120 @@ def _language(config: Config, lang: str, glossary: Glossary, pool: EnginePool, e
             memo.put("settled", _memo_key(config, po.path), {"sha": po.loaded_digest, "engines": list(names)})
         if written:
             inputs[doc].remember(memo, lang, po)  # so that the next `update` can leave the drafts unread
+    if any(fills.values()):
+        others.forget(lang)  # read again if asked; what was read before these machine drafts no longer counts
+    report.consulted = [p.lang for p in candidates]
     return report
+
+
+def _digests(config: Config, lang: str) -> dict[str, str | None]:
+    paths = [po_path(config, lang, doc) for doc in config.documents]
+    return {p.relative_to(config.root).as_posix(): file_digest(p) for p in paths}
+
+
+def _where(entry: Entry) -> str:
+    return entry.references[0] if entry.references else repr(entry.msgid[:40])
+
+
+def _router(pool: EnginePool) -> siblings.Route:
+    def route(name: str, source: str, target: str) -> tuple[str, ...] | None:
+        engine = pool.get(name)
+        return engine.route(source, target) if engine is not None else None
+
+    return route
+
+
+def _confidence(pool: EnginePool, name: str, result: Translation, source: str, expect: validate.Expect,
+                similarity: float | None) -> float:
+    """l10n/confidence.py: known words for engines that report unknown ones, else validation (and agreement)."""
+    if getattr(pool.get(name), "reports_unknown", False):
+        return confidence.known_share(result.text, result.unknown)
+    return confidence.confirmed(validate.score(source, result.text, expect), similarity)
+
+
+def _second_opinion(pool: EnginePool, name: str, pending: list[tuple[Catalog, Entry]],
+                    results: dict[int, Translation], glossary: Glossary, source: str, lang: str,
+                    report: LanguageReport) -> dict[int, float]:
+    """Similarity of each draft to the draft of the engine `confirm_with` names (the llm engine's setting)."""
+    other = getattr(pool.get(name), "confirm_with", None)
+    if not other or not results:
+        return {}
+    indices = sorted(results)
+    outcome = pool.translate(other, [_glossary_source(pending[i][1].msgid, glossary, lang) for i in indices],
+                             source, lang)
+    report.engine_calls += outcome.calls
+    return {indices[n]: confidence.agreement(results[indices[n]].text, r.text)
+            for n, r in outcome.results.items()}
+
+
+def _from_siblings(config: Config, lang: str, glossary: Glossary, pool: EnginePool,
+                   candidates: list[siblings.Pivot], others: siblings.Siblings,
+                   pending: list[tuple[Catalog, Entry]], improvable: list[tuple[Catalog, Entry]],
+                   fills: dict[int, list], report: LanguageReport, min_confidence: float | None,
+                   ) -> list[tuple[Catalog, Entry]]:
+    """Draft from the best sibling each entry has; return the pending entries still without a draft."""
+    forced = config.pivots.get(lang)
+    jobs: dict[tuple[str, str], list[tuple[Catalog, Entry, siblings.SiblingText, bool]]] = {}
+    rest = []
+    for po, entry in pending:
+        best = siblings.best_way(entry.key, candidates, others)
+        if best is None:
+            rest.append((po, entry))
+        else:
+            jobs.setdefault((best[0].lang, best[0].engine), []).append((po, entry, best[1], False))
+    for po, entry in improvable:
+        best = siblings.best_way(entry.key, candidates, others)
+        if best is not None and siblings.improves(best[2], entry, forced):
+            jobs.setdefault((best[0].lang, best[0].engine), []).append((po, entry, best[1], True))
+    for (pivot, name), items in jobs.items():
+        outcome = pool.translate(name, [_sibling_source(sib.text, glossary, pivot, lang) for _, _, sib, _ in items],
+                                 pivot, lang)
+        report.engine_calls += outcome.calls
+        report.reasons += outcome.reasons
+        for i, (po, entry, sib, again) in enumerate(items):
+            result = outcome.results.get(i)
+            usable = (result is not None and result.text.strip() and result.text != sib.text
+                      and not validate.echoes_source(result.text, sib.text)
+                      and validate.in_target_script(result.text, lang))
+            conf = None
+            if usable:
+                conf = confidence.known_share(result.text, result.unknown) \
+                    if getattr(pool.get(name), "reports_unknown", False) else validate.score(sib.text, result.text)
+                if sib.state == siblings.MACHINE and sib.confidence is not None:
+                    conf = round(conf * sib.confidence, 2)
+                usable = min_confidence is None or not confidence.below(conf, min_confidence)
+            if not usable:
+                if not again:
+                    rest.append((po, entry))  # the engines may still draft it from the source
+                continue
+            text = result.text
+            chain = ">".join(result.chain[1:])
+            detail = f"{result.engine} {pivot}({sib.state})>{chain} via:{siblings.via(sib.text)}"
+            notes = [f"unknown words: {', '.join(result.unknown)}"] if result.unknown else []
+            fills[id(po)].append((entry, text, provenance.Provenance(provenance.MACHINE, detail,
+                                                                     provenance.digest(text), conf), notes))
+            report.filled[f"{name} {pivot}({sib.state})"] += 1
+            report.redrafted += again
+    return rest
+
+
+def _sibling_source(text: str, glossary: Glossary, pivot: str, lang: str) -> tuple[str, list[str]]:
+    """A sibling's text ready for an engine: the glossary's `pivot` translations swapped for `lang`'s, keep
+    terms (and the pivot's variants of them, turned into the target's) protected."""
+    keep: list[str] = []
+    for term in glossary.keep:
+        forms = term.forms(pivot)
+        target = term.forms(lang)[-1] if term.variants.get(lang) else term.text
+        for form in sorted(set(forms), key=len, reverse=True):
+            if _word(form).search(text) is not None:
+                text = _word(form).sub(target, text)
+                keep.append(target)
+    for term in glossary.terms:
+        if pivot in term.translations and lang in term.translations \
+                and _word(term.translations[pivot]).search(text) is not None:
+            text = _word(term.translations[pivot]).sub(term.translations[lang], text)
+            keep.append(term.translations[lang])
+    return text, keep
 
 
 def _save(po: Catalog, fills: list, report: LanguageReport, refresh_machine: bool) -> bool:
@@ -263,8 +469,8 @@ def _save(po: Catalog, fills: list, report: LanguageReport, refresh_machine: boo
     only where that file still wants one. False in that second case (`po` is then not what the file holds).
     PO-Revision-Date moves only when a translation's text changes."""
     changed = any(entry.translation != text for entry, text, *_ in fills)
-    for entry, text, origin, notes, fuzzy in fills:
-        _fill(entry, text, origin, notes, fuzzy)
+    for entry, text, origin, notes in fills:
+        _fill(entry, text, origin, notes)
     if changed:
         po.set_header_field("PO-Revision-Date", now())
     try:
@@ -276,10 +482,10 @@ def _save(po: Catalog, fills: list, report: LanguageReport, refresh_machine: boo
     fresh = catalog.load(po.path)
     index = fresh.index()
     applied = 0
-    for entry, text, origin, notes, fuzzy in fills:
+    for entry, text, origin, notes in fills:
         target = index.get(entry.key)
         if target is not None and _wanted(target, refresh_machine):
-            _fill(target, text, origin, notes, fuzzy)
+            _fill(target, text, origin, notes)
             applied += 1
     if applied:
         fresh.set_header_field("PO-Revision-Date", now())

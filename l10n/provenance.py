@@ -25,12 +25,17 @@ class Provenance:
     origin: str
     detail: str = ""
     digest: str = ""
+    #: how far the tool trusts a machine draft, 0–1 (l10n/confidence.py says how each engine's is made)
+    confidence: float | None = None
     #: digest of the source text the tool translated (`src:`), empty when not recorded
     source: str = ""
 
     def comment(self) -> str:
-        parts = ([self.origin] + ([self.detail] if self.detail else [])
-                 + ([f"src:{self.source}"] if self.source else []) + ([f"sha:{self.digest}"] if self.digest else []))
+        parts = [self.origin] + ([self.detail] if self.detail else [])
+        if self.confidence is not None:
+            parts.append(f"conf:{self.confidence:.2f}")
+        parts += [f"src:{self.source}"] if self.source else []
+        parts += [f"sha:{self.digest}"] if self.digest else []
         return PREFIX + " ".join(parts)
 
     def matches(self, text: str) -> bool:
@@ -46,9 +51,22 @@ def parse(comments: list[str]) -> Provenance | None:
                 continue
             sha = next((w[4:] for w in words if w.startswith("sha:")), "")
             src = next((w[4:] for w in words if w.startswith("src:")), "")
-            detail = " ".join(w for w in words[1:] if not w.startswith(("sha:", "src:")))
-            return Provenance(words[0], detail, sha, src)
+            confidence = next((c for w in words if (c := _confidence(w)) is not None), None)
+            detail = " ".join(w for w in words[1:]
+                              if not w.startswith(("sha:", "src:")) and _confidence(w) is None)
+            return Provenance(words[0], detail, sha, confidence, src)
     return None
+
+
+def _confidence(word: str) -> float | None:
+    """The value of a `conf:0.82` word; None for any other word (an unreadable one stays in the detail)."""
+    if not word.startswith("conf:"):
+        return None
+    try:
+        value = float(word[5:])
+    except ValueError:
+        return None
+    return value if 0.0 <= value <= 1.0 else None
 
 
 def replace(comments: list[str], new: Provenance | None, notes: list[str] = ()) -> list[str]:

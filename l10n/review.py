@@ -84,6 +84,7 @@ class ReviewReport:
     unavailable: str = ""  # why no engine could back-translate at all, when none could
     engine_calls: int = 0
     cached: int = 0
+    min_confidence: float = 0.9  # pretranslate.min_confidence: drafts below it are marked doubtful
 
     @property
     def issues(self) -> list[Issue]:
@@ -202,7 +203,8 @@ def _issue_key(issue: Issue) -> tuple[str | None, str]:
 def collect(config: Config, lang: str, glossary: Glossary, translator: BackTranslator) -> ReviewReport:
     """Segments of every document in catalog order, with their issues and back-translations (not yet rendered)."""
     dist = config.root / config.dist_dir
-    report = ReviewReport(lang, config.source_language, dist / review_href(lang))
+    report = ReviewReport(lang, config.source_language, dist / review_href(lang),
+                          min_confidence=config.pretranslate.min_confidence)
     number = 0
     for doc in config.documents:
         path = po_path(config, lang, doc)

@@ -101,6 +101,12 @@ class Counts:
     entries: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
     words: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
     gettext: dict[str, int] = field(default_factory=lambda: dict.fromkeys(GETTEXT, 0))
+    #: machine drafts by their confidence ("0.82" → how many), for those whose provenance gives one
+    confidence: dict[str, int] = field(default_factory=dict)
+
+    def below(self, threshold: float) -> int:
+        """Machine drafts whose confidence is under the threshold."""
+        return sum(n for value, n in self.confidence.items() if float(value) < threshold - 1e-9)
 
     @property
     def total_entries(self) -> int:
@@ -132,6 +138,11 @@ class Counts:
         self.entries[state] += 1
         self.words[state] += words(entry.msgid)
         self.gettext[gettext_state(entry)] += 1
+        if state == MACHINE:
+            origin = provenance.parse(entry.translator_comments)
+            if origin is not None and origin.confidence is not None:
+                key = f"{origin.confidence:.2f}"
+                self.confidence[key] = self.confidence.get(key, 0) + 1
 
 
 def count(entries: list[Entry]) -> Counts:

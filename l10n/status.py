@@ -33,6 +33,7 @@ class Row:
     #: date of the last publication (its record), None when never published; changes since then
     published: str | None = None
     changes: int = 0
+    min_confidence: float = 0.9  # pretranslate.min_confidence: drafts below it are counted as doubtful
 
     @property
     def published_text(self) -> str:
@@ -51,6 +52,8 @@ class Row:
             "published": None if self.published is None else {"date": self.published, "changes": self.changes},
             # gettext's names and counts, exactly as msgfmt --statistics gives them
             **c.gettext,
+            "confidence": {"drafts": sum(c.confidence.values()), "min_confidence": self.min_confidence,
+                           "below": c.below(self.min_confidence), "by_value": dict(sorted(c.confidence.items()))},
         }
 
 
@@ -62,12 +65,13 @@ def status(config: Config, languages: tuple[str, ...]) -> list[Row]:
             path = po_path(config, lang, doc)
             shown = str(path.relative_to(config.root))
             known = known_counts(memo, config, path)
+            threshold = config.pretranslate.min_confidence
             if known is not None:  # counted when build (or another stage) last read these very bytes
-                rows.append(Row(lang, document_id(doc), shown, known[0], known[1]))
+                rows.append(Row(lang, document_id(doc), shown, known[0], known[1], min_confidence=threshold))
                 continue
             po = catalog.load_or_none(path)
             if po is None:
-                rows.append(Row(lang, document_id(doc), shown, Counts(), exists=False))
+                rows.append(Row(lang, document_id(doc), shown, Counts(), exists=False, min_confidence=threshold))
                 continue
             rows.append(Row(lang, document_id(doc), shown, count(po), po.header_field("PO-Revision-Date")))
     _published(config, rows)
@@ -94,7 +98,8 @@ def remember_counts(memo: Memo, config: Config, po: Catalog, counts: Counts) -> 
         return
     memo.put("counts", po.path.relative_to(config.root).as_posix(),
              {"sha": po.loaded_digest, "entries": dict(counts.entries), "words": dict(counts.words),
-              "gettext": dict(counts.gettext), "last_change": po.header_field("PO-Revision-Date")})
+              "gettext": dict(counts.gettext), "confidence": dict(counts.confidence),
+              "last_change": po.header_field("PO-Revision-Date")})
 
 
 def known_counts(memo: Memo, config: Config, path: Path) -> tuple[Counts, str | None] | None:
@@ -103,7 +108,7 @@ def known_counts(memo: Memo, config: Config, path: Path) -> tuple[Counts, str | 
     if fact is None or not path.exists() or fact.get("sha") != file_digest(path):
         return None
     return (Counts({s: fact["entries"][s] for s in STATES}, {s: fact["words"][s] for s in STATES},
-                   {s: fact["gettext"][s] for s in GETTEXT}), fact["last_change"])
+                   {s: fact["gettext"][s] for s in GETTEXT}, dict(fact.get("confidence") or {})), fact["last_change"])
 
 
 def to_json(rows: list[Row]) -> str:

@@ -60,9 +60,9 @@ def test_five_states_never_mixed():
     cldr = provenance.Provenance(provenance.CLDR, "DE", provenance.digest("Alemania"))
     name = provenance.Provenance(provenance.SOURCE_NAME, "", provenance.digest("Allemagne"))
     draft = provenance.Provenance(provenance.MACHINE, "apertium fr>es", provenance.digest("Alemania"),
-                                  provenance.digest("Allemagne"))
+                                  source=provenance.digest("Allemagne"))
     old_draft = provenance.Provenance(provenance.MACHINE, "apertium fr>es", provenance.digest("Alemania"),
-                                      provenance.digest("Alemanya"))
+                                      source=provenance.digest("Alemanya"))
     cases = {
         "automatic": [entry("Alemania", cldr), entry("Allemagne", name)],
         "reviewed": [entry("Alemania"), entry("Deutschland", cldr),  # a translator changed the CLDR name

@@ -17,6 +17,7 @@ REGISTRY = {
     "deepl": "deep:DeeplEngine",
     "libre": "deep:LibreEngine",
     "microsoft": "deep:MicrosoftEngine",
+    "llm": "llm:LLMEngine",
 }
 
 

@@ -88,6 +88,7 @@ class ApertiumEngine:
     """Rule-based, offline, free: the first engine tried, and the only one needing no network or key."""
 
     name = "apertium"
+    reports_unknown = True  # Translation.unknown lists every word it did not know: l10n/confidence.py
 
     def __init__(self, binary: str = "apertium", datadir: str | None = None, timeout: float = 300.0) -> None:
         self.binary = binary

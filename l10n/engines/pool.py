@@ -4,6 +4,7 @@ Pre-translation and review's back-translation share it."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 from .. import engines as registry
@@ -11,6 +12,7 @@ from ..config import Config
 from ..errors import EngineError
 from .base import Engine, EngineUnavailable, Translation
 from .cache import Cache
+from .context import DraftContext
 
 
 @dataclass
@@ -29,23 +31,30 @@ class EnginePool:
         self.cache = cache
         self.instances: dict[str, Engine | None] = {}
         self.dead: dict[str, str] = {}
+        self._lock = threading.Lock()  # languages may be drafted in parallel: one instance per engine all the same
 
     def get(self, name: str) -> Engine | None:
-        if name not in self.instances:
-            settings = self.config.engine_settings.get(name)
-            try:
-                self.instances[name] = registry.create(name, settings.options if settings else None)
-            except EngineUnavailable as exc:
-                self.instances[name] = None
-                self.dead[name] = exc.message
-        return self.instances[name]
+        with self._lock:
+            if name not in self.instances:
+                settings = self.config.engine_settings.get(name)
+                try:
+                    self.instances[name] = registry.create(name, settings.options if settings else None)
+                except EngineUnavailable as exc:
+                    self.instances[name] = None
+                    self.dead[name] = exc.message
+            return self.instances[name]
+
+    def uses_context(self, name: str) -> bool:
+        """Whether the engine reads a DraftContext (and wants the untouched source rather than glossary-filled)."""
+        return bool(getattr(self.get(name), "uses_context", False))
 
     def translate(self, name: str, items: list[tuple[str, list[str]]], source: str, target: str,
-                  unchanged_is_answer: bool = False) -> PoolResult:
+                  unchanged_is_answer: bool = False, context: DraftContext | None = None) -> PoolResult:
         """Translate (text, keep terms) pairs through one engine: cache hits first, the rest in one batch.
 
         `unchanged_is_answer`: a text the engine returns as it was is a result (a name in a back-translation)
-        rather than a failure."""
+        rather than a failure. `context` (one segment per item) goes to engines that read it, and into the cache
+        key of each text."""
         out = PoolResult()
         engine = self.get(name)
         if engine is None:
@@ -56,12 +65,14 @@ class EnginePool:
             if route is None:
                 out.reasons.append(f"{name}: {engine.unavailable_reason(source, target)}")
                 return out
-            key = engine.cache_key()
-            by_keep: dict[tuple[str, ...], list[int]] = {}
+            base = engine.cache_key()
+            reads = context is not None and getattr(engine, "uses_context", False)
+            keys = [f"{base}:{context.digest(i)}" if reads else base for i in range(len(items))]
+            by_keep: dict[tuple[str, tuple[str, ...]], list[int]] = {}
             for i, (_, keep) in enumerate(items):
-                by_keep.setdefault(tuple(sorted(set(keep))), []).append(i)
+                by_keep.setdefault((keys[i], tuple(sorted(set(keep)))), []).append(i)
             misses: list[int] = []
-            for keep, indices in by_keep.items():
+            for (key, keep), indices in by_keep.items():
                 hits = self.cache.get_many(key, source, target, [items[i][0] for i in indices], list(keep))
                 for i in indices:
                     hit = hits.get(items[i][0])
@@ -73,7 +84,11 @@ class EnginePool:
             if not misses:
                 return out
             keep_all = sorted({k for i in misses for k in items[i][1]})
-            batch = engine.translate([items[i][0] for i in misses], source, target, keep=keep_all)
+            texts = [items[i][0] for i in misses]
+            if reads:
+                batch = engine.translate(texts, source, target, keep=keep_all, context=context.subset(misses))
+            else:
+                batch = engine.translate(texts, source, target, keep=keep_all)
         except EngineError as exc:
             if isinstance(exc, EngineUnavailable):
                 self.instances[name], self.dead[name] = None, exc.message
@@ -81,7 +96,7 @@ class EnginePool:
             out.failed = exc.message
             return out
         out.calls = batch.calls
-        fresh = []
+        fresh: dict[str, list[tuple[str, Translation]]] = {}
         for pos, i in enumerate(misses):
             result = batch.results[pos] if pos < len(batch.results) else None
             error = batch.errors.get(pos, "no result")
@@ -89,9 +104,9 @@ class EnginePool:
                 result = Translation(items[i][0], engine.name, route)
             if result is not None and result.text.strip():
                 out.results[i] = result
-                fresh.append((items[i][0], result))
+                fresh.setdefault(keys[i], []).append((items[i][0], result))
             else:
-                out.errors[i] = f"{name}: {error}"
-        if fresh:
-            self.cache.put_many(key, source, target, fresh, keep_all)
+                out.errors[i] = error if error.startswith(f"{name}:") else f"{name}: {error}"
+        for key, pairs in fresh.items():
+            self.cache.put_many(key, source, target, pairs, keep_all)
         return out
