@@ -63,7 +63,8 @@ def build(catalogs: list[Catalog], entries: list[Entry], glossary: Glossary, lan
                 around[entry.key] = SegmentContext(
                     role(entry), title,
                     active[n - 1].msgid if n > 0 else "", active[n + 1].msgid if n + 1 < len(active) else "")
-            elif len(examples) < EXAMPLES and entry_state(entry) == "reviewed" and role(entry) != "organisation":
+            elif len(examples) < EXAMPLES and entry_state(entry) in ("reviewed", "automatic") \
+                    and role(entry) != "organisation":
                 examples.append((entry.msgid, entry.translation))
     others = [other for other in siblings.config.languages if other != lang]
     segments = []

@@ -59,8 +59,8 @@ def _wanted(entry: Entry, refresh_machine: bool) -> bool:
         return False
     if state.stale(entry):
         return origin.origin in (*provenance.DRAFTS, provenance.GLOSSARY)
-    if origin.origin == provenance.GLOSSARY and entry.fuzzy:
-        return True  # a term earlier versions left fuzzy: terminology now, like CLDR names
+    if origin.origin == provenance.GLOSSARY and entry.fuzzy and not origin.source:
+        return True  # a term earlier versions (no src:) left fuzzy: terminology now, like CLDR names
     return refresh_machine and origin.origin == provenance.MACHINE and state.entry_state(entry) == state.MACHINE
 
 

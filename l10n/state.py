@@ -57,8 +57,8 @@ def entry_state(entry: Entry) -> str:
         return UNTRANSLATED
     origin = untouched(entry)
     current = origin is not None and not _stale(entry, origin)
-    if current and origin.origin in provenance.TERMINOLOGY:
-        return AUTOMATIC
+    if current and origin.origin in provenance.TERMINOLOGY and not entry.fuzzy:
+        return AUTOMATIC  # (flagged fuzzy, it is a translator's "needs work")
     if not entry.fuzzy:
         return REVIEWED
     if current and origin.origin in provenance.DRAFTS:
@@ -82,7 +82,7 @@ def published(entry: Entry | None, allow_fuzzy: bool) -> str | None:
     state = entry_state(entry)
     if state == UNTRANSLATED:
         return None
-    if state == REVIEWED or (state == AUTOMATIC and (not entry.fuzzy or allow_fuzzy)):
+    if state in (REVIEWED, AUTOMATIC):
         return state
     if allow_fuzzy and state in (MACHINE, FUZZY) and not stale(entry):
         return state

@@ -73,7 +73,8 @@ def status(config: Config, languages: tuple[str, ...]) -> list[Row]:
             if po is None:
                 rows.append(Row(lang, document_id(doc), shown, Counts(), exists=False, min_confidence=threshold))
                 continue
-            rows.append(Row(lang, document_id(doc), shown, count(po), po.header_field("PO-Revision-Date")))
+            rows.append(Row(lang, document_id(doc), shown, count(po), po.header_field("PO-Revision-Date"),
+                            min_confidence=threshold))
     _published(config, rows)
     return rows
 

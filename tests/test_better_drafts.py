@@ -259,7 +259,8 @@ def test_apertium_confidence_is_the_share_of_known_words(updated):
     words = re.findall(r"[^\W\d_]+", title.msgstr)
     assert origin(title).confidence == round(1 - 3 / len(words), 2)  # three unknown words
     assert "unknown words: MATHÉMATICIEN, GEÔLES, POUTINIENNES" in " ".join(title.translator_comments)
-    assert re.match(r"l10n: machine apertium fr>es conf:0\.\d\d sha:[0-9a-f]{12}$", title.translator_comments[0])
+    assert re.match(r"l10n: machine apertium fr>es conf:0\.\d\d src:[0-9a-f]{12} sha:[0-9a-f]{12}$",
+                    title.translator_comments[0])
 
 
 def test_confidence_in_status_json_dashboard_and_review(updated, cli):
