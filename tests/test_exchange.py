@@ -430,3 +430,42 @@ def test_a_cat_tool_review_approves_a_fuzzy_unit_and_a_reset_makes_a_reviewed_on
     index = catalog.load(spanish).index()
     assert entry_state(index[fuzzy.key]) == "reviewed" and index[fuzzy.key].msgstr == fuzzy.msgstr
     assert entry_state(index[reviewed.key]) == "fuzzy" and index[reviewed.key].msgstr == reviewed.msgstr
+
+
+def test_a_resegmented_xliff20_unit_is_read_whole(spanish: Path, cli) -> None:
+    """Export forbids resegmentation (canResegment="no"); a tool that splits a unit anyway gives it back as
+    several segments, read as the unit's one text, its state the least advanced of them."""
+    path = _export(cli, "xliff 2.0")
+    tree = etree.parse(str(path))
+    assert all(f.get("canResegment") == "no" for f in tree.iter(f"{NS20}file"))
+    po = catalog.load(spanish)
+    entry = next(e for e in po.active if entry_state(e) == "machine" and ". " in e.msgid)
+    unit = next(u for u in tree.iter(f"{NS20}unit") if u.find(f"{NS20}segment/{NS20}source").text == entry.msgid)
+    segment = unit.find(f"{NS20}segment")
+    cut = entry.msgid.index(". ") + 2
+    first, second = etree.SubElement(unit, f"{NS20}segment"), etree.SubElement(unit, f"{NS20}segment")
+    unit.remove(segment)
+    for part, (src, tgt) in zip((first, second), ((entry.msgid[:cut], "Primera frase. "),
+                                                   (entry.msgid[cut:], "Segunda frase."))):
+        part.set("state", "translated")
+        etree.SubElement(part, f"{NS20}source").text = src
+        etree.SubElement(part, f"{NS20}target").text = tgt
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+    result = run(cli, "import", str(path))
+    assert "1 entry updated" in result.output
+    after = catalog.load(spanish).index()[entry.key]
+    assert after.msgstr == "Primera frase. Segunda frase." and entry_state(after) == "reviewed"
+
+
+def test_xliff12_approved_without_a_state_signs_a_draft_off(spanish: Path, cli) -> None:
+    path = _export(cli, "xliff 1.2")
+    tree = etree.parse(str(path))
+    po = catalog.load(spanish)
+    entry = next(e for e in po.active if entry_state(e) == "machine")
+    unit = next(u for u in tree.iter(f"{NS12}trans-unit") if u.find(f"{NS12}source").text == entry.msgid)
+    del unit.find(f"{NS12}target").attrib["state"]
+    unit.set("approved", "yes")
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+    run(cli, "import", str(path))
+    after = catalog.load(spanish).index()[entry.key]
+    assert after.msgstr == entry.msgstr and entry_state(after) == "reviewed"

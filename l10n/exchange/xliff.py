@@ -34,6 +34,7 @@ _STATE20 = {"untranslated": ("initial", None), "machine": ("initial", "l10n:mach
 _STATE12 = {"machine": ("needs-review-translation", "leveraged-mt"), "fuzzy": ("needs-review-translation", None),
             "automatic": ("signed-off", None), "reviewed": ("final", None)}
 _DONE12 = ("translated", "signed-off", "final")
+_ORDER20 = ("initial", "translated", "reviewed", "final")
 
 
 def dumps(rows: list[Row], source_lang: str, lang: str, version: str) -> bytes:
@@ -62,7 +63,8 @@ def _xliff20(rows: list[Row], source_lang: str, lang: str) -> etree._Element:
     root = etree.Element(f"{{{NS20}}}xliff", nsmap={None: NS20, "mtc": MTC},
                          version="2.0", srcLang=source_lang, trgLang=lang)
     for n, (doc, items) in enumerate(_by_document(rows).items(), 1):
-        file = etree.SubElement(root, f"{{{NS20}}}file", id=f"f{n}", original=doc)
+        # one segment per unit, as exported: a tool that split one would leave half a translation per entry
+        file = etree.SubElement(root, f"{{{NS20}}}file", id=f"f{n}", original=doc, canResegment="no")
         for row in items:
             unit = etree.SubElement(file, f"{{{NS20}}}unit", id=row.key, name=str(row.number))
             if row.state == "machine":
@@ -138,16 +140,19 @@ def _load20(root: etree._Element, path: Path) -> tuple[str, list[Incoming]]:
     out: list[Incoming] = []
     for file in root.iter(f"{{{NS20}}}file"):
         for unit in file.iter(f"{{{NS20}}}unit"):
-            segment = unit.find(f"{{{NS20}}}segment")
-            if segment is None:
+            segments = unit.findall(f"{{{NS20}}}segment")
+            if not segments:
                 continue
-            state = segment.get("state", "initial")
+            # a tool that resegmented anyway: the unit's text is its segments' (and ignorables') in order
+            parts = [p for p in unit if p.tag in (f"{{{NS20}}}segment", f"{{{NS20}}}ignorable")]
+            source = "".join(_text(p.find(f"{{{NS20}}}source")) for p in parts)
+            target = "".join(_text(p.find(f"{{{NS20}}}target")) for p in parts)
+            states = {s.get("state", "initial") for s in segments}
+            state = "initial" if "initial" in states else min(states, key=_ORDER20.index)
             exported = _STATE20.get(unit.get("id", "").rpartition(".")[2], ("initial", None))[0]
             fuzzy = None if state == exported else state == "initial"
             out.append(Incoming(f"{path.name}:{unit.sourceline}: unit {unit.get('name') or unit.get('id')}",
-                                file.get("original", ""), unit.get("id", ""),
-                                _text(segment.find(f"{{{NS20}}}source")), _text(segment.find(f"{{{NS20}}}target")),
-                                fuzzy))
+                                file.get("original", ""), unit.get("id", ""), source, target, fuzzy))
     return lang, out
 
 
@@ -161,6 +166,8 @@ def _load12(root: etree._Element, path: Path) -> tuple[str, list[Incoming]]:
             key = unit.get("resname") or unit.get("id", "")
             exported = _STATE12.get(key.rpartition(".")[2], (None, None))[0]
             state = target.get("state") if target is not None else None
+            if state is None and unit.get("approved") == "yes":
+                state = "signed-off"  # approved in the tool, which wrote no state
             if state is None or state == exported:
                 fuzzy = None
             else:
