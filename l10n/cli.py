@@ -319,7 +319,7 @@ def check(ctx: Context, langs: tuple[str, ...], fmt: str) -> None:
             path = po_path(config, lang, doc)
             if path.exists():
                 issues += check_file(Path(os.path.relpath(path)), lang, config.source_language, glossary,
-                                     config.checks_disabled)
+                                     config.checks_disabled, config.spelling_accept)
     if fmt == "json":
         click.echo(json.dumps([i.as_dict() for i in issues], ensure_ascii=False, indent=2))
     else:

@@ -72,6 +72,7 @@ class Config:
     glossary: Path | None = None
     memory: MemoryConfig = MemoryConfig()
     checks_disabled: tuple[str, ...] = ()
+    spelling_accept: tuple[str, ...] = ()  # checks.spelling.accept: words right whatever the dictionaries say
     publish: PublishConfig = PublishConfig()
     pretranslate: PretranslateConfig = PretranslateConfig()
     #: target language → the sibling language its drafts come from (`pivots: {uk: ru}`)
@@ -105,7 +106,7 @@ _TOP_KEYS = {
 _SECTION_KEYS = {
     "signatories": {"heading", "order", "groups"},
     "memory": {"threshold", "compendia"},
-    "checks": {"disable"},
+    "checks": {"disable", "spelling"},
     "publish": {"min_reviewed", "unreviewed", "source_fallback"},
     "pretranslate": {"min_confidence"},
 }
@@ -278,6 +279,10 @@ def parse_config(raw: Any, path: Path) -> Config:
             raise ConfigError(f"pivots.{target}: {pivot} must be another of the project's languages", path)
 
     checks = _section(raw, "checks", path)
+    spelling = checks.get("spelling") or {}
+    if not isinstance(spelling, dict):
+        raise ConfigError("checks.spelling must be a mapping", path)
+    _unknown(set(spelling), {"accept"}, "checks.spelling", path)
     engines = tuple(_str_list(raw.get("engines", ["apertium"]), "engines", path))
     by_lang_raw = raw.get("engines_by_language") or {}
     if not isinstance(by_lang_raw, dict):
@@ -307,6 +312,7 @@ def parse_config(raw: Any, path: Path) -> Config:
         glossary=_inside(root, glossary, "glossary", path) if glossary is not None else None,
         memory=memory,
         checks_disabled=tuple(_str_list(checks.get("disable", []), "checks.disable", path)),
+        spelling_accept=tuple(_str_list(spelling.get("accept", []), "checks.spelling.accept", path)),
         publish=publish,
         pretranslate=PretranslateConfig(float(min_confidence)),
         pivots=pivots,

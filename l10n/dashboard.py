@@ -169,7 +169,8 @@ def dashboard_rows(config: Config, languages: tuple[str, ...]) -> list[Dashboard
         errors = warnings = 0
         shown, iso = None, None
         if row.exists:
-            issues = check_file(path, row.lang, config.source_language, glossary, config.checks_disabled)
+            issues = check_file(path, row.lang, config.source_language, glossary, config.checks_disabled,
+                                config.spelling_accept)
             errors, warnings = qa_counts(issues)
             shown, iso = last_change(row.last_change, path)
         href = review_href(row.lang)

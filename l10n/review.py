@@ -213,7 +213,8 @@ def collect(config: Config, lang: str, glossary: Glossary, translator: BackTrans
         report.documents.append(ReviewDocument(document_id(doc), shown, po is not None))
         if po is None:
             continue
-        issues = check_file(path, lang, config.source_language, glossary, config.checks_disabled)
+        issues = check_file(path, lang, config.source_language, glossary, config.checks_disabled,
+                            config.spelling_accept)
         by_entry: dict[tuple[str | None, str], list[Issue]] = {}
         keys = {e.key for e in po.active}
         for issue in issues:

@@ -18,13 +18,14 @@ from ..catalog import Catalog, Entry, load
 from ..errors import CatalogError
 from ..glossary import Glossary
 from ..poscan import decode, scan
-from . import numbers, povalid, safety, state, structure, terms, typography  # noqa: F401  (registers the checks)
+from . import numbers, povalid, safety, state, structure, terms, typography, words  # noqa: F401  (registers checks)
 from .base import CATALOG, CHECKS, ENTRY, ERROR, PAIR, CheckInfo, Context, Issue, Pair
 from .povalid import LineMap
 
 #: The order checks run and are listed in (and, for one line, the order of their issues).
-ORDER = ("po-valid", "untranslated", "unreviewed", "numbers", "keep-terms", "glossary", "mt-marks", "markup",
-         "punctuation", "brackets-quotes", "whitespace", "sentences", "length", "unchanged")
+ORDER = ("po-valid", "untranslated", "unreviewed", "numbers", "keep-terms", "glossary", "source-words", "spelling",
+         "dateline", "mt-marks", "markup", "punctuation", "brackets-quotes", "whitespace", "sentences", "length",
+         "unchanged")
 _registered = dict(CHECKS)
 CHECKS.clear()
 CHECKS.update({check_id: _registered.pop(check_id) for check_id in ORDER})
@@ -53,13 +54,14 @@ def ignored_checks(entry: Entry) -> frozenset[str]:
 
 
 def check_catalog(catalog: Catalog, lang: str, source_lang: str = "fr", glossary: Glossary | None = None,
-                  disabled: Iterable[str] = ()) -> list[Issue]:
-    """Run every enabled check on a loaded catalog; issues are sorted by line."""
-    return _run(catalog, lang, source_lang, glossary, disabled, _line_map(catalog), str(catalog.path))
+                  disabled: Iterable[str] = (), accept: Iterable[str] = ()) -> list[Issue]:
+    """Run every enabled check on a loaded catalog; issues are sorted by line. `accept`: words the spelling
+    checks take as right (l10n.yaml `checks.spelling.accept`)."""
+    return _run(catalog, lang, source_lang, glossary, disabled, _line_map(catalog), str(catalog.path), accept)
 
 
 def check_file(path: Path, lang: str, source_lang: str = "fr", glossary: Glossary | None = None,
-               disabled: Iterable[str] = ()) -> list[Issue]:
+               disabled: Iterable[str] = (), accept: Iterable[str] = ()) -> list[Issue]:
     """Load a PO file and check it; a file that cannot be loaded becomes one po-valid error, not an exception.
 
     When msgfmt is installed and the native checks found nothing wrong with the file's structure, `msgfmt -c`
@@ -74,7 +76,7 @@ def check_file(path: Path, lang: str, source_lang: str = "fr", glossary: Glossar
     msgfmt = povalid.start_msgfmt(path) if "po-valid" not in disabled and povalid.msgfmt_available() else None
     try:
         lines = _line_map(catalog, parsed=True)
-        issues = _run(catalog, lang, source_lang, glossary, disabled, lines, str(path))
+        issues = _run(catalog, lang, source_lang, glossary, disabled, lines, str(path), accept)
     except BaseException:
         povalid.cancel_msgfmt(msgfmt)
         raise
@@ -132,10 +134,11 @@ def _pairs(entry: Entry) -> list[Pair]:
 
 
 def _run(catalog: Catalog, lang: str, source_lang: str, glossary: Glossary | None, disabled: Iterable[str],
-         lines: LineMap, file: str) -> list[Issue]:
+         lines: LineMap, file: str, accept: Iterable[str] = ()) -> list[Issue]:
     off = frozenset(disabled)
     enabled = [info for info in CHECKS.values() if info.id not in off]
-    base = Context(lang, source_lang, glossary or Glossary(), frozenset(i.id for i in enabled), catalog)
+    base = Context(lang, source_lang, glossary or Glossary(), frozenset(i.id for i in enabled), catalog,
+                   frozenset(accept))
     found: list[tuple[int, int, Issue]] = []
     order = {check_id: n for n, check_id in enumerate(CHECKS)}
 

@@ -81,6 +81,7 @@ class Context:
     glossary: Glossary
     enabled: frozenset[str]
     catalog: Catalog | None = None
+    accept: frozenset[str] = frozenset()  # words the project accepts whatever the dictionary says (spelling)
 
     @property
     def primary(self) -> str:

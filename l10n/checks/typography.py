@@ -6,6 +6,7 @@ import re
 from typing import Iterator
 
 from ..catalog import Entry
+from . import locale_rules
 from .base import WARNING, Context, Pair, check, q
 
 # ---------------------------------------------------------------------------------------------------- punctuation
@@ -69,6 +70,7 @@ def punctuation(ctx: Context, entry: Entry, pair: Pair) -> Iterator[str]:
         yield (f"the source ends with a {source_end[1]} ({q(source_end[0])}) but the translation with "
                f"{q(target_end[0])}; end it the same way")
     yield from _spacing(ctx, pair.source, pair.target)
+    yield from locale_rules.punctuation(ctx, pair)
 
 
 def _words_before(text: str, index: int, words: int = 1) -> int:
@@ -176,6 +178,7 @@ def brackets_quotes(ctx: Context, entry: Entry, pair: Pair) -> Iterator[str]:
     for group, problem in quote_problems(pair.target).items():
         if group not in source:
             yield f"the translation has {problem}; balance the {group} pair as in the source"
+    yield from locale_rules.quotes(ctx, pair)
 
 
 # ---------------------------------------------------------------------------------------------------- whitespace

@@ -1,0 +1,344 @@
+"""Word-level checks: `spelling` (words the target language's dictionary does not know), `source-words` (words left
+in the source language, or in a pivot language, by an engine or a hurried translator) and `dateline` (a place
+name an engine translated as a common word).
+
+They catch what machine drafts get wrong most often and what the other checks cannot see: a French word left in
+Spanish changes no number, name or punctuation. One analysis per entry feeds both word checks, so a word is
+reported once, by the more specific one: a leftover source word is `source-words`, not also `spelling`.
+
+What is never reported: keep terms and their variants, the glossary's translations, the project's accepted words
+(`checks.spelling.accept` in l10n.yaml, and `spelling.txt` beside a language's catalogs, one word a line),
+URLs, e-mail addresses, hashtags, words with digits, acronyms, names (a capitalised word inside a sentence),
+and entries whose translation is the source itself (organisation names kept as they are; `unchanged` judges those).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator
+
+from .. import provenance
+from ..catalog import Catalog, Entry
+from ..glossary import Glossary
+from .base import CATALOG, WARNING, Context, Finding, check, q
+from .dictionary import Dictionary, Missing, dictionary
+
+#: The note an engine's draft carries (l10n/pretranslate.py) naming the words the engine did not know.
+UNKNOWN_NOTE = "unknown words:"
+#: A project's accepted words for one language, beside its catalogs (locales/<lang>/spelling.txt).
+WORDS_FILE = "spelling.txt"
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+_SKIPPED_CHUNK = re.compile(r"\S*(?:\d|@|#|://|www\.)\S*")  # numbers, IK-18, e-mail, hashtags, URLs
+_SENTENCE_END = ".!?…\n"
+_OPENERS = " \t\u00a0\u202f\"'«“„‘‚([{¡¿-–—"
+_ELISION = 5  # letters of an elided article or preposition: l', d', dell', sull', quest'
+
+
+@dataclass(frozen=True)
+class Token:
+    word: str
+    start: int
+    name_position: bool  # capitalised inside a sentence: a name, in a text that is not all capitals
+
+
+def shouting(text: str) -> bool:
+    """All capitals (a title): case then tells nothing about names."""
+    return not any(map(str.islower, text)) and sum(map(str.isupper, text)) >= 4
+
+
+def tokens(text: str) -> list[Token]:
+    masked = _SKIPPED_CHUNK.sub(lambda m: " " * len(m.group(0)), text)
+    caps = shouting(text)
+    found = []
+    for match in _WORD.finditer(masked):
+        word = match.group(0).strip("-")
+        before = text[:match.start()].rstrip(_OPENERS)
+        starts_sentence = not before or before[-1] in _SENTENCE_END
+        capitalised = word[:1].isupper() and not word.isupper()
+        found.append(Token(word, match.start(), not caps and capitalised and not starts_sentence))
+    return found
+
+
+def acronym(word: str, text_shouts: bool) -> bool:
+    return not text_shouts and len(word) >= 2 and word.replace("-", "").isupper()
+
+
+def engine_unknown(entry: Entry) -> tuple[str, ...]:
+    """Words the engine that drafted the entry did not know, from its `unknown words:` note, at every stage of
+    a pivot chain (Apertium fr→es→it names the French words and the Spanish words the second pair missed)."""
+    found: list[str] = []
+    for comment in entry.translator_comments:
+        if comment.startswith(provenance.PREFIX) and comment[len(provenance.PREFIX):].startswith(UNKNOWN_NOTE):
+            found += [w.strip() for w in comment[len(provenance.PREFIX) + len(UNKNOWN_NOTE):].split(",")]
+    return tuple(w for w in found if w)
+
+
+_PROTECTED: dict[tuple[int, str, frozenset[str]], tuple[Glossary, frozenset[str]]] = {}
+
+
+def _protected(glossary: Glossary, lang: str, accepted: frozenset[str]) -> frozenset[str]:
+    """Case-folded words never reported: keep terms in every accepted form, glossary translations, accepted words.
+    Kept per glossary object (a glossary holds dictionaries, so it cannot be an lru_cache key)."""
+    key = (id(glossary), lang, accepted)
+    known = _PROTECTED.get(key)
+    if known is not None and known[0] is glossary:
+        return known[1]
+    words: set[str] = set(accepted)
+    texts = [form for k in glossary.keep for form in (k.text, *k.variants.get(lang, ()))]
+    texts += [t.translations[lang] for t in glossary.terms if lang in t.translations]
+    for text in texts:
+        words.update(t.casefold() for t in _WORD.findall(text))
+    if len(_PROTECTED) > 64:
+        _PROTECTED.clear()
+    _PROTECTED[key] = (glossary, frozenset(words))
+    return _PROTECTED[key][1]
+
+
+@lru_cache(maxsize=16)
+def _words_file(path: Path) -> frozenset[str]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return frozenset()
+    return frozenset(w.strip().casefold() for w in lines if w.strip() and not w.lstrip().startswith("#"))
+
+
+def accepted_words(ctx: Context) -> frozenset[str]:
+    words = {w.casefold() for w in ctx.accept}
+    if ctx.catalog is not None:
+        words |= _words_file(ctx.catalog.path.parent / WORDS_FILE)
+    return frozenset(words)
+
+
+@dataclass(frozen=True)
+class WordFindings:
+    copied: tuple[str, ...]  # source-language words copied unchanged
+    leftovers: tuple[str, ...]  # words an engine did not know, left as they came (pivot language included)
+    misspelt: tuple[str, ...]
+
+
+def _known(dic: Dictionary, word: str) -> bool:
+    """The dictionary accepts the word, or each part of a compound; an elided article needs no entry (d'Azat)."""
+    if dic.known(word) or (word.isupper() and dic.known(word.capitalize())):
+        return True
+    if "-" in word:
+        return all(_known(dic, part) for part in word.split("-") if part)
+    for mark in ("'", "’"):
+        if mark in word:
+            head, _, rest = word.partition(mark)
+            return (len(head) <= _ELISION or dic.known(head)) and (not rest or _known(dic, rest))
+    return False
+
+
+def _bare(word: str) -> str:
+    """The word after an elided article: "d'Azat" → "Azat", "l'opposant" → "opposant"."""
+    for mark in ("'", "’"):
+        head, sep, rest = word.partition(mark)
+        if sep and len(head) <= _ELISION and rest:
+            return rest
+    return word
+
+
+def analyse(lang: str, dic: Dictionary | None, protected: frozenset[str], source: str, target: str,
+            unknown: tuple[str, ...]) -> WordFindings:
+    """Sort the target's suspicious words into copies of the source, engine leftovers and misspellings."""
+    if target.strip() == source.strip():
+        return WordFindings((), (), ())
+    source_caps, target_caps = shouting(source), shouting(target)
+    fold = source_caps or target_caps
+    source_tokens = tokens(source)
+    in_source = {(t.word.casefold() if fold else t.word) for t in source_tokens}
+    in_source |= {(_bare(t.word).casefold() if fold else _bare(t.word)) for t in source_tokens}
+    names = {t.word for t in source_tokens if t.name_position} | {_bare(t.word) for t in source_tokens
+                                                                  if _bare(t.word)[:1].isupper() and not source_caps}
+    unknown_folded = {u.casefold() for u in unknown}
+    copied: list[str] = []
+    leftovers: list[str] = []
+    misspelt: list[str] = []
+    for token in tokens(target):
+        word = token.word
+        bare = _bare(word)
+        if word.casefold() in protected or bare.casefold() in protected or acronym(bare, target_caps):
+            continue
+        if dic is not None and _known(dic, word):
+            continue
+        name = token.name_position or (bare != word and bare[:1].isupper() and not target_caps)
+        copy = (word.casefold() if fold else word) in in_source or (bare.casefold() if fold else bare) in in_source
+        if copy and (bare in names or (name and not source_caps and bare[:1].isupper())):
+            continue  # a name written as the source writes it
+        flagged = word.casefold() in unknown_folded or bare.casefold() in unknown_folded
+        if dic is None:  # without a dictionary only the engine's own word is evidence
+            if flagged and copy and not name:
+                copied.append(word)
+        elif copy:
+            copied.append(word)
+        elif flagged:
+            if not name:
+                leftovers.append(word)
+        elif not name and not target_caps:  # in capitals, a name looks like any word
+            misspelt.append(word)
+    unique = lambda words: tuple(dict.fromkeys(words))  # noqa: E731
+    return WordFindings(unique(copied), unique(leftovers), unique(misspelt))
+
+
+def _pair_texts(entry: Entry) -> list[tuple[str, str]]:
+    """(source, translation) pairs, the translation without foreign markup or engine marks (their own checks
+    report those)."""
+    from . import _pairs
+
+    return [(pair.source, pair.target) for pair in _pairs(entry)]
+
+
+def _role(entry: Entry) -> str:
+    return " ".join(entry.extracted_comments)
+
+
+def _quoted(words: tuple[str, ...]) -> str:
+    return ", ".join(q(w) for w in words)
+
+
+#: Roles (extracted comments) whose entries are names: organisation names and country headings, which CLDR or
+#: the organisation itself spells, and which dictionaries mostly lack ("Benin" in German).
+NAME_ROLES = ("organisation", "country")
+
+
+def _entries(catalog: Catalog) -> list[Entry]:
+    """Translated entries, drafts included, but names (an `l10n-ignore` flag silences a check through the runner)."""
+    return [e for e in catalog.active if e.has_translation and not _role(e).startswith(NAME_ROLES)]
+
+
+def _findings(ctx: Context, entry: Entry, dic: Dictionary | None) -> WordFindings:
+    protected = _protected(ctx.glossary, ctx.lang, accepted_words(ctx))
+    unknown = engine_unknown(entry)
+    copied: list[str] = []
+    leftovers: list[str] = []
+    misspelt: list[str] = []
+    skip_place = "dateline" in _role(entry)
+    for source, target in _pair_texts(entry):
+        if skip_place and "," in target:  # the place is the dateline check's business
+            head, _, rest = target.partition(",")
+            target = " " * len(head) + "," + rest
+        found = _cached_analyse(ctx.lang, dic, protected, source, target, unknown)
+        copied += found.copied
+        leftovers += found.leftovers
+        misspelt += found.misspelt
+    unique = lambda words: tuple(dict.fromkeys(words))  # noqa: E731
+    return WordFindings(unique(copied), unique(leftovers), unique(misspelt))
+
+
+@lru_cache(maxsize=4096)
+def _cached_analyse(lang: str, dic: Dictionary | None, protected: frozenset[str], source: str, target: str,
+                    unknown: tuple[str, ...]) -> WordFindings:
+    return analyse(lang, dic, protected, source, target, unknown)
+
+
+def _engine(entry: Entry) -> str:
+    origin = provenance.parse(entry.translator_comments)
+    return f" ({origin.detail})" if origin is not None and origin.origin == provenance.MACHINE and origin.detail else ""
+
+
+@check("spelling", WARNING, CATALOG)
+def spelling(ctx: Context, catalog: Catalog, lines) -> Iterator[Finding]:
+    """Words of the translation that the target language's dictionary does not know
+
+    Misspellings, and words of a third language an engine passed through, are invisible to every other check;
+    checked with Enchant and the Hunspell dictionary of the target language, the way pofilter spell-checks."""
+    dic = dictionary(ctx.lang)
+    entries = _entries(catalog)
+    if isinstance(dic, Missing):
+        if entries:
+            yield Finding(1, dic.reason)  # once per catalog, not once per entry
+        return
+    from . import ignored_checks
+
+    for entry in entries:
+        found = _findings(ctx, entry, dic)
+        words = found.misspelt
+        if "source-words" not in ctx.enabled or "source-words" in ignored_checks(entry):
+            words = found.copied + found.leftovers + words
+        if words:
+            yield Finding(lines.msgid_line(entry),
+                          f"not in the {ctx.lang} dictionary: {_quoted(words)}; correct the spelling, or add the "
+                          f"word to checks.spelling.accept (or {catalog.path.parent.name}/{WORDS_FILE}) if it is right",
+                          entry)
+
+
+@check("source-words", WARNING, CATALOG)
+def source_words(ctx: Context, catalog: Catalog, lines) -> Iterator[Finding]:
+    """Words left untranslated: copied from the source, or left by an engine that did not know them
+
+    An engine that does not know a word copies it ("sévices" in Spanish), and in a pivot chain the middle
+    language's leftovers reach the target ("encarcelado" in Italian after fr→es→it). Readers meet a foreign word
+    in the middle of a sentence; names, keep terms and words the target language shares with the source pass."""
+    found_dic = dictionary(ctx.lang)
+    dic = found_dic if isinstance(found_dic, Dictionary) else None
+    for entry in _entries(catalog):
+        found = _findings(ctx, entry, dic)
+        parts = []
+        if found.copied:
+            parts.append(f"{_quoted(found.copied)} copied from the source ({ctx.source_lang})")
+        if found.leftovers:
+            parts.append(f"{_quoted(found.leftovers)} left untranslated by the engine{_engine(entry)}")
+        if parts:
+            yield Finding(lines.msgid_line(entry),
+                          "; ".join(parts) + f": not {ctx.lang} words; translate them", entry)
+
+
+# ---------------------------------------------------------------------------------------------------- dateline
+
+
+@lru_cache(maxsize=64)
+def _cldr_cities(source_lang: str, lang: str) -> dict[str, str]:
+    """CLDR's exemplar city names (time zone data): source-language name → target-language name."""
+    from .. import langs
+
+    try:
+        src, tgt = langs.locale(source_lang).time_zones, langs.locale(lang).time_zones
+    except ValueError:
+        return {}
+    cities = {}
+    for zone in set(src) | set(tgt):
+        # CLDR leaves a city out where it is the zone's own name ("Europe/Paris" in French and English)
+        default = zone.rsplit("/", 1)[-1].replace("_", " ")
+        cities[src.get(zone, {}).get("city", default).casefold()] = tgt.get(zone, {}).get("city", default)
+    return cities
+
+
+@check("dateline", WARNING, CATALOG)
+def dateline(ctx: Context, catalog: Catalog, lines) -> Iterator[Finding]:
+    """The dateline's place is translated as a common word, not as a place name
+
+    An engine that does not know a city's name translates it as the word it resembles: Apertium turns "Genève"
+    into Italian "Gin" (the drink). The place (the dateline's text before its first comma) passes when it is the
+    source's own name, a glossary form, CLDR's name for the city in the target language, or a word the target
+    dictionary knows only as a name (capitalised); a place the dictionary knows as a lower-case common word is
+    reported."""
+    found_dic = dictionary(ctx.lang)
+    dic = found_dic if isinstance(found_dic, Dictionary) else None
+    cities = _cldr_cities(ctx.source_lang, ctx.lang)
+    protected = _protected(ctx.glossary, ctx.lang, accepted_words(ctx))
+    for entry in _entries(catalog):
+        if "dateline" not in _role(entry):
+            continue
+        for source, target in _pair_texts(entry):
+            if "," not in source or "," not in target:
+                continue
+            place, target_place = source.partition(",")[0].strip(), target.partition(",")[0].strip()
+            if not target_place or target_place.casefold() == place.casefold():
+                continue
+            cldr = cities.get(place.casefold())
+            if cldr is not None and cldr.casefold() == target_place.casefold():
+                continue
+            words = [t.word for t in tokens(target_place)]
+            if not words or all(w.casefold() in protected for w in words):
+                continue
+            common = dic is not None and all(dic.known(w.lower()) for w in words)
+            if common or (cldr is not None and dic is None):
+                better = q(cldr) if cldr else f"the city's {ctx.lang} name or {q(place)}"
+                yield Finding(lines.msgid_line(entry),
+                              f"the place {q(target_place)} (source: {q(place)}) is a common {ctx.lang} word, not a "
+                              f"place name: an engine translated the city's name; write {better}", entry)
