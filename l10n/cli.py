@@ -301,30 +301,43 @@ def review(ctx: Context, langs: tuple[str, ...], engine: str | None) -> None:
 @main.command()
 @lang_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--summary", is_flag=True,
+              help="Per language, how many translated texts have issues of each check, instead of the issues.")
 @pass_ctx
 @handles_errors
-def check(ctx: Context, langs: tuple[str, ...], fmt: str) -> None:
+def check(ctx: Context, langs: tuple[str, ...], fmt: str, summary: bool) -> None:
     """Run quality checks on every catalog: `path:line: severity [check-id] message`; exit 3 on errors."""
     import json
 
-    from .checks import check_file
+    from .catalog import load_or_none
+    from .checks import CHECKS, check_file
+    from .checks import summary as quality
     from .extract import po_path
     from .glossary import project_glossary
 
     config = ctx.config
     glossary = project_glossary(config)
     issues = []
+    rows = {lang: quality.QualityRow(lang) for lang in ctx.languages(langs)}
     for doc in config.documents:
         for lang in ctx.languages(langs):
             path = po_path(config, lang, doc)
             if path.exists():
-                issues += check_file(Path(os.path.relpath(path)), lang, config.source_language, glossary,
-                                     config.checks_disabled, config.spelling_accept)
-    if fmt == "json":
+                found = check_file(Path(os.path.relpath(path)), lang, config.source_language, glossary,
+                                   config.checks_disabled, config.spelling_accept)
+                issues += found
+                if summary:
+                    quality.add(rows[lang], load_or_none(path), found)
+    if summary and fmt == "json":
+        click.echo(json.dumps([r.as_dict() for r in rows.values()], ensure_ascii=False, indent=2))
+    elif summary:
+        click.echo(quality.render_text(list(rows.values()), list(CHECKS)))
+    elif fmt == "json":
         click.echo(json.dumps([i.as_dict() for i in issues], ensure_ascii=False, indent=2))
     else:
         for issue in issues:
             click.echo(f"{issue.file}:{issue.line}: {issue.severity} [{issue.check}] {issue.message}")
+    if fmt != "json":
         errors = sum(i.severity == "error" for i in issues)
         click.echo(f"{len(issues)} issue(s), {errors} error(s)", err=True)
     if any(i.severity == "error" for i in issues):

@@ -16,7 +16,8 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from . import catalog, langs
-from .checks import Issue, check_file
+from .checks import CHECKS, Issue, check_file
+from .checks import summary as quality
 from .checks.base import ERROR, WARNING
 from .config import Config
 from .glossary import project_glossary
@@ -70,6 +71,7 @@ class DashboardRow:
     last_change_iso: str | None  # for <time datetime>
     review_href: str  # relative to dist/
     review_exists: bool
+    quality: quality.QualityRow | None = None  # entries per check id, for the quality table
 
     @property
     def below_confidence(self) -> int:
@@ -168,15 +170,17 @@ def dashboard_rows(config: Config, languages: tuple[str, ...]) -> list[Dashboard
         path = config.root / row.path
         errors = warnings = 0
         shown, iso = None, None
+        counts = quality.QualityRow(row.lang)
         if row.exists:
             issues = check_file(path, row.lang, config.source_language, glossary, config.checks_disabled,
                                 config.spelling_accept)
             errors, warnings = qa_counts(issues)
             shown, iso = last_change(row.last_change, path)
+            quality.add(counts, catalog.load_or_none(path), issues)
         href = review_href(row.lang)
         rows.append(DashboardRow(row, langs.language_name(row.lang, "en"), langs.language_name(row.lang),
                                  langs.direction(row.lang), errors, warnings, shown, iso, href,
-                                 (dist / href).is_file()))
+                                 (dist / href).is_file(), counts))
     return rows
 
 
@@ -185,8 +189,10 @@ def render_html(rows: list[DashboardRow], source_language: str) -> str:
               "warnings": sum(r.warnings for r in rows),
               "below_confidence": sum(r.below_confidence for r in rows),
               "min_confidence": rows[0].status.min_confidence if rows else 0.9}
+    checks = quality.columns([r.quality for r in rows if r.quality is not None], list(CHECKS))
     return environment().get_template("dashboard.html.j2").render(
-        rows=rows, totals=totals, source=langs.language_name(source_language, "en"), svg_href=SVG_NAME)
+        rows=rows, totals=totals, source=langs.language_name(source_language, "en"), svg_href=SVG_NAME,
+        checks=checks, check_titles={c: CHECKS[c].title for c in checks if c in CHECKS})
 
 
 # Chart geometry (px): label column, bar, figures on the right.

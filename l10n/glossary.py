@@ -43,6 +43,16 @@ class Glossary:
     def terms_in(self, text: str, lang: str) -> list[tuple[Term, str]]:
         return [(t, t.translations[lang]) for t in self.terms if lang in t.translations and _contains(text, t.source)]
 
+    def with_variants(self, text: str, lang: str) -> str:
+        """Keep terms written in the language's own form ("Alexei Navalny" → es "Alekséi Navalni"): engines copy
+        a protected name exactly, so a draft would otherwise show the source spelling."""
+        swaps = {k.text: k.variants[lang][0] for k in self.keep
+                 if k.variants.get(lang) and k.text not in k.variants[lang]}
+        if not swaps:
+            return text
+        pattern = "|".join(rf"(?<!\w){re.escape(t)}(?!\w)" for t in sorted(swaps, key=len, reverse=True))
+        return re.sub(pattern, lambda m: swaps.get(m.group(0), m.group(0)), text)
+
     def exact(self, text: str, lang: str) -> str | None:
         """A whole segment the glossary translates (a heading such as "Organisation internationale")."""
         for term in self.terms:

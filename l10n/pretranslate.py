@@ -319,7 +319,7 @@ def _language(config: Config, lang: str, glossary: Glossary, pool: EnginePool, e
                 report.reasons.append(f"{name}: answered in another script than {lang} uses; draft refused")
                 left.append((po, entry))
                 continue
-            text = typography(result.text, config.source_language, lang)
+            text = glossary.with_variants(typography(result.text, config.source_language, lang), lang)
             conf = _confidence(pool, name, result, entry.msgid, expects[i], second.get(i))
             if min_confidence is not None and confidence.below(conf, min_confidence):
                 low.add(id(entry))

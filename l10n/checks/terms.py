@@ -63,7 +63,15 @@ def glossary(ctx: Context, entry: Entry, pair: Pair) -> Iterator[str]:
     """A glossary term is not translated the way the glossary prefers
 
     The same expression ("procès politique") translated differently from one paragraph to the next reads as
-    different things; the glossary records the wording the team agreed on."""
+    different things; the glossary records the wording the team agreed on. A name kept with the source's spelling
+    where the glossary gives the language's own ("Alexei Navalny", Spanish "Alekséi Navalni") is reported too."""
+    for term in keep_in(ctx.glossary, pair.source):
+        variants = term.variants.get(ctx.lang, ())
+        if not variants or term.text in variants or any(_inflected(v).search(pair.target) for v in variants):
+            continue
+        if _inflected(term.text).search(pair.target):
+            yield (f"the glossary writes {q(term.text)} as {q(variants[0])} in {ctx.lang}; "
+                   f"use that form instead of the source's")
     for term, preferred in terms_in(ctx.glossary, pair.source, ctx.lang):
         if not _loose_pattern(preferred).search(pair.target):
             spans = term_spans(pair.source, term.source)
