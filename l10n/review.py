@@ -4,12 +4,17 @@ reads only the source language can tell whether a draft says what the source say
 
 Back-translations come from the first engine with a route from the target language back to the source (Apertium
 chains through a pivot: pt→es→fr, en→es→fr), one batch per language, through the same SQLite cache as
-pre-translation, so a second run starts no engine. An engine that is missing or fails never stops the sheet: the
-column says why there is no back-translation."""
+pre-translation, so a second run starts no engine. An engine that did not write a draft is preferred for its
+back-translation: a rule-based engine run both ways undoes its own mistakes ("Gin, il 3 di febbraio" comes back
+as "Genève, le 3 février"), so where the drafting engine is the only way back the row says so and marks the words
+the engine did not know in either direction. An engine that is missing or fails never stops the sheet: the
+column says why there is no back-translation. Entries whose source changed show the word diff against the
+previous source."""
 
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -19,6 +24,7 @@ from . import catalog, langs, provenance
 from .catalog import Entry
 from .checks import Issue, check_file
 from .checks.base import ERROR, INFO, WARNING
+from .checks.words import engine_unknown
 from .config import Config, document_id
 from .dashboard import REVIEW_DIR, environment, qa_counts, review_href
 from .engines.base import Translation
@@ -34,6 +40,10 @@ NOT_FOR_BACK_TRANSLATION = ("pseudo",)
 FALLBACK_ENGINE = "apertium"
 
 
+#: Said on every row whose draft went back through the engine that wrote it.
+SAME_ENGINE = "same engine both ways: its mistakes can cancel out"
+
+
 @dataclass(frozen=True)
 class BackTranslation:
     """The back-translated text, or None with the reason in `note`; otherwise `note` names engine and chain."""
@@ -41,6 +51,41 @@ class BackTranslation:
     text: str | None
     note: str
     cached: bool = False
+    engine: str | None = None
+    unknown: tuple[str, ...] = ()  # words the engine did not know on the way back
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """(operation, text) pieces from the previous source to the current one, word by word: "equal", "delete",
+    "insert"; spaces travel with the words so that the pieces joined give either text back."""
+    a, b = re.findall(r"\S+\s*", old), re.findall(r"\S+\s*", new)
+    pieces: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            pieces.append(("equal", "".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            pieces.append(("delete", "".join(a[i1:i2])))
+        if j2 > j1:
+            pieces.append(("insert", "".join(b[j1:j2])))
+    return pieces
+
+
+def marked(text: str, words: tuple[str, ...] | list[str]) -> list[tuple[str, bool]]:
+    """A text cut into (piece, is one of `words`) so the sheet can highlight the words an engine did not know."""
+    if not words:
+        return [(text, False)]
+    pattern = re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in sorted(set(words), key=len, reverse=True)))
+    pieces: list[tuple[str, bool]] = []
+    position = 0
+    for match in pattern.finditer(text):
+        if match.start() > position:
+            pieces.append((text[position:match.start()], False))
+        pieces.append((match.group(0), True))
+        position = match.end()
+    if position < len(text):
+        pieces.append((text[position:], False))
+    return pieces
 
 
 @dataclass
@@ -57,6 +102,27 @@ class ReviewSegment:
     notes: list[str]  # our other comments on the entry, such as the words an engine did not know
     issues: list[Issue]
     back: BackTranslation | None  # None: nothing to back-translate (untranslated)
+    draft_engine: str | None = None  # the engine whose untouched draft the translation is
+    unknown: tuple[str, ...] = ()  # words the drafting engine did not know, still in the translation
+    previous_source: str | None = None  # the source before it changed (msgmerge's #| msgid)
+
+    @property
+    def same_engine(self) -> bool:
+        """Back-translated by the engine that wrote the draft: agreement with the source proves little."""
+        return self.draft_engine is not None and self.back is not None and self.back.engine == self.draft_engine
+
+    @property
+    def source_diff(self) -> list[tuple[str, str]]:
+        return word_diff(self.previous_source, self.source) if self.previous_source is not None else []
+
+    @property
+    def marked_translation(self) -> list[tuple[str, bool]]:
+        return marked(self.translation, self.unknown if self.same_engine else ())
+
+    @property
+    def marked_back(self) -> list[tuple[str, bool]]:
+        text = self.back.text if self.back is not None and self.back.text is not None else ""
+        return marked(text, self.back.unknown if self.same_engine and self.back is not None else ())
 
     @property
     def shown_issues(self) -> list[Issue]:
@@ -104,6 +170,10 @@ class ReviewReport:
         return {state: found[state] for state in STATES}
 
     @property
+    def same_engine_rows(self) -> int:
+        return sum(s.same_engine for s in self.segments)
+
+    @property
     def back_translated(self) -> int:
         """Segments an engine back-translated (texts identical to the source are not counted)."""
         return sum(self.engines_used.values())
@@ -128,14 +198,34 @@ class BackTranslator:
         names = [n for n in self.config.engines_for(lang) if n not in NOT_FOR_BACK_TRANSLATION]
         return tuple(dict.fromkeys(names + [FALLBACK_ENGINE]))
 
-    def run(self, texts: list[str], lang: str, keep: list[str], report: ReviewReport) -> dict[str, BackTranslation]:
-        """Back-translate distinct texts from `lang` into the source language, trying the next engine for
-        whatever the previous one could not do."""
+    def run(self, texts: list[str], lang: str, keep: list[str], report: ReviewReport,
+            avoid: dict[str, str] | None = None) -> dict[str, BackTranslation]:
+        """Back-translate distinct texts from `lang` into the source language; a text listed in `avoid` (text →
+        the engine that drafted it) tries the other engines first and its own engine last."""
+        groups: dict[str | None, list[str]] = {}
+        for text in texts:
+            groups.setdefault((avoid or {}).get(text), []).append(text)
+        done: dict[str, BackTranslation] = {}
+        unavailable = []
+        for drafted_by, group in groups.items():
+            order = [n for n in self.candidates(lang) if n != drafted_by]
+            order += [n for n in self.candidates(lang) if n == drafted_by]
+            backs, reason = self._run(group, lang, keep, report, order)
+            done.update(backs)
+            unavailable.append(reason)
+        report.unavailable = unavailable[0] if unavailable and all(unavailable) else ""
+        return done
+
+    def _run(self, texts: list[str], lang: str, keep: list[str], report: ReviewReport,
+             names: list[str]) -> tuple[dict[str, BackTranslation], str]:
+        """Try each engine in turn for whatever the previous one could not do: (results, why no engine could
+        back-translate any text at all, or "")."""
         source = self.config.source_language
         done: dict[str, BackTranslation] = {}
         failed: dict[str, str] = {}
         reasons: list[str] = []
-        for name in self.candidates(lang):
+        unavailable = ""
+        for name in names:
             todo = [t for t in texts if t not in done]
             if not todo:
                 break
@@ -144,20 +234,21 @@ class BackTranslator:
             report.engine_calls += outcome.calls
             report.cached += len(outcome.from_cache)
             for i, result in outcome.results.items():
-                done[todo[i]] = BackTranslation(result.text, _describe(result), cached=i in outcome.from_cache)
+                done[todo[i]] = BackTranslation(result.text, _describe(result), i in outcome.from_cache,
+                                                result.engine, result.unknown)
             for i, error in outcome.errors.items():
                 failed.setdefault(todo[i], error)
             if outcome.failed is not None:
                 for text in todo:
                     failed.setdefault(text, f"{name} failed: {outcome.failed}")
         if not any(t in done or t in failed for t in texts) and texts:
-            report.unavailable = (f"no engine can translate {lang}→{source} here: "
-                                  + ("; ".join(reasons) or "no engine configured"))
+            unavailable = (f"no engine can translate {lang}→{source} here: "
+                           + ("; ".join(reasons) or "no engine configured"))
         for text in texts:
             if text not in done:
-                done[text] = BackTranslation(None, failed.get(text) or report.unavailable
+                done[text] = BackTranslation(None, failed.get(text) or unavailable
                                              or f"no engine can translate {lang}→{source} here")
-        return done
+        return done, unavailable
 
 
 def _describe(result: Translation) -> str:
@@ -196,6 +287,19 @@ def _provenance(entry: Entry) -> provenance.Provenance | None:
     return provenance.Provenance("human", f"edited after a {origin.origin} text{detail}")
 
 
+def _draft_engine(entry: Entry) -> str | None:
+    """The engine that wrote the translation, while it is still exactly its draft (an edited draft is human work)."""
+    origin = provenance.parse(entry.translator_comments)
+    if origin is None or origin.origin != provenance.MACHINE or not origin.matches(entry.translation):
+        return None
+    return origin.detail.split()[0] if origin.detail else None
+
+
+def _still_unknown(entry: Entry) -> tuple[str, ...]:
+    """Words the drafting engine did not know that are still in the translation."""
+    return tuple(w for w in engine_unknown(entry) if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", entry.translation))
+
+
 def _issue_key(issue: Issue) -> tuple[str | None, str]:
     return (issue.msgctxt, issue.msgid)
 
@@ -229,10 +333,12 @@ def collect(config: Config, lang: str, glossary: Glossary, translator: BackTrans
             report.segments.append(ReviewSegment(
                 number, document_id(doc), min((i.line for i in entry_issues), default=entry.line), _role(entry),
                 entry.msgctxt, entry.msgid, entry.translation, entry_state(entry),
-                _provenance(entry), _notes(entry), entry_issues, None))
+                _provenance(entry), _notes(entry), entry_issues, None,
+                _draft_engine(entry), _still_unknown(entry), entry.previous_msgid))
     texts = list(dict.fromkeys(s.translation for s in report.segments
                                if s.translation.strip() and s.translation != s.source))
-    backs = translator.run(texts, lang, _keep_terms(glossary, lang), report) if texts else {}
+    avoid = {s.translation: s.draft_engine for s in report.segments if s.draft_engine}
+    backs = translator.run(texts, lang, _keep_terms(glossary, lang), report, avoid) if texts else {}
     for segment in report.segments:
         if not segment.translation.strip():
             continue
@@ -250,7 +356,7 @@ def render(report: ReviewReport) -> str:
         r=report, lang=report.lang, dir=langs.direction(report.lang), name=langs.language_name(report.lang, "en"),
         source_dir=langs.direction(report.source_language),
         source_name=langs.language_name(report.source_language, "en"),
-        severities=(ERROR, WARNING, INFO), dashboard_href="../status.html")
+        severities=(ERROR, WARNING, INFO), dashboard_href="../status.html", same_engine_note=SAME_ENGINE)
 
 
 def build_review(config: Config, lang: str, engine: str | None = None, *, glossary: Glossary | None = None,
@@ -274,5 +380,5 @@ def build_reviews(config: Config, languages: tuple[str, ...], engine: str | None
         return [build_review(config, lang, engine, glossary=glossary, translator=translator) for lang in languages]
 
 
-__all__ = ["BackTranslation", "BackTranslator", "REVIEW_DIR", "ReviewReport", "ReviewSegment", "build_review",
-           "build_reviews", "collect", "render"]
+__all__ = ["BackTranslation", "BackTranslator", "REVIEW_DIR", "ReviewReport", "ReviewSegment", "SAME_ENGINE",
+           "build_review", "build_reviews", "collect", "marked", "render", "word_diff"]

@@ -7,15 +7,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .. import provenance
 from ..catalog import Catalog
 from .base import INFO, Issue
-from .words import NAME_ROLES
 
 
 @dataclass
 class QualityRow:
     lang: str
-    texts: int = 0  # entries that are not names (organisations, countries): what the counts are out of
+    texts: int = 0  # entries but the names the tool filled (CLDR countries, organisations): what counts are out of
     entries: Counter = field(default_factory=Counter)  # check id → entries with at least one such issue
 
     def cell(self, check_id: str) -> str:
@@ -26,8 +26,11 @@ class QualityRow:
 
 
 def texts(catalog: Catalog) -> int:
-    """Entries but names (organisations, countries, which CLDR or the organisation spells): what translators write."""
-    return sum(1 for e in catalog.active if not " ".join(e.extracted_comments).startswith(NAME_ROLES))
+    """Entries but the names `update` filled (CLDR's country names, organisation names kept as written): the texts
+    translators and engines write."""
+    names = (provenance.CLDR, provenance.SOURCE_NAME)
+    return sum(1 for e in catalog.active
+               if (origin := provenance.parse(e.translator_comments)) is None or origin.origin not in names)
 
 
 def add(row: QualityRow, catalog: Catalog | None, issues: list[Issue]) -> None:
