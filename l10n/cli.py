@@ -324,7 +324,7 @@ def check(ctx: Context, langs: tuple[str, ...], fmt: str, summary: bool) -> None
             path = po_path(config, lang, doc)
             if path.exists():
                 found = check_file(Path(os.path.relpath(path)), lang, config.source_language, glossary,
-                                   config.checks_disabled, config.spelling_accept)
+                                   config.checks_disabled, config.accepted_words(lang))
                 issues += found
                 if summary:
                     quality.add(rows[lang], load_or_none(path), found)

@@ -72,11 +72,16 @@ class Config:
     glossary: Path | None = None
     memory: MemoryConfig = MemoryConfig()
     checks_disabled: tuple[str, ...] = ()
-    spelling_accept: tuple[str, ...] = ()  # checks.spelling.accept: words right whatever the dictionaries say
+    # checks.spelling.accept: words right whatever the dictionaries say, by language ("*": every language)
+    spelling_accept: dict[str, tuple[str, ...]] = field(default_factory=dict)
     publish: PublishConfig = PublishConfig()
     pretranslate: PretranslateConfig = PretranslateConfig()
     #: target language → the sibling language its drafts come from (`pivots: {uk: ru}`)
     pivots: dict[str, str] = field(default_factory=dict)
+
+    def accepted_words(self, lang: str) -> tuple[str, ...]:
+        """The project's word list for one language's spelling checks."""
+        return self.spelling_accept.get("*", ()) + self.spelling_accept.get(lang, ())
 
     def engines_for(self, lang: str) -> tuple[str, ...]:
         return self.engines_by_language.get(lang, self.engines)
@@ -283,6 +288,12 @@ def parse_config(raw: Any, path: Path) -> Config:
     if not isinstance(spelling, dict):
         raise ConfigError("checks.spelling must be a mapping", path)
     _unknown(set(spelling), {"accept"}, "checks.spelling", path)
+    accept_raw = spelling.get("accept") or []
+    if isinstance(accept_raw, dict):  # per language: {es: [electrocución]}
+        accept = {_tag(k, "checks.spelling.accept", path): tuple(_str_list(v, f"checks.spelling.accept.{k}", path))
+                  for k, v in accept_raw.items()}
+    else:
+        accept = {"*": tuple(_str_list(accept_raw, "checks.spelling.accept", path))}
     engines = tuple(_str_list(raw.get("engines", ["apertium"]), "engines", path))
     by_lang_raw = raw.get("engines_by_language") or {}
     if not isinstance(by_lang_raw, dict):
@@ -312,7 +323,7 @@ def parse_config(raw: Any, path: Path) -> Config:
         glossary=_inside(root, glossary, "glossary", path) if glossary is not None else None,
         memory=memory,
         checks_disabled=tuple(_str_list(checks.get("disable", []), "checks.disable", path)),
-        spelling_accept=tuple(_str_list(spelling.get("accept", []), "checks.spelling.accept", path)),
+        spelling_accept=accept,
         publish=publish,
         pretranslate=PretranslateConfig(float(min_confidence)),
         pivots=pivots,

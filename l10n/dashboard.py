@@ -173,7 +173,7 @@ def dashboard_rows(config: Config, languages: tuple[str, ...]) -> list[Dashboard
         counts = quality.QualityRow(row.lang)
         if row.exists:
             issues = check_file(path, row.lang, config.source_language, glossary, config.checks_disabled,
-                                config.spelling_accept)
+                                config.accepted_words(row.lang))
             errors, warnings = qa_counts(issues)
             shown, iso = last_change(row.last_change, path)
             quality.add(counts, catalog.load_or_none(path), issues)

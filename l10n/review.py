@@ -318,7 +318,7 @@ def collect(config: Config, lang: str, glossary: Glossary, translator: BackTrans
         if po is None:
             continue
         issues = check_file(path, lang, config.source_language, glossary, config.checks_disabled,
-                            config.spelling_accept)
+                            config.accepted_words(lang))
         by_entry: dict[tuple[str | None, str], list[Issue]] = {}
         keys = {e.key for e in po.active}
         for issue in issues:

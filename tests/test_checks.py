@@ -20,7 +20,7 @@ from l10n.glossary import load_glossary
 ROOT = Path(__file__).resolve().parent.parent
 GLOSSARY = load_glossary(ROOT / "glossary.yaml")
 #: The project's accepted words (checks.spelling.accept): right, though a dictionary lacks them.
-ACCEPT = load_config(ROOT / "tests" / "data" / "project" / "l10n.yaml").spelling_accept
+ACCEPT = load_config(ROOT / "tests" / "data" / "project" / "l10n.yaml").accepted_words("es")
 HEADER = "Content-Type: text/plain; charset=UTF-8\nPlural-Forms: nplurals=2; plural=(n != 1);\n"
 PARAGRAPH = ["paragraph"]
 

@@ -251,3 +251,16 @@ def test_check_summary_counts_entries_per_check(drafted: Path, cli):
     source_words = {(i["msgctxt"], i["msgid"]) for i in issues if i["check"] == "source-words"}
     assert len(source_words) == by_lang["es"]["entries"]["source-words"]
     assert set(issues[0]) == {"file", "line", "lang", "msgctxt", "msgid", "check", "severity", "message"}
+
+
+def test_word_list_is_per_language_or_for_all(project: Path, cli):
+    config = load_config(project / "l10n.yaml")
+    assert config.accepted_words("es") == ("electrocución",) and config.accepted_words("it") == ()
+    text = (project / "l10n.yaml").read_text(encoding="utf-8")
+    (project / "l10n.yaml").write_text(text.replace("accept: {es: [electrocución]}", "accept: [Kharpien]"),
+                                       encoding="utf-8")
+    assert load_config(project / "l10n.yaml").accepted_words("it") == ("Kharpien",)
+    (project / "l10n.yaml").write_text(text.replace("accept: {es: [electrocución]}", "acept: [x]"), encoding="utf-8")
+    result = cli("check")
+    assert result.exit_code == 2
+    assert "unknown key 'acept' in checks.spelling (did you mean 'accept'?)" in result.stderr
