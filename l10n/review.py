@@ -202,15 +202,16 @@ class BackTranslator:
             avoid: dict[str, str] | None = None) -> dict[str, BackTranslation]:
         """Back-translate distinct texts from `lang` into the source language; a text listed in `avoid` (text →
         the engine that drafted it) tries the other engines first and its own engine last."""
-        groups: dict[str | None, list[str]] = {}
+        candidates = self.candidates(lang)
+        groups: dict[tuple[str, ...], list[str]] = {}  # engine order → texts: one batch per order
         for text in texts:
-            groups.setdefault((avoid or {}).get(text), []).append(text)
+            drafted_by = (avoid or {}).get(text)
+            order = tuple(n for n in candidates if n != drafted_by) + tuple(n for n in candidates if n == drafted_by)
+            groups.setdefault(order, []).append(text)
         done: dict[str, BackTranslation] = {}
         unavailable = []
-        for drafted_by, group in groups.items():
-            order = [n for n in self.candidates(lang) if n != drafted_by]
-            order += [n for n in self.candidates(lang) if n == drafted_by]
-            backs, reason = self._run(group, lang, keep, report, order)
+        for order, group in groups.items():
+            backs, reason = self._run(group, lang, keep, report, list(order))
             done.update(backs)
             unavailable.append(reason)
         report.unavailable = unavailable[0] if unavailable and all(unavailable) else ""

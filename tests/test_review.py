@@ -145,7 +145,7 @@ def test_issues_are_those_of_check_file(drafted: Path) -> None:
     config = load_config(drafted / "l10n.yaml")
     report = build_review(config, "es")
     issues = check_file(po_path(config, "es", config.documents[0]), "es", "fr", project_glossary(config),
-                        config.checks_disabled)
+                        config.checks_disabled, config.accepted_words("es"))
     assert sorted((i.line, i.check, i.message) for i in report.issues) == \
         sorted((i.line, i.check, i.message) for i in issues)
     hostile = next(s for s in report.segments if s.translation == HOSTILE)
