@@ -41,7 +41,6 @@ _ELISION = 5  # letters of an elided article or preposition: l', d', dell', sull
 @dataclass(frozen=True)
 class Token:
     word: str
-    start: int
     name_position: bool  # capitalised inside a sentence: a name, in a text that is not all capitals
 
 
@@ -56,10 +55,12 @@ def tokens(text: str) -> list[Token]:
     found = []
     for match in _WORD.finditer(masked):
         word = match.group(0).strip("-")
-        before = text[:match.start()].rstrip(_OPENERS)
-        starts_sentence = not before or before[-1] in _SENTENCE_END
+        before = match.start() - 1
+        while before >= 0 and text[before] in _OPENERS:
+            before -= 1
+        starts_sentence = before < 0 or text[before] in _SENTENCE_END
         capitalised = word[:1].isupper() and not word.isupper()
-        found.append(Token(word, match.start(), not caps and capitalised and not starts_sentence))
+        found.append(Token(word, not caps and capitalised and not starts_sentence))
     return found
 
 
