@@ -292,7 +292,8 @@ def review(ctx: Context, langs: tuple[str, ...], engine: str | None) -> None:
         states = ", ".join(f"{n} {state}" for state, n in report.states.items())
         click.echo(f"{report.lang}: {len(report.segments)} segment(s) ({states}); "
                    f"{report.errors} error(s), {report.warnings} warning(s); "
-                   f"{report.back_translated} back-translated")
+                   f"{report.back_translated} back-translated"
+                   + (f" ({report.same_engine_rows} by the engine that drafted them)" if report.same_engine_rows else ""))
         if report.unavailable:
             click.echo(f"  {report.unavailable}")
         click.echo(f"  {'wrote' if report.written else 'unchanged'} {report.path.relative_to(ctx.config.root)}")

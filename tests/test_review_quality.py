@@ -74,6 +74,7 @@ def italian(project: Path, cli) -> Path:
 def test_italian_sheet_marks_same_engine_rows_unknown_words_and_qa(italian: Path, cli):
     result = cli("review", "--lang", "it")
     assert result.exit_code == 0, result.output
+    assert "(10 by the engine that drafted them)" in result.output
     rows = sheet(italian / "dist" / "review" / "it.html")
     # the engine's drafts: the prose (title, paragraphs, dateline); names and headings came from CLDR or the glossary
     machine = [r for r in rows if re.search(r"title|paragraph|dateline", r["text"]["num"])]
