@@ -264,7 +264,7 @@ def spelling(ctx: Context, catalog: Catalog, lines) -> Iterator[Finding]:
         if words:
             yield Finding(lines.msgid_line(entry),
                           f"not in the {ctx.lang} dictionary: {_quoted(words)}; correct the spelling, or add the "
-                          f"word to checks.spelling.accept (or {catalog.path.parent.name}/{WORDS_FILE}) if it is right",
+                          f"word to checks.spelling.accept (or {catalog.path.parent / WORDS_FILE}) if it is right",
                           entry)
 
 
