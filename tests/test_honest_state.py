@@ -328,3 +328,23 @@ def test_terminology_from_an_earlier_version_gets_its_digest(project: Path, cli)
     states = {e.msgid: state.entry_state(e) for e in po.active}
     assert states["Allemagne"] == "reviewed" and states["Bénin"] == "automatic"
     assert states["Institut Sakharov"] == "automatic"
+
+
+@pytest.mark.slow
+def test_the_committed_catalogs_run_as_a_fresh_clone_would(project: Path, cli):
+    """`bash scripts/run-appeal` on a fresh clone: the repository's own catalogs, run with --allow-fuzzy, report
+    nothing reviewed, publish no language whose text is French, and a second run changes nothing."""
+    from tests.conftest import ROOT
+
+    shutil.copytree(ROOT / "locales", project / "locales")
+    run(cli, "run", "--allow-fuzzy")
+    first = {p: p.read_bytes() for p in sorted((project / "locales").rglob("*")) if p.is_file()}
+    result = run(cli, "run", "--allow-fuzzy")
+    assert {p: p.read_bytes() for p in sorted((project / "locales").rglob("*")) if p.is_file()} == first
+    for lang, row in status_rows(cli).items():
+        assert row["percent"] == 0.0 and row["entries"]["automatic"] > 50, lang
+    for lang in NO_ENGINE:
+        assert f"{lang}/appeal: skipped (10 of 10 title and body passage(s)" in result.output
+    assert (project / "dist" / "fr" / "appeal.html").is_file()
+    for lang in DRAFTED:
+        assert (project / "locales" / lang / "appeal.published.json").is_file()
