@@ -157,7 +157,7 @@ def test_dateline_places_that_are_names_pass(source, target, lang):
 @pytest.mark.parametrize("check_id, msgid, msgstr, lang, expected", [
     ("punctuation", "Sauvons Azat avant qu'il ne soit trop tard !", "Salvemos a Azat antes de que sea demasiado tarde!",
      "es", 'es opens an exclamation with "¡"'),
-    ("punctuation", "Comment le sauver ?", "Cómo salvarlo?", "es", 'opens an question with "¿"'),
+    ("punctuation", "Comment le sauver ?", "Cómo salvarlo?", "es", 'es opens a question with "¿"'),
     ("punctuation", "Azat, Kharp et IK-18.", "Azat , Kharp y IK-18.", "es", 'remove the space before ","'),
     ("punctuation", "Il a reçu 1 500 signatures.", "He received 1 500 signatures.", "en", '"1,500"'),
     ("punctuation", "Il a reçu 1 500 signatures.", "Er erhielt 1 500 Unterschriften.", "de", '"1.500"'),

@@ -14,7 +14,7 @@ from typing import Iterator
 from .base import Context, Pair, q
 
 #: Languages that open an exclamation or a question with an inverted mark (CLDR has no such data).
-INVERTED_MARKS = {"es": (("¡", "!", "exclamation"), ("¿", "?", "question"))}
+INVERTED_MARKS = {"es": (("¡", "!", "an exclamation"), ("¿", "?", "a question"))}
 
 _QUOTES = "«»„“”‹›"  # single quotes are left out: ’ is also the apostrophe, ‘…’ a third level CLDR does not list
 _SPACES = " \u00a0\u202f\u2009"
@@ -47,7 +47,7 @@ def punctuation(ctx: Context, pair: Pair) -> Iterator[str]:
     for opener, closer, name in INVERTED_MARKS.get(ctx.primary, ()):
         missing = [s for s in _sentences(target) if closer in s and opener not in s]
         if missing and not any(s in pair.source for s in missing):
-            yield (f"{ctx.lang} opens an {name} with {q(opener)}: {q(missing[0])} ends with {q(closer)} but has "
+            yield (f"{ctx.lang} opens {name} with {q(opener)}: {q(missing[0])} ends with {q(closer)} but has "
                    f"no {q(opener)}")
     spaced = [m for m in _SPACE_BEFORE.finditer(target) if not _copied(pair.source, target, m.start(), m.end())]
     if spaced:
