@@ -313,12 +313,13 @@ def check(ctx: Context, langs: tuple[str, ...], fmt: str, summary: bool) -> None
     from .catalog import load_or_none
     from .checks import CHECKS, check_file
     from .checks import summary as quality
+    from .checks.signatories import document_issues
     from .extract import po_path
     from .glossary import project_glossary
 
     config = ctx.config
     glossary = project_glossary(config)
-    issues = []
+    issues = document_issues(config, config.checks_disabled)  # the source's signatory list, once
     rows = {lang: quality.QualityRow(lang) for lang in ctx.languages(langs)}
     for doc in config.documents:
         for lang in ctx.languages(langs):
@@ -343,6 +344,88 @@ def check(ctx: Context, langs: tuple[str, ...], fmt: str, summary: bool) -> None
         click.echo(f"{len(issues)} issue(s), {errors} error(s)", err=True)
     if any(i.severity == "error" for i in issues):
         sys.exit(EXIT_QA)
+
+
+@main.group()
+def signatories() -> None:
+    """Grow and list the signatory list: add, import (CSV from a form), list."""
+
+
+document_option = click.option("--document", type=click.Path(path_type=Path), metavar="PATH",
+                               help="The source document to add to, as l10n.yaml names it (default: the first).")
+dry_run_option = click.option("--dry-run", is_flag=True, help="Print what would change; write nothing.")
+
+
+@signatories.command("add")
+@click.option("--group", "-g", required=True, metavar="GROUP",
+              help="Group heading, or a country in any language CLDR knows, or an ISO code.")
+@document_option
+@dry_run_option
+@click.argument("names", nargs=-1, required=True)
+@pass_ctx
+@handles_errors
+@writes_project
+def signatories_add(ctx: Context, group: str, document: Path | None, dry_run: bool, names: tuple[str, ...]) -> None:
+    """Add organisations to a group of the source document (created at its place if new)."""
+    from .signatories import add, sweep
+
+    sweep(ctx.config, document)
+    _intake_report(ctx, add(ctx.config, group, list(names), document, dry_run), dry_run)
+
+
+@signatories.command("import")
+@document_option
+@dry_run_option
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@pass_ctx
+@handles_errors
+@writes_project
+def signatories_import(ctx: Context, document: Path | None, dry_run: bool, file: Path) -> None:
+    """Merge a CSV of signatories (organisation, country; optional date, url, email, contact) into the source.
+    E-mail and contact columns go to private/contacts.csv only. Exit 1 if a row was rejected."""
+    from .signatories import import_file, sweep
+
+    sweep(ctx.config, document)
+    _intake_report(ctx, import_file(ctx.config, file, document, dry_run), dry_run)
+
+
+def _intake_report(ctx: Context, report, dry_run: bool) -> None:
+    for warning in report.warnings:
+        click.echo(f"l10n: warning: {warning}", err=True)
+    would = "would add" if dry_run else "added"
+    groups = f" ({len(report.new_groups)} new group(s): {', '.join(report.new_groups)})" if report.new_groups else ""
+    click.echo(f"{report.document}: {would} {len(report.added)} organisation(s){groups}")
+    for item in report.added:
+        click.echo(f"  + {item.group}: {item.name}")
+    if report.skipped:
+        click.echo(f"skipped {len(report.skipped)} duplicate(s):")
+        for item in report.skipped:
+            click.echo(f"  {item.origin}: {item.name!r} {item.reason}")
+    if report.contacts:
+        kept = "would keep" if dry_run else "kept"
+        click.echo(f"{kept} the private columns of {report.contacts} row(s) in private/contacts.csv (git-ignored)")
+    if report.written:
+        click.echo("run `l10n update` (or `l10n run`) to bring them to every catalog")
+    for item in report.rejected:
+        click.echo(f"l10n: error: {item.origin}: {item.reason}", err=True)
+    if report.rejected:
+        click.echo(f"rejected {len(report.rejected)} row(s)", err=True)
+        sys.exit(1)
+
+
+@signatories.command("list")
+@click.option("--lang", "-l", "lang", metavar="CODE", help="As this language publishes it (default: the source).")
+@allow_fuzzy_option
+@click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True)
+@pass_ctx
+@handles_errors
+def signatories_list(ctx: Context, lang: str | None, allow_fuzzy: bool, fmt: str) -> None:
+    """Groups and organisations in published order, with totals."""
+    from . import signatories as stage
+
+    chosen = ctx.languages((lang,))[0] if lang else None
+    listings = stage.listing(ctx.config, chosen, allow_fuzzy)
+    click.echo({"text": stage.to_text, "csv": stage.to_csv, "json": stage.to_json}[fmt](listings), nl=False)
 
 
 @main.command()

@@ -13,16 +13,38 @@ from .errors import ConfigError
 CONFIG_NAME = "l10n.yaml"
 SEGMENTATIONS = ("paragraph", "sentence")
 GROUP_ORDERS = ("collation", "source")
+#: where a signatory group stands: among the countries, sorted by its published name, or at the end in source order
+GROUP_KINDS = ("country", "region", "last")
 UNREVIEWED_POLICIES = ("banner", "skip")
 SOURCE_FALLBACK_POLICIES = ("skip", "mark")
+
+
+@dataclass(frozen=True)
+class GroupSpec:
+    """What a declared group heading stands for: a territory code (ISO 3166 / UN M.49) or none, and where it is
+    placed. Without a kind, a country code sorts with the countries and a region code or no code goes last (the
+    shorthands `Etat espagnol: ES`, `Europe: "150"`, `Organisation internationale: null` keep their meaning)."""
+
+    code: str | None = None
+    kind: str | None = None
+
+    @classmethod
+    def of(cls, value: GroupSpec | str | None) -> GroupSpec:
+        return value if isinstance(value, GroupSpec) else cls(value)
+
+    @property
+    def placement(self) -> str:
+        if self.kind is not None:
+            return self.kind
+        return "country" if self.code and self.code.isalpha() else "last"
 
 
 @dataclass(frozen=True)
 class SignatoriesConfig:
     heading: str | None = None
     order: str = "collation"
-    #: group heading → ISO 3166 / UN M.49 code, or None for an ordinary (non-country) heading
-    groups: dict[str, str | None] = field(default_factory=dict)
+    #: group heading → GroupSpec (a bare code or None is accepted as the shorthand for GroupSpec(code))
+    groups: dict[str, GroupSpec | str | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -224,6 +246,22 @@ def _section(raw: dict, name: str, path: Path) -> dict:
     return section
 
 
+def _group_spec(value: Any, where: str, path: Path) -> GroupSpec:
+    """`ES`, `"150"`, `null`, or a mapping `{code: "150"}`, `{kind: region}`, `{code: ES, kind: last}`."""
+    if value is None or isinstance(value, (str, int)) and not isinstance(value, bool):
+        return GroupSpec(None if value is None else str(value))
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where} must be a territory code, null, or a mapping with code and kind", path)
+    _unknown(set(value), {"code", "kind"}, where, path)
+    code = value.get("code")
+    if code is not None and (not isinstance(code, (str, int)) or isinstance(code, bool)):
+        raise ConfigError(f"{where}.code must be a territory code such as ES or \"150\"", path)
+    kind = value.get("kind")
+    if kind is not None:
+        _choice(kind, GROUP_KINDS, f"{where}.kind", path)
+    return GroupSpec(None if code is None else str(code), kind)
+
+
 def parse_config(raw: Any, path: Path) -> Config:
     """Validate the parsed YAML; every problem names the key and the file."""
     if not isinstance(raw, dict):
@@ -251,7 +289,7 @@ def parse_config(raw: Any, path: Path) -> Config:
     signatories = SignatoriesConfig(
         heading=sig.get("heading"),
         order=_choice(sig.get("order", "collation"), GROUP_ORDERS, "signatories.order", path),
-        groups={str(k): (None if v is None else str(v)) for k, v in groups.items()},
+        groups={str(k): _group_spec(v, f"signatories.groups.{k}", path) for k, v in groups.items()},
     )
 
     mem = _section(raw, "memory", path)

@@ -7,14 +7,23 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Callable
 
 from . import langs
-from .config import Config, SignatoriesConfig, document_id
+from .config import GROUP_KINDS, Config, GroupSpec, SignatoriesConfig, document_id, read_yaml
 from .errors import SourceError
 
 # Roles name what a segment is; they reach translators as extracted comments.
 TITLE, PARAGRAPH, DATELINE = "title", "paragraph", "dateline"
 SIGNATORIES_HEADING, COUNTRY, GROUP, ORGANISATION = "signatories heading", "country", "group", "organisation"
+
+# Where a group stands in a published list: among the countries, sorted by its published name (countries, and
+# regions such as the Basque Country), or at the end in the committee's order (Europe, international groups).
+COUNTRY_KIND, REGION, LAST = GROUP_KINDS
+
+# Check ids of the problems parsing finds in a signatory list (`l10n check` reports them with the catalogs').
+UNKNOWN_GROUP, DUPLICATE_GROUP = "unknown-group", "duplicate-group"
+DUPLICATE_ORGANISATION, SIMILAR_ORGANISATION = "duplicate-organisation", "similar-organisation"
 
 _DEFAULT_HEADINGS = re.compile(r"^(liste des signataires|signataires|signatories|list of signatories)\s*:?$", re.I)
 _DATELINE = re.compile(r"^\S.{0,80}\b\d{4}\.?$")
@@ -54,15 +63,11 @@ class Group:
     line: int
     code: str | None
     organisations: list[Organisation] = field(default_factory=list)
+    kind: str = LAST
 
     @property
     def role(self) -> str:
         return COUNTRY if self.code else GROUP
-
-    @property
-    def is_country(self) -> bool:
-        """Regions such as Europe (150) and non-territory groups are sorted last, in source order."""
-        return bool(self.code) and self.code.isalpha()
 
 
 @dataclass
@@ -76,13 +81,27 @@ class Signatories:
         return [org for group in self.groups for org in group.organisations]
 
 
+@dataclass(frozen=True)
+class Notice:
+    """A problem in the source a coordinator should see, at a line of it; the message names the other line."""
+
+    line: int
+    check: str
+    message: str
+    text: str = ""  # the heading or organisation concerned
+
+
 @dataclass
 class Document:
     path: Path
     id: str
     body: list[Block]
     signatories: Signatories | None = None
-    warnings: list[str] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        return [f"{self.path}:{n.line}: {n.message}" for n in self.notices]
 
     def segments(self, mode: str = "paragraph") -> list[Segment]:
         """All translatable units in source order; sentence mode splits body paragraphs, never list items."""
@@ -125,10 +144,95 @@ _BARE = _Bare()
 _NON_WORD = re.compile(r"[^\w]+")
 
 
+def territory_key(text: str) -> str:
+    """A name as territory names are compared: folded, and without the spaces, hyphens and apostrophes between
+    words (Royaume-Uni = Royaume Uni, Côte d'Ivoire = Côte d’Ivoire, Viêt Nam = Vietnam)."""
+    return _fold(text).replace(" ", "")
+
+
 @lru_cache(maxsize=None)
 def _territories(source_language: str) -> dict[str, str]:
-    """CLDR territory names in the source language, folded → code (countries and UN M.49 regions)."""
-    return {_fold(name): code for code, name in langs.territory_names(source_language).items() if "-" not in code}
+    """CLDR territory names in the source language, keyed (territory_key) → code (countries and UN M.49 regions)."""
+    return {territory_key(name): code for code, name in langs.territory_names(source_language).items()
+            if "-" not in code}
+
+
+ALIASES_DIR = Path(__file__).parent / "data" / "territories"
+
+
+@dataclass(frozen=True)
+class Aliases:
+    """A language's names of territories beyond CLDR's own (l10n/data/territories/<language>.yaml)."""
+
+    names: dict[str, str]  # territory_key(name) → code, short names included
+    spelled: dict[str, str]  # territory_key(name) → the name as listed (for "did you mean")
+    short: dict[str, str]  # code → the language's short name where CLDR has only a long one
+
+
+@lru_cache(maxsize=None)
+def aliases(tag: str) -> Aliases:
+    """The alias table of a language (its bare language subtag's file); empty when l10n ships none."""
+    path = ALIASES_DIR / f"{tag.split('-')[0].lower()}.yaml"
+    if not path.is_file():
+        return Aliases({}, {}, {})
+    data = read_yaml(path, "invalid alias table", "cannot read alias table") or {}
+    names: dict[str, str] = {}
+    spelled: dict[str, str] = {}
+    short = {str(code): str(name) for code, name in (data.get("short") or {}).items()}
+    listed = [(str(code), str(name)) for code, group in (data.get("aliases") or {}).items() for name in group]
+    for code, name in listed + [(code, name) for code, name in short.items()]:
+        names[territory_key(name)] = code
+        spelled[territory_key(name)] = name
+    return Aliases(names, spelled, short)
+
+
+def territory_of(text: str, language: str) -> str | None:
+    """The territory a name stands for in a language: CLDR's names, then l10n's alias table."""
+    key = territory_key(text)
+    return _territories(language).get(key) or aliases(language).names.get(key)
+
+
+def territory_suggestion(text: str, language: str) -> str | None:
+    """The closest CLDR name or alias of the language, for a "did you mean" (difflib, 85 % alike)."""
+    import difflib  # only a heading nobody knows needs it
+
+    names = {territory_key(name): name for code, name in langs.territory_names(language).items() if "-" not in code}
+    names.update(aliases(language).spelled)
+    match = difflib.get_close_matches(territory_key(text), list(names), n=1, cutoff=0.85)
+    return names[match[0]] if match else None
+
+
+def territory_name(code: str, heading: str, source_language: str, lang: str) -> str | None:
+    """What `lang` publishes for a heading that names territory `code` the way CLDR or the alias table does in
+    the source language: CLDR's name in `lang`, or `lang`'s short name when the heading is the source's short
+    name (Palestine → Palästina, not "Palestinian Territories"). None when the heading is the committee's own
+    wording (Etat espagnol) or `lang` has no short name: then translators decide."""
+    kind = territory_naming(code, heading, source_language)
+    if kind == "short":
+        return aliases(lang).short.get(code)
+    return langs.territory_name(code, lang) if kind == "cldr" else None
+
+
+def territory_naming(code: str, heading: str, source_language: str) -> str | None:
+    """How a heading names its territory: "cldr" (CLDR's name, a former name, an abbreviation), "short" (the
+    source language's short name from the alias table) or None (another wording)."""
+    key = territory_key(heading)
+    if _territories(source_language).get(key) == code:
+        return "cldr"
+    table = aliases(source_language)
+    if code in table.short and territory_key(table.short[code]) == key:
+        return "short"
+    return "cldr" if table.names.get(key) == code else None
+
+
+def publication_order(items: list, kind: Callable[[Any], str], heading: Callable[[Any], str | None],
+                      lang: str) -> list:
+    """Groups as a language publishes them: countries and regions in the language's collation of their published
+    headings (ICU/CLDR), then the groups kept last (and a list's headless first group), in source order."""
+    key = langs.collation_key(lang)
+    named = [item for item in items if kind(item) != LAST and heading(item) is not None]
+    rest = [item for item in items if kind(item) == LAST or heading(item) is None]
+    return sorted(named, key=lambda item: key(heading(item))) + rest
 
 
 # Runs of the white space a line may break at (tabs, repeated spaces, stray separators) become one space. No-break
@@ -178,19 +282,24 @@ def read_text(path: Path, shown: Path | None = None) -> str:
 
 
 class _GroupNames:
-    """Recognises group headings: config overrides first, then CLDR territory names in the source language."""
+    """Recognises group headings: the project's `signatories.groups` first, then CLDR's territory names in the
+    source language, then l10n's alias table of that language."""
 
     def __init__(self, config: SignatoriesConfig, source_language: str) -> None:
-        self.overrides = {_fold(name): code for name, code in config.groups.items()}
+        self.overrides = {territory_key(name): GroupSpec.of(spec) for name, spec in config.groups.items()}
         self.territories = _territories(source_language)
+        self.source_language = source_language
 
-    def lookup(self, text: str) -> tuple[bool, str | None]:
-        key = _fold(text)
-        if key in self.overrides:
-            return True, self.overrides[key]
-        if key in self.territories:
-            return True, self.territories[key]
-        return False, None
+    def lookup(self, text: str) -> tuple[bool, str | None, str]:
+        """(known, territory code, kind); an unknown heading is a region, sorted with the countries."""
+        key = territory_key(text)
+        spec = self.overrides.get(key)
+        if spec is not None:
+            return True, spec.code, spec.placement
+        code = self.territories.get(key) or aliases(self.source_language).names.get(key)
+        if code is not None:
+            return True, code, GroupSpec(code).placement
+        return False, None, REGION
 
 
 def parse(path: Path, text: str, source_language: str, signatories: SignatoriesConfig) -> Document:
@@ -239,30 +348,104 @@ def _folded(text: str) -> str:
 
 
 def _parse_groups(doc: Document, chunks: list[list[tuple[int, str]]], names: _GroupNames) -> None:
-    """Headings and organisation lists alternate; a recognised name is a heading wherever it stands."""
+    """Headings and organisation lists alternate; a recognised name is a heading wherever it stands. Two
+    headings for one territory (or one heading twice) make one group, its organisations in source order."""
     sig = doc.signatories
     assert sig is not None
     expecting_heading = True
     found = [names.lookup(chunk[0][1]) for chunk in chunks]
+    groups: dict[str, Group] = {}  # territory code, or folded heading of a group without one → its group
+    current: Group | None = None
     for index, chunk in enumerate(chunks):
         first_line, first = chunk[0]
-        known, code = found[index]
+        known, code, kind = found[index]
         following = chunks[index + 1] if index + 1 < len(chunks) else None
         next_is_heading = following is not None and found[index + 1][0]
         is_heading = known or (expecting_heading and len(chunk) == 1 and following is not None
                                and not next_is_heading)
         if is_heading:
-            if not known:
-                doc.warnings.append(f"{doc.path}:{first_line}: group heading {first!r} is not a territory known to "
-                                    "CLDR; add it to signatories.groups in l10n.yaml to give it a code")
-            sig.groups.append(Group(first, first_line, code))
+            identity = code or "\0" + territory_key(first)
+            current = groups.get(identity)
+            if current is not None:
+                what = f"territory ({code})" if code else "group"
+                doc.notices.append(Notice(first_line, DUPLICATE_GROUP, f"group heading {first!r} is the same {what} "
+                                          f"as {current.heading!r} at line {current.line}: one group, its "
+                                          "organisations listed in source order", first))
+            else:
+                current = groups[identity] = Group(first, first_line, code, kind=kind)
+                sig.groups.append(current)
+                if not known:
+                    doc.notices.append(Notice(first_line, UNKNOWN_GROUP, _unknown_heading(first, names), first))
             rest = chunk[1:]
         else:
-            if not sig.groups:
-                sig.groups.append(Group(None, first_line, None))
+            if current is None:
+                current = Group(None, first_line, None)
+                sig.groups.append(current)
             rest = chunk
-        sig.groups[-1].organisations.extend(Organisation(name, line) for line, name in rest)
+        current.organisations.extend(Organisation(name, line) for line, name in rest)
         expecting_heading = bool(rest)
+    _exact_duplicates(doc)
+
+
+def _unknown_heading(heading: str, names: _GroupNames) -> str:
+    hint = territory_suggestion(heading, names.source_language)
+    did_you_mean = f" (did you mean {hint!r}?)" if hint else ""
+    return (f"group heading {heading!r} is not a territory known to CLDR or l10n's aliases{did_you_mean}; it is "
+            "sorted with the countries by its translated name: declare it in signatories.groups in l10n.yaml "
+            "(a code, {kind: region} or {kind: last})")
+
+
+def organisation_key(name: str) -> str:
+    """Organisation names compared without case, accents, spaces or punctuation (L.D.H. = LDH)."""
+    return _fold(name).replace(" ", "")
+
+
+def _exact_duplicates(doc: Document) -> None:
+    assert doc.signatories is not None
+    seen: dict[str, Organisation] = {}
+    for org in doc.signatories.organisations:
+        first = seen.setdefault(organisation_key(org.name), org)
+        if first is not org:
+            doc.notices.append(Notice(org.line, DUPLICATE_ORGANISATION, f"organisation {org.name!r} is listed twice: "
+                                      f"also at line {first.line} ({first.name!r})", org.name))
+
+
+SIMILARITY = 90  # rapidfuzz ratio (0–100) of folded names from which two organisations look like one
+_NEIGHBOURS = 8
+_DIGITS = re.compile(r"\d+")
+
+
+def similar_organisations(doc: Document, threshold: float = SIMILARITY) -> list[Notice]:
+    """Organisations whose names are a few typing errors apart (rapidfuzz ratio of the folded names at least
+    `threshold`), exact duplicates aside (parsing reports those). Names whose numbers differ are different
+    organisations (FO 35, FO 36). Compared by sorted neighbourhood: each name with its next neighbours in
+    alphabetical order, forwards and reversed, so an error at either end keeps the pair adjacent; a list of
+    thousands is checked in linear time instead of comparing every pair."""
+    if doc.signatories is None:
+        return []
+    from rapidfuzz.fuzz import ratio
+
+    buckets: dict[tuple[str, ...], list[tuple[str, Organisation]]] = {}
+    known: set[str] = set()
+    for org in doc.signatories.organisations:
+        if organisation_key(org.name) in known:
+            continue  # an exact duplicate: reported as such
+        known.add(organisation_key(org.name))
+        folded = _fold(org.name)
+        buckets.setdefault(tuple(_DIGITS.findall(folded)), []).append((folded, org))
+    pairs: dict[tuple[int, int], tuple[float, Organisation, Organisation]] = {}
+    for bucket in buckets.values():
+        for reverse in (False, True):
+            ordered = sorted(bucket, key=lambda item: item[0][::-1] if reverse else item[0])
+            for i, (name, org) in enumerate(ordered):
+                for other_name, other in ordered[i + 1:i + 1 + _NEIGHBOURS]:
+                    score = ratio(name, other_name, score_cutoff=threshold)
+                    if score:
+                        first, second = sorted((org, other), key=lambda o: o.line)
+                        pairs[(first.line, second.line)] = (score, first, second)
+    return [Notice(second.line, SIMILAR_ORGANISATION, f"organisation {second.name!r} looks like {first.name!r} at "
+                   f"line {first.line} ({score:.0f}% alike)", second.name)
+            for score, first, second in (pairs[k] for k in sorted(pairs))]
 
 
 def load_document(config: Config, path: Path) -> Document:

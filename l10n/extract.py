@@ -16,7 +16,7 @@ from typing import Any
 from . import catalog, langs, provenance, state, usercache
 from .catalog import Catalog, Entry
 from .config import Config, document_id
-from .document import COUNTRY, ORGANISATION, Document, Segment, _fold, load_document
+from .document import COUNTRY, ORGANISATION, Document, Segment, load_document, territory_name, territory_naming
 from .errors import L10nError
 
 _ROLE_NOTES = {
@@ -251,12 +251,12 @@ class UpdateInputs:
 
 
 def terminology_segments(doc: Document, config: Config) -> list[tuple[tuple[str | None, str], Segment]]:
-    """The segments terminology can fill, whatever the language: country headings written as CLDR names them
-    in the source language, and organisations. Found once per document, not once per language."""
-    source_names = langs.territory_names(config.source_language)
+    """The segments terminology can fill, whatever the language: country headings written as CLDR or l10n's
+    alias table name them in the source language, and organisations. Found once per document, not once per
+    language."""
     out = []
     for key, seg in keyed_segments(doc, config.segmentation):
-        if seg.role == COUNTRY and seg.code and _fold(source_names.get(seg.code, "")) == _fold(seg.text):
+        if seg.role == COUNTRY and seg.code and territory_naming(seg.code, seg.text, config.source_language):
             out.append((key, seg))
         elif seg.role == ORGANISATION:
             out.append((key, seg))
@@ -265,8 +265,9 @@ def terminology_segments(doc: Document, config: Config) -> list[tuple[tuple[str 
 
 def fill_terminology(po: Catalog, doc: Document, config: Config, lang: str,
                      segments: list[tuple[tuple[str | None, str], Segment]] | None = None) -> int:
-    """Country headings from CLDR (where the source uses CLDR's own name) and organisation names as written,
-    with a digest of the text (`# l10n: cldr DE sha:…`) so that a translator's change shows as theirs.
+    """Country headings from CLDR (or the alias table's short names) where the source names the territory so,
+    and organisation names as written, with a digest of the text (`# l10n: cldr DE sha:…`) so that a
+    translator's change shows as theirs.
 
     Fills empty entries, and writes again what the tool wrote for an older source text (state.stale): a
     translator's choice always wins. A comment without a digest (catalogs of earlier versions) gets one while
@@ -280,8 +281,10 @@ def fill_terminology(po: Catalog, doc: Document, config: Config, lang: str,
             continue
         if seg.role == COUNTRY:
             assert seg.code is not None
-            text, notes = langs.territory_name(seg.code, lang), []
-            origin = provenance.Provenance(provenance.CLDR, seg.code, provenance.digest(text))
+            text, notes = territory_name(seg.code, seg.text, config.source_language, lang) or "", []
+            short = territory_naming(seg.code, seg.text, config.source_language) == "short"
+            detail = f"{seg.code} short-name" if short else seg.code  # from l10n's alias table, not CLDR's
+            origin = provenance.Provenance(provenance.CLDR, detail, provenance.digest(text))
         else:
             text, notes = seg.text, [PROPER_NAME_NOTE]
             origin = provenance.Provenance(provenance.SOURCE_NAME, "", provenance.digest(text))

@@ -27,6 +27,7 @@ def cldr_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
     langs.territory_names.cache_clear()
     document._territories.cache_clear()
+    document.aliases.cache_clear()
     path = usercache.cache_path(langs.CACHE_NAME)
     assert path is not None
     yield path

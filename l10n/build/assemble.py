@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import langs, state
+from .. import state
 from ..catalog import Catalog, Entry
-from ..document import DATELINE, ORGANISATION, PARAGRAPH, SIGNATORIES_HEADING, TITLE, Document
+from ..document import DATELINE, LAST, ORGANISATION, PARAGRAPH, SIGNATORIES_HEADING, TITLE, Document, publication_order
 from ..extract import keyed_segments
 
 REVIEWED, AUTOMATIC, UNREVIEWED, MACHINE, FALLBACK = "reviewed", "automatic", "unreviewed", "machine", "fallback"
@@ -40,6 +40,7 @@ class GroupOut:
     heading: Piece | None
     code: str | None
     organisations: list[Piece]
+    kind: str = LAST  # document.Group.kind: where the group stands in the list
 
 
 @dataclass
@@ -105,7 +106,8 @@ def assemble(doc: Document, po: Catalog | None, lang: str, source_lang: str, mod
             out.signatories_heading = piece
         else:
             assert doc.signatories is not None
-            group = groups.setdefault(seg.block, GroupOut(None, doc.signatories.groups[seg.block].code, []))
+            source_group = doc.signatories.groups[seg.block]
+            group = groups.setdefault(seg.block, GroupOut(None, source_group.code, [], source_group.kind))
             if seg.role == ORGANISATION:
                 group.organisations.append(piece)
             else:
@@ -117,9 +119,6 @@ def assemble(doc: Document, po: Catalog | None, lang: str, source_lang: str, mod
 
 
 def sort_groups(groups: list[GroupOut], lang: str) -> list[GroupOut]:
-    """Countries in the target language's collation order of their localised names; regions (Europe) and
-    non-territory groups (international) last, in the committee's order."""
-    key = langs.collation_key(lang)
-    countries = [g for g in groups if g.code and g.code.isalpha() and g.heading is not None]
-    others = [g for g in groups if g not in countries]
-    return sorted(countries, key=lambda g: key(g.heading.text)) + others
+    """Countries and regions (Basque Country) in the target language's collation order of their localised
+    names; groups kept last (Europe, international organisations) after them, in the committee's order."""
+    return publication_order(groups, lambda g: g.kind, lambda g: g.heading.text if g.heading else None, lang)

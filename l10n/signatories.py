@@ -1,0 +1,676 @@
+"""Stage `signatories`: grow the signatory list from a form's CSV export or the command line, and list it as a
+language publishes it.
+
+The source document stays the one place signatories live: intake inserts lines into it (in the right group, at
+its sorted place when the group is sorted), reads the result back to prove it parses as intended, and writes it
+atomically; `update` then brings the new names to every catalog. What a form collects beyond the name and the
+country (e-mail, contact) is private: it goes to `private/contacts.csv`, which git ignores, and nowhere else."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import catalog, langs, state
+from .config import Config, GroupSpec
+from .document import (_DIGITS, _LOOSE_SPACE, LAST, SIMILARITY, Document, Group, Organisation, _fold, load_document,
+                       organisation_key, parse, publication_order, territory_key, territory_naming, territory_of,
+                       territory_suggestion)
+from .errors import ConcurrentEditError, ConfigError, L10nError, SourceError
+from .extract import keyed_segments, po_path
+
+MAX_NAME = 200  # characters: longer is a paste gone wrong, not an organisation's name
+PRIVATE_DIR = Path("private")
+CONTACTS = PRIVATE_DIR / "contacts.csv"
+CONTACT_FIELDS = ("organisation", "group", "code", "email", "contact", "date", "url", "origin")
+
+# Column headings a form export may use, folded (document._fold) → the field they fill.
+COLUMNS = {
+    "organisation": "organisation", "organization": "organisation", "org": "organisation", "name": "organisation",
+    "nom": "organisation", "signataire": "organisation", "signatory": "organisation",
+    "country": "country", "pays": "country", "group": "country", "groupe": "country", "territory": "country",
+    "date": "date", "url": "url", "website": "url", "site": "url", "web": "url",
+    "email": "email", "e mail": "email", "mail": "email", "courriel": "email", "contact email": "email",
+    "contact": "contact", "phone": "contact", "telephone": "contact", "tel": "contact", "person": "contact",
+    "contact person": "contact",
+}
+PRIVATE = ("email", "contact")
+_FORMULA = ("=", "+", "-", "@")  # what spreadsheets run as a formula (OWASP "CSV injection")
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+
+
+class IntakeError(L10nError):
+    """A signatory file that cannot be read as a table (encoding, missing columns)."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One organisation to add: where it was asked for (`origin`: file:row, or the command line)."""
+
+    name: str
+    country: str
+    origin: str
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Addition:
+    name: str
+    group: str
+    new_group: bool
+    origin: str
+
+
+@dataclass
+class Outcome:
+    """A row not added: skipped (a duplicate) or rejected (bad input), with the reason."""
+
+    origin: str
+    name: str
+    reason: str
+
+
+@dataclass
+class IntakeReport:
+    document: Path
+    added: list[Addition] = field(default_factory=list)
+    skipped: list[Outcome] = field(default_factory=list)
+    rejected: list[Outcome] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    contacts: int = 0  # rows whose private columns were kept in private/contacts.csv
+    written: bool = False
+
+    @property
+    def new_groups(self) -> list[str]:
+        return list(dict.fromkeys(a.group for a in self.added if a.new_group))
+
+
+# ---------------------------------------------------------------------------------------------------- reading
+
+
+def read_csv(path: Path, shown: Path | None = None) -> tuple[list[Candidate], list[Outcome], list[str]]:
+    """Rows of a form export (UTF-8, a BOM accepted; comma, semicolon or tab separated, as spreadsheets in
+    different locales write them): candidates, rows rejected on sight, and warnings (columns ignored). Row
+    numbers are the spreadsheet's: the heading row is row 1."""
+    shown = shown or path
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IntakeError(f"cannot read signatory file: {exc.strerror or exc}", shown) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise IntakeError("signatory file is not valid UTF-8 (export it as CSV UTF-8)", shown, line) from None
+    first = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise IntakeError(f"not a CSV table: {exc}", shown, 1) from None
+    if not header:
+        raise IntakeError("signatory file is empty", shown)
+    fields = [COLUMNS.get(_fold(name)) for name in header]
+    warnings = [f"{shown}:1: column {name!r} ignored (known columns: organisation, country, date, url, email, "
+                "contact)" for name, known in zip(header, fields) if known is None and name.strip()]
+    for needed in ("organisation", "country"):
+        if needed not in fields:
+            raise IntakeError(f"no {needed!r} column (the first row must name the columns)", shown, 1)
+    candidates: list[Candidate] = []
+    rejected: list[Outcome] = []
+    row_number = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise IntakeError(f"not a CSV table: {exc}", shown, reader.line_num) from None
+        row_number += 1
+        if not any(cell.strip() for cell in row):
+            continue
+        origin = f"{shown}:{row_number}"
+        values: dict[str, str] = {}
+        for name, cell in zip(fields, row):
+            if name is not None and name not in values:
+                values[name] = cell
+        problem = next((_formula(cell) for cell in row if _formula(cell)), None)
+        if problem:
+            rejected.append(Outcome(origin, values.get("organisation", ""), problem))
+            continue
+        extra = {k: v.strip() for k, v in values.items() if k not in ("organisation", "country") and v.strip()}
+        candidates.append(Candidate(values.get("organisation", ""), values.get("country", ""), origin, extra))
+    return candidates, rejected, warnings
+
+
+def _formula(cell: str) -> str | None:
+    stripped = cell.lstrip()
+    if stripped.startswith(_FORMULA):
+        return f"cell {_short(stripped)!r} starts with {stripped[0]!r}: spreadsheet formulas are not imported"
+    return None
+
+
+def _short(text: str, room: int = 40) -> str:
+    return text if len(text) <= room else text[: room - 1] + "…"
+
+
+def clean_name(raw: str) -> tuple[str | None, str | None]:
+    """(name, None) as the document will hold it, or (None, why it cannot be one)."""
+    bad = next((c for c in raw if unicodedata.category(c) == "Cc" or c in "\u2028\u2029" or c in _BIDI_CONTROLS),
+               None)
+    if bad is not None:
+        return None, f"control character U+{ord(bad):04X} in the organisation name"
+    formula = _formula(raw)
+    if formula:
+        return None, formula
+    name = _LOOSE_SPACE.sub(" ", raw).strip()
+    if not name:
+        return None, "empty organisation name"
+    if len(name) > MAX_NAME:
+        return None, f"organisation name is {len(name)} characters long (at most {MAX_NAME})"
+    return name, None
+
+
+# ---------------------------------------------------------------------------------------------------- groups
+
+
+@dataclass(frozen=True)
+class Target:
+    """The group a candidate goes to: an existing one (its index), or a new one with this heading."""
+
+    heading: str
+    code: str | None
+    kind: str
+    index: int | None = None
+
+
+class GroupFinder:
+    """Which group a country names: a heading of the document or of `signatories.groups`, CLDR's names and the
+    alias table in the source language, an ISO 3166 / UN M.49 code, then the names of any language CLDR knows."""
+
+    def __init__(self, config: Config, doc: Document) -> None:
+        self.config = config
+        self.source = config.source_language
+        groups = doc.signatories.groups if doc.signatories else []
+        self.by_key = {territory_key(g.heading): i for i, g in enumerate(groups) if g.heading is not None}
+        self.by_code = {g.code: i for i, g in enumerate(groups) if g.code}
+        self.groups = groups
+        self.declared = {territory_key(name): (name, GroupSpec.of(spec))
+                         for name, spec in config.signatories.groups.items()}
+
+    def find(self, text: str, allow_new_heading: bool = False) -> Target | None:
+        key = territory_key(text)
+        if not key:
+            return None
+        if key in self.by_key:
+            return self._existing(self.by_key[key])
+        if key in self.declared:
+            name, spec = self.declared[key]
+            if spec.code and spec.code in self.by_code:
+                return self._existing(self.by_code[spec.code])
+            return Target(name, spec.code, spec.placement)
+        code = self._code(text)
+        if code is None:
+            return Target(" ".join(text.split()), None, GroupSpec(None, "region").placement) if allow_new_heading \
+                else None
+        if code in self.by_code:
+            return self._existing(self.by_code[code])
+        declared = next(((name, spec) for name, spec in self.declared.values() if spec.code == code), None)
+        if declared is not None:
+            return Target(declared[0], code, declared[1].placement)
+        naming = territory_naming(code, text, self.source)
+        heading = " ".join(text.split()) if naming == "short" else langs.territory_name(code, self.source)
+        return Target(heading or code, code, GroupSpec(code).placement)
+
+    def _existing(self, index: int) -> Target:
+        group = self.groups[index]
+        return Target(group.heading or "", group.code, group.kind, index)
+
+    def _code(self, text: str) -> str | None:
+        code = territory_of(text, self.source)
+        if code is not None:
+            return code
+        bare = text.strip()
+        names = langs.territory_names(self.source)
+        if re.fullmatch(r"[A-Za-z]{2}|\d{3}", bare) and bare.upper() in names:
+            return bare.upper()
+        for lang in dict.fromkeys(("en", *self.config.languages)):
+            code = territory_of(text, lang)
+            if code is not None:
+                return code
+        return _every_language().get(territory_key(text))
+
+    def suggestion(self, text: str) -> str | None:
+        return territory_suggestion(text, self.source)
+
+
+_ALL: dict[str, str] | None = None
+
+
+def _every_language() -> dict[str, str]:
+    """Territory names in every language CLDR has (about 330, read in half a second), for the rare country
+    written in none of the project's languages; names that stand for two territories are left out."""
+    global _ALL
+    if _ALL is None:
+        from babel import Locale, localedata
+
+        found: dict[str, set[str]] = {}
+        for ident in localedata.locale_identifiers():
+            if "_" in ident:
+                continue
+            try:
+                names = Locale.parse(ident).territories
+            except (ValueError, LookupError):
+                continue
+            for code, name in names.items():
+                if "-" not in code:
+                    found.setdefault(territory_key(name), set()).add(code)
+        _ALL = {key: next(iter(codes)) for key, codes in found.items() if len(codes) == 1}
+    return _ALL
+
+
+# ---------------------------------------------------------------------------------------------------- editing
+
+
+@dataclass
+class _Source:
+    """The document's text as lines, with what writing it back must keep: BOM, line ending, final newline."""
+
+    path: Path
+    data: bytes
+    lines: list[str]
+    bom: bool
+    newline: str
+
+    @classmethod
+    def read(cls, config: Config, path: Path) -> _Source:
+        full = config.root / path
+        try:
+            data = full.read_bytes()
+        except OSError as exc:
+            raise SourceError(f"cannot read source: {exc.strerror or exc}", path) from None
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise SourceError("source is not valid UTF-8", path, data[: exc.start].count(b"\n") + 1) from None
+        newline = "\r\n" if "\r\n" in text else "\r" if "\r" in text else "\n"
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        return cls(full, data, text.split("\n"), data.startswith(b"\xef\xbb\xbf"), newline)
+
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    def encoded(self) -> bytes:
+        body = self.newline.join(self.lines).encode("utf-8")
+        return b"\xef\xbb\xbf" + body if self.bom else body
+
+
+def _identity(group: Group) -> str:
+    return group.code or "\0" + territory_key(group.heading or "")
+
+
+def _shape(doc: Document) -> tuple[list[str], dict[str, list[str]]]:
+    groups = doc.signatories.groups if doc.signatories else []
+    return [b.text for b in doc.body], {_identity(g): [o.name for o in g.organisations] for g in groups}
+
+
+class _Editor:
+    """Inserts organisations into the document's lines, each insertion read back before it is kept."""
+
+    def __init__(self, config: Config, path: Path, source: _Source) -> None:
+        self.config = config
+        self.path = path
+        self.source = source
+        self.key = langs.collation_key(config.source_language)
+        self.doc = self._parse(source.lines)
+        if self.doc.signatories is None:
+            raise SourceError("the document has no signatory list (no line reads as its heading; see "
+                              "signatories.heading in l10n.yaml)", path)
+
+    def _parse(self, lines: list[str]) -> Document:
+        return parse(self.path, "\n".join(lines), self.config.source_language, self.config.signatories)
+
+    @property
+    def separated(self) -> bool:
+        """Whether the document puts a blank line between a heading and its organisations (the appeal does)."""
+        assert self.doc.signatories is not None
+        for group in self.doc.signatories.groups:
+            if group.heading is not None and group.organisations:
+                return group.organisations[0].line > group.line + 1
+        return True
+
+    def _sorted(self, names: list[str]) -> bool:
+        """In the source language's collation order (a list of one is: it may have been sorted)."""
+        keys = [self.key(n) for n in names]
+        return all(a <= b for a, b in zip(keys, keys[1:]))
+
+    def insert(self, name: str, target: Target) -> str | None:
+        """Add one organisation; None when done, else why the document would not read it back as intended."""
+        assert self.doc.signatories is not None
+        lines = list(self.source.lines)
+        if target.index is not None:
+            group = self.doc.signatories.groups[target.index]
+            at, new = self._into(group, name)
+        else:
+            at, new = self._new_group(target, name)
+        lines[at:at] = new
+        doc = self._parse(lines)
+        body, groups = _shape(self.doc)
+        expected = dict(groups)
+        identity = target.code or "\0" + territory_key(target.heading)
+        members = list(expected.get(identity, []))
+        if target.index is not None:
+            position = self._position(self.doc.signatories.groups[target.index], name)
+            members.insert(position, name)
+        else:
+            members.append(name)
+        expected[identity] = members
+        if _shape(doc) != (body, expected):
+            return (f"{name!r} would not read back as an organisation of {target.heading!r} (a line that reads as "
+                    "a group heading or the list's heading?)")
+        self.source.lines = lines
+        self.doc = doc
+        return None
+
+    def _position(self, group: Group, name: str) -> int:
+        names = [o.name for o in group.organisations]
+        if self._sorted(names):
+            mine = self.key(name)
+            return next((i for i, other in enumerate(names) if self.key(other) > mine), len(names))
+        return len(names)
+
+    def _into(self, group: Group, name: str) -> tuple[int, list[str]]:
+        orgs = group.organisations
+        if not orgs:
+            return group.line, ([""] if self.separated else []) + [name]
+        position = self._position(group, name)
+        if position < len(orgs):
+            return orgs[position].line - 1, [name]
+        return orgs[-1].line, [name]
+
+    def _new_group(self, target: Target, name: str) -> tuple[int, list[str]]:
+        """A new group's lines and where they go: at its sorted place among the groups sorted by name when the
+        document keeps them sorted, else after the last of them; groups kept last stay last."""
+        assert self.doc.signatories is not None
+        groups = [g for g in self.doc.signatories.groups if g.heading is not None]
+        block = [target.heading] + ([""] if self.separated else []) + [name, ""]
+        named = [g for g in groups if g.kind != LAST]
+        before: Group | None = None
+        if target.kind != LAST:
+            if self.config.signatories.order == "collation" and self._sorted([g.heading or "" for g in named]):
+                mine = self.key(target.heading)
+                before = next((g for g in named if self.key(g.heading or "") > mine), None)
+            if before is None and named:
+                last_line = named[-1].line
+                before = next((g for g in groups if g.line > last_line), None)
+            elif before is None:
+                before = next(iter(groups), None)
+        if before is not None:
+            return before.line - 1, block
+        end = len(self.source.lines)
+        while end > 0 and not self.source.lines[end - 1].strip():
+            end -= 1
+        return end, [""] + block[:-1]
+
+
+# ---------------------------------------------------------------------------------------------------- intake
+
+
+def intake(config: Config, candidates: list[Candidate], document: Path | None = None, dry_run: bool = False,
+           allow_new_heading: bool = False, rejected: list[Outcome] | None = None) -> IntakeReport:
+    """Merge candidates into the source document: each valid new organisation in its group, duplicates skipped,
+    bad rows rejected. Writes private/contacts.csv (when a row has private columns), then the document, each
+    atomically: a run killed at any moment leaves the document as it was or fully updated."""
+    path = _document(config, document)
+    report = IntakeReport(path, rejected=list(rejected or []))
+    source = _Source.read(config, path)
+    editor = _Editor(config, path, source)
+    finder = GroupFinder(config, editor.doc)
+    organisations = editor.doc.signatories.organisations  # type: ignore[union-attr]
+    listed = {organisation_key(o.name): o for o in organisations}
+    folded = {_fold(o.name): o for o in organisations}
+    private_rows: list[dict[str, str]] = []
+    for candidate in candidates:
+        name, problem = clean_name(candidate.name)
+        if name is None:
+            report.rejected.append(Outcome(candidate.origin, candidate.name, problem or ""))
+            continue
+        target = finder.find(candidate.country, allow_new_heading)
+        if target is None:
+            hint = finder.suggestion(candidate.country) if candidate.country.strip() else None
+            what = f"unknown country {candidate.country!r}" if candidate.country.strip() else "no country given"
+            report.rejected.append(Outcome(candidate.origin, name, what + (f" (did you mean {hint!r}?)" if hint
+                                                                           else "")))
+            continue
+        key = organisation_key(name)
+        if key in listed:
+            known = listed[key]
+            where = f"line {known.line}" if known.line else "earlier in this intake"
+            report.skipped.append(Outcome(candidate.origin, name, f"already listed ({known.name!r}, {where})"))
+            _keep_private(private_rows, candidate, name, target)
+            continue
+        similar = _similar(name, folded)
+        problem = editor.insert(name, target)
+        if problem:
+            report.rejected.append(Outcome(candidate.origin, name, problem))
+            continue
+        if similar:
+            report.warnings.append(f"{candidate.origin}: {name!r} looks like {similar}")
+        if target.index is None:
+            if target.code is None and target.kind != LAST and territory_key(target.heading) not in finder.declared:
+                report.warnings.append(f"{candidate.origin}: new group {target.heading!r} is not a territory: it is "
+                                       "sorted with the countries (declare it in signatories.groups to say otherwise)")
+            finder = GroupFinder(config, editor.doc)
+        listed[key] = folded[_fold(name)] = Organisation(name, 0)
+        report.added.append(Addition(name, target.heading, target.index is None, candidate.origin))
+        _keep_private(private_rows, candidate, name, target)
+    if dry_run:
+        report.contacts = sum(1 for row in private_rows if any(row.get(k) for k in PRIVATE))
+        return report
+    try:
+        report.contacts = _save_contacts(config, private_rows)  # first: a run stopped after it can be run again
+        if report.added:
+            _write(source)
+            report.written = True
+    except OSError as exc:
+        raise IntakeError(f"cannot write: {exc.strerror or exc}", exc.filename2 or exc.filename or path) from None
+    return report
+
+
+def _document(config: Config, document: Path | None) -> Path:
+    """The document to add to: the one named as l10n.yaml names it, or the first."""
+    if document is None:
+        return config.documents[0]
+    wanted = Path(os.path.normpath(document))
+    if wanted not in config.documents:
+        raise ConfigError(f"{document} is not one of the project's documents "
+                          f"({', '.join(map(str, config.documents))})", config.path)
+    return wanted
+
+
+def _similar(name: str, folded: dict[str, Organisation]) -> str | None:
+    """The listed organisation (by folded name) this name is a few typing errors away from, if any (see
+    document.SIMILARITY); names whose numbers differ are different organisations."""
+    from rapidfuzz import fuzz, process
+
+    mine = _fold(name)
+    for match, score, _ in process.extract(mine, list(folded), scorer=fuzz.ratio, score_cutoff=SIMILARITY, limit=5):
+        if _DIGITS.findall(match) == _DIGITS.findall(mine):
+            org = folded[match]
+            where = f" at line {org.line}" if org.line else ""
+            return f"{org.name!r}{where} ({score:.0f}% alike)"
+    return None
+
+
+def _keep_private(rows: list[dict[str, str]], candidate: Candidate, name: str, target: Target) -> None:
+    if not any(candidate.extra.get(k) for k in PRIVATE):
+        return
+    rows.append({"organisation": name, "group": target.heading, "code": target.code or "",
+                 **{k: candidate.extra.get(k, "") for k in ("email", "contact", "date", "url")},
+                 "origin": candidate.origin})
+
+
+def _save_contacts(config: Config, rows: list[dict[str, str]]) -> int:
+    """Append rows to private/contacts.csv (atomically, rows already there kept once); the folder gets a
+    .gitignore of `*` so no commit of any project carries it."""
+    if not rows:
+        return 0
+    folder = config.root / PRIVATE_DIR
+    folder.mkdir(exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        catalog.atomic_write(ignore, b"# Contacts collected by l10n signatories import: never committed.\n*\n")
+    path = config.root / CONTACTS
+    existing: list[dict[str, str]] = []
+    if path.exists():
+        with path.open(encoding="utf-8", newline="") as handle:
+            existing = [dict(row) for row in csv.DictReader(handle)]
+    seen = {tuple(row.get(k, "") for k in CONTACT_FIELDS if k != "origin") for row in existing}
+    new = [row for row in rows if tuple(row[k] for k in CONTACT_FIELDS if k != "origin") not in seen]
+    if not new:
+        return 0
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, CONTACT_FIELDS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(existing + new)
+    catalog.atomic_write(path, out.getvalue().encode("utf-8"))
+    os.chmod(path, 0o600)
+    return len(new)
+
+
+def _write(source: _Source) -> None:
+    """The new text in place of the old, atomically; refused if someone changed the file since it was read."""
+    try:
+        now = source.path.read_bytes()
+    except OSError:
+        now = None
+    if now != source.data:
+        raise ConcurrentEditError("the source changed on disk during the intake; nothing was written: run it "
+                                  "again", source.path)
+    catalog.atomic_write(source.path, source.encoded())
+
+
+def import_file(config: Config, file: Path, document: Path | None = None, dry_run: bool = False) -> IntakeReport:
+    candidates, rejected, warnings = read_csv(file)
+    report = intake(config, candidates, document, dry_run, rejected=rejected)
+    report.warnings[:0] = warnings
+    report.rejected.sort(key=lambda o: _row(o.origin))
+    return report
+
+
+def _row(origin: str) -> int:
+    tail = origin.rsplit(":", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
+
+
+def add(config: Config, group: str, names: list[str], document: Path | None = None,
+        dry_run: bool = False) -> IntakeReport:
+    """Add organisations by name to one group (a heading of the document, or a country in any language); a
+    heading nobody knows makes a new group, sorted with the countries."""
+    candidates = [Candidate(name, group, f"argument {n}") for n, name in enumerate(names, 1)]
+    return intake(config, candidates, document, dry_run, allow_new_heading=True)
+
+
+# ---------------------------------------------------------------------------------------------------- listing
+
+
+@dataclass
+class ListedGroup:
+    heading: str | None
+    code: str | None
+    kind: str
+    organisations: list[str]
+
+
+@dataclass
+class Listing:
+    document: str
+    lang: str
+    groups: list[ListedGroup]
+
+    @property
+    def organisations(self) -> int:
+        return sum(len(g.organisations) for g in self.groups)
+
+
+def listing(config: Config, lang: str | None = None, allow_fuzzy: bool = False) -> list[Listing]:
+    """Each document's groups and organisations as `lang` publishes them (the source language by default):
+    headings and names from its catalog (reviewed translations; drafts too with `allow_fuzzy`), falling back to
+    the source as `build` does, in the published order."""
+    out = []
+    for path in config.documents:
+        doc = load_document(config, path)
+        shown = lang or config.source_language
+        index = {}
+        if lang is not None:
+            po = catalog.load_or_none(po_path(config, lang, path))
+            index = po.index() if po is not None else {}
+        texts: dict[tuple[int, str, int], str] = {}
+        for key, seg in keyed_segments(doc, config.segmentation):
+            entry = index.get(key)
+            shown = entry is not None and state.published(entry, allow_fuzzy) is not None
+            texts[(seg.block, seg.role, seg.line)] = entry.translation if shown else seg.text  # type: ignore[union-attr]
+        groups = []
+        for number, group in enumerate(doc.signatories.groups if doc.signatories else []):
+            heading = texts.get((number, group.role, group.line)) if group.heading is not None else None
+            groups.append(ListedGroup(heading, group.code, group.kind,
+                                      [texts.get((number, "organisation", o.line), o.name)
+                                       for o in group.organisations]))
+        if config.signatories.order == "collation":
+            groups = publication_order(groups, lambda g: g.kind, lambda g: g.heading, shown)
+        out.append(Listing(doc.id, shown, groups))
+    return out
+
+
+def to_rows(listings: list[Listing]) -> list[dict[str, object]]:
+    return [{"document": item.document, "language": item.lang, "group": g.heading or "", "code": g.code or "",
+             "kind": g.kind, "organisation": name}
+            for item in listings for g in item.groups for name in g.organisations]
+
+
+def to_csv(listings: list[Listing]) -> str:
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, ["document", "language", "group", "code", "kind", "organisation"],
+                            lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(to_rows(listings))
+    return out.getvalue()
+
+
+def to_json(listings: list[Listing]) -> str:
+    import json
+
+    return json.dumps([{"document": item.document, "language": item.lang,
+                        "groups": [{"heading": g.heading, "code": g.code, "kind": g.kind,
+                                    "organisations": g.organisations} for g in item.groups],
+                        "totals": {"groups": len(item.groups), "organisations": item.organisations}}
+                       for item in listings], ensure_ascii=False, indent=2) + "\n"
+
+
+def to_text(listings: list[Listing]) -> str:
+    lines = []
+    for item in listings:
+        lines.append(f"{item.document} ({item.lang}): {len(item.groups)} group(s), {item.organisations} "
+                     "organisation(s)")
+        for group in item.groups:
+            code = f" [{group.code}]" if group.code else ""
+            lines.append(f"{group.heading or '(no heading)'}{code}: {len(group.organisations)}")
+            lines += [f"  {name}" for name in group.organisations]
+    return "\n".join(lines) + "\n"
+
+
+def sweep(config: Config, document: Path | None) -> None:
+    """Remove the temporary files an intake killed mid-write left beside the document and the contacts (the
+    project's writing commands sweep locales/, dist/ and the cache the same way)."""
+    folder = (config.root / _document(config, document)).parent
+    for where in (folder, config.root / PRIVATE_DIR):
+        if where != config.root and where.is_dir():
+            catalog.remove_leftovers(where)
