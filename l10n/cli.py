@@ -420,9 +420,12 @@ def _intake_report(ctx: Context, report, dry_run: bool) -> None:
 @pass_ctx
 @handles_errors
 def signatories_list(ctx: Context, lang: str | None, allow_fuzzy: bool, fmt: str) -> None:
-    """Groups and organisations in published order, with totals."""
+    """Groups and organisations in published order, with totals; the list's problems as warnings on stderr."""
     from . import signatories as stage
+    from .checks.signatories import document_issues
 
+    for issue in document_issues(ctx.config, ctx.config.checks_disabled):
+        click.echo(f"l10n: warning: {issue.file}:{issue.line}: {issue.message}", err=True)
     chosen = ctx.languages((lang,))[0] if lang else None
     listings = stage.listing(ctx.config, chosen, allow_fuzzy)
     click.echo({"text": stage.to_text, "csv": stage.to_csv, "json": stage.to_json}[fmt](listings), nl=False)

@@ -384,7 +384,6 @@ def _parse_groups(doc: Document, chunks: list[list[tuple[int, str]]], names: _Gr
             rest = chunk
         current.organisations.extend(Organisation(name, line) for line, name in rest)
         expecting_heading = bool(rest)
-    _exact_duplicates(doc)
 
 
 def _unknown_heading(heading: str, names: _GroupNames) -> str:
@@ -400,14 +399,20 @@ def organisation_key(name: str) -> str:
     return _fold(name).replace(" ", "")
 
 
-def _exact_duplicates(doc: Document) -> None:
-    assert doc.signatories is not None
+def duplicate_organisations(doc: Document) -> list[Notice]:
+    """Organisations listed twice, whatever their case, accents or spacing, at the second line. Asked by `check`
+    and the signatories commands rather than found at every parse: folding every name would cost a large
+    document's `extract` more than a third of its time."""
+    if doc.signatories is None:
+        return []
     seen: dict[str, Organisation] = {}
+    notices = []
     for org in doc.signatories.organisations:
         first = seen.setdefault(organisation_key(org.name), org)
         if first is not org:
-            doc.notices.append(Notice(org.line, DUPLICATE_ORGANISATION, f"organisation {org.name!r} is listed twice: "
-                                      f"also at line {first.line} ({first.name!r})", org.name))
+            notices.append(Notice(org.line, DUPLICATE_ORGANISATION, f"organisation {org.name!r} is listed twice: "
+                                  f"also at line {first.line} ({first.name!r})", org.name))
+    return notices
 
 
 SIMILARITY = 90  # rapidfuzz ratio (0–100) of folded names from which two organisations look like one
@@ -417,7 +422,7 @@ _DIGITS = re.compile(r"\d+")
 
 def similar_organisations(doc: Document, threshold: float = SIMILARITY) -> list[Notice]:
     """Organisations whose names are a few typing errors apart (rapidfuzz ratio of the folded names at least
-    `threshold`), exact duplicates aside (parsing reports those). Names whose numbers differ are different
+    `threshold`), exact duplicates aside (duplicate_organisations reports those). Names whose numbers differ are different
     organisations (FO 35, FO 36). Compared by sorted neighbourhood: each name with its next neighbours in
     alphabetical order, forwards and reversed, so an error at either end keeps the pair adjacent; a list of
     thousands is checked in linear time instead of comparing every pair."""

@@ -57,6 +57,12 @@ def test_add_puts_names_in_their_group_whatever_language_names_it(appeal2, cli):
     assert cli("signatories", "add", "-g", "fr", "Attac France").exit_code == 0  # ISO code; France is sorted
     assert groups_of(appeal2)["FR"] == ["Attac France", "Ligue des droits de l'homme", "Union syndicale Solidaires"]
     assert cli("signatories", "add", "-g", "Royaume Uni", "War on Want").exit_code == 0  # the merged group
+    result = cli("signatories", "add", "-g", "France", "Union syndicale Solidaries")
+    assert result.exit_code == 0  # a near-identical name is added, and said to look like the other
+    assert result.stderr == ("l10n: warning: argument 1: 'Union syndicale Solidaries' looks like 'Union syndicale "
+                             "Solidaires' at line 20 (96% alike)\n")
+    assert (appeal2 / SOURCE).read_text().count("Union syndicale Solidaries") == 1
+    (appeal2 / SOURCE).write_text((appeal2 / SOURCE).read_text().replace("Union syndicale Solidaries\n", ""))
     assert groups_of(appeal2)["GB"][-1] == "War on Want"
     after = (appeal2 / SOURCE).read_text()
     assert after.replace("Aktion Freiheit e.V.\n", "").replace("Attac France\n", "").replace(
@@ -259,6 +265,9 @@ def test_list_shows_each_language_its_own_headings_order_and_totals(appeal2, cli
     assert cli("update", "--lang", "de").exit_code == 0
     result = cli("signatories", "list", "--lang", "de")
     assert result.exit_code == 0
+    assert result.stderr == ("l10n: warning: source/appel.fr.txt:36: group heading 'Royaume Uni' is the same "
+                             "territory (GB) as 'Royaume-Uni' at line 32: one group, its organisations listed in "
+                             "source order\n")
     lines = result.stdout.splitlines()
     assert lines[0] == "appel (de): 8 group(s), 10 organisation(s)"
     assert [line.split(" [")[0].split(":")[0] for line in lines[1:] if not line.startswith("  ")] == [

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..config import Config
-from ..document import load_document, similar_organisations
+from ..document import duplicate_organisations, load_document, similar_organisations
 from .base import WARNING, Issue
 
 
@@ -16,7 +16,8 @@ def document_issues(config: Config, disabled: Iterable[str] = ()) -> list[Issue]
     issues = []
     for path in config.documents:
         doc = load_document(config, path)
-        notices = sorted([*doc.notices, *similar_organisations(doc)], key=lambda n: n.line)
+        notices = sorted([*doc.notices, *duplicate_organisations(doc), *similar_organisations(doc)],
+                         key=lambda n: n.line)
         issues += [Issue(str(path), n.line, config.source_language, None, n.text, n.check, WARNING, n.message)
                    for n in notices if n.check not in off]
     return issues
