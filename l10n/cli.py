@@ -426,7 +426,8 @@ def signatories_list(ctx: Context, lang: str | None, allow_fuzzy: bool, fmt: str
 
     for issue in document_issues(ctx.config, ctx.config.checks_disabled):
         click.echo(f"l10n: warning: {issue.file}:{issue.line}: {issue.message}", err=True)
-    chosen = ctx.languages((lang,))[0] if lang else None
+    source = ctx.config.source_language
+    chosen = ctx.languages((lang,))[0] if lang and lang not in (source, source.replace("-", "_")) else None
     listings = stage.listing(ctx.config, chosen, allow_fuzzy)
     click.echo({"text": stage.to_text, "csv": stage.to_csv, "json": stage.to_json}[fmt](listings), nl=False)
 

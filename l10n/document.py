@@ -19,9 +19,9 @@ SIGNATORIES_HEADING, COUNTRY, GROUP, ORGANISATION = "signatories heading", "coun
 
 # Where a group stands in a published list: among the countries, sorted by its published name (countries, and
 # regions such as the Basque Country), or at the end in the committee's order (Europe, international groups).
-COUNTRY_KIND, REGION, LAST = GROUP_KINDS
+REGION, LAST = GROUP_KINDS[1:]
 
-# Check ids of the problems parsing finds in a signatory list (`l10n check` reports them with the catalogs').
+# Check ids of the problems of a signatory list (`l10n check` reports them with the catalogs' issues).
 UNKNOWN_GROUP, DUPLICATE_GROUP = "unknown-group", "duplicate-group"
 DUPLICATE_ORGANISATION, SIMILAR_ORGANISATION = "duplicate-organisation", "similar-organisation"
 
@@ -422,8 +422,8 @@ _DIGITS = re.compile(r"\d+")
 
 def similar_organisations(doc: Document, threshold: float = SIMILARITY) -> list[Notice]:
     """Organisations whose names are a few typing errors apart (rapidfuzz ratio of the folded names at least
-    `threshold`), exact duplicates aside (duplicate_organisations reports those). Names whose numbers differ are different
-    organisations (FO 35, FO 36). Compared by sorted neighbourhood: each name with its next neighbours in
+    `threshold`), exact duplicates aside (duplicate_organisations reports those). Names whose numbers differ are
+    different organisations (FO 35, FO 36). Compared by sorted neighbourhood: each name with its next neighbours in
     alphabetical order, forwards and reversed, so an error at either end keeps the pair adjacent; a list of
     thousands is checked in linear time instead of comparing every pair."""
     if doc.signatories is None:
@@ -433,10 +433,10 @@ def similar_organisations(doc: Document, threshold: float = SIMILARITY) -> list[
     buckets: dict[tuple[str, ...], list[tuple[str, Organisation]]] = {}
     known: set[str] = set()
     for org in doc.signatories.organisations:
-        if organisation_key(org.name) in known:
-            continue  # an exact duplicate: reported as such
-        known.add(organisation_key(org.name))
         folded = _fold(org.name)
+        if folded.replace(" ", "") in known:  # organisation_key: an exact duplicate, reported as such
+            continue
+        known.add(folded.replace(" ", ""))
         buckets.setdefault(tuple(_DIGITS.findall(folded)), []).append((folded, org))
     pairs: dict[tuple[int, int], tuple[float, Organisation, Organisation]] = {}
     for bucket in buckets.values():

@@ -280,6 +280,8 @@ def test_list_shows_each_language_its_own_headings_order_and_totals(appeal2, cli
     assert [r["organisation"] for r in rows if r["code"] == "GB"] == ["Amnesty International UK",
                                                                       "Peace Pledge Union"]
     assert cli("signatories", "list", "--lang", "xx").exit_code == 2
+    assert cli("signatories", "list", "--lang", "fr").stdout.startswith("appel (fr): 8 group(s), 10 organisation(s)\n"
+                                                                       "Allemagne [DE]: 1\n")
 
 
 def test_second_appeal_publishes_one_kingdom_and_the_basque_country_among_countries(appeal2, cli):
