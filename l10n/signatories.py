@@ -616,8 +616,8 @@ def listing(config: Config, lang: str | None = None, allow_fuzzy: bool = False) 
         texts: dict[tuple[int, str, int], str] = {}
         for key, seg in keyed_segments(doc, config.segmentation):
             entry = index.get(key)
-            shown = entry is not None and state.published(entry, allow_fuzzy) is not None
-            texts[(seg.block, seg.role, seg.line)] = entry.translation if shown else seg.text  # type: ignore[union-attr]
+            translated = entry is not None and state.published(entry, allow_fuzzy) is not None
+            texts[(seg.block, seg.role, seg.line)] = entry.translation if translated else seg.text  # type: ignore
         groups = []
         for number, group in enumerate(doc.signatories.groups if doc.signatories else []):
             heading = texts.get((number, group.role, group.line)) if group.heading is not None else None
