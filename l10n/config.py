@@ -30,7 +30,7 @@ class GroupSpec:
 
     @classmethod
     def of(cls, value: GroupSpec | str | None) -> GroupSpec:
-        return value if isinstance(value, GroupSpec) else cls(value)
+        return value if isinstance(value, GroupSpec) else cls(code=value)
 
     @property
     def placement(self) -> str:
@@ -43,7 +43,7 @@ class GroupSpec:
 class SignatoriesConfig:
     heading: str | None = None
     order: str = "collation"
-    #: group heading → GroupSpec (a bare code or None is accepted as the shorthand for GroupSpec(code))
+    #: group heading → GroupSpec (a bare code or None is accepted as the shorthand for GroupSpec(code=code))
     groups: dict[str, GroupSpec | str | None] = field(default_factory=dict)
 
 
@@ -249,7 +249,7 @@ def _section(raw: dict, name: str, path: Path) -> dict:
 def _group_spec(value: Any, where: str, path: Path) -> GroupSpec:
     """`ES`, `"150"`, `null`, or a mapping `{code: "150"}`, `{kind: region}`, `{code: ES, kind: last}`."""
     if value is None or isinstance(value, (str, int)) and not isinstance(value, bool):
-        return GroupSpec(None if value is None else str(value))
+        return GroupSpec(code=None if value is None else str(value))
     if not isinstance(value, dict):
         raise ConfigError(f"{where} must be a territory code, null, or a mapping with code and kind", path)
     _unknown(set(value), {"code", "kind"}, where, path)
@@ -259,7 +259,7 @@ def _group_spec(value: Any, where: str, path: Path) -> GroupSpec:
     kind = value.get("kind")
     if kind is not None:
         _choice(kind, GROUP_KINDS, f"{where}.kind", path)
-    return GroupSpec(None if code is None else str(code), kind)
+    return GroupSpec(code=None if code is None else str(code), kind=kind)
 
 
 def parse_config(raw: Any, path: Path) -> Config:

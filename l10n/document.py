@@ -298,7 +298,7 @@ class _GroupNames:
             return True, spec.code, spec.placement
         code = self.territories.get(key) or aliases(self.source_language).names.get(key)
         if code is not None:
-            return True, code, GroupSpec(code).placement
+            return True, code, GroupSpec(code=code).placement
         return False, None, REGION
 
 

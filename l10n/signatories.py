@@ -18,9 +18,9 @@ from pathlib import Path
 
 from . import catalog, langs, state
 from .config import Config, GroupSpec
-from .document import (_DIGITS, _LOOSE_SPACE, LAST, SIMILARITY, Document, Group, Organisation, _fold, load_document,
-                       organisation_key, parse, publication_order, territory_key, territory_naming, territory_of,
-                       territory_suggestion)
+from .document import (_DIGITS, _LOOSE_SPACE, LAST, REGION, SIMILARITY, Document, Group, Organisation, _fold,
+                       load_document, organisation_key, parse, publication_order, territory_key, territory_naming,
+                       territory_of, territory_suggestion)
 from .errors import ConcurrentEditError, ConfigError, L10nError, SourceError
 from .extract import keyed_segments, po_path
 
@@ -219,8 +219,7 @@ class GroupFinder:
             return Target(name, spec.code, spec.placement)
         code = self._code(text)
         if code is None:
-            return Target(" ".join(text.split()), None, GroupSpec(None, "region").placement) if allow_new_heading \
-                else None
+            return Target(" ".join(text.split()), None, REGION) if allow_new_heading else None
         if code in self.by_code:
             return self._existing(self.by_code[code])
         declared = next(((name, spec) for name, spec in self.declared.values() if spec.code == code), None)
@@ -228,7 +227,7 @@ class GroupFinder:
             return Target(declared[0], code, declared[1].placement)
         naming = territory_naming(code, text, self.source)
         heading = " ".join(text.split()) if naming == "short" else langs.territory_name(code, self.source)
-        return Target(heading or code, code, GroupSpec(code).placement)
+        return Target(heading or code, code, GroupSpec(code=code).placement)
 
     def _existing(self, index: int) -> Target:
         group = self.groups[index]

@@ -96,7 +96,7 @@ def test_unknown_heading_is_a_region_reported_once_with_a_did_you_mean():
 
 def test_regions_sort_with_countries_and_last_groups_stay_last_in_source_order():
     config = SignatoriesConfig(heading="Signataires", groups={
-        "Europe": GroupSpec("150"), "Individuels": GroupSpec(kind="last"), "Catalogne": GroupSpec(kind="region"),
+        "Europe": GroupSpec(code="150"), "Individuels": GroupSpec(kind="last"), "Catalogne": GroupSpec(kind="region"),
         "Organisation internationale": None})
     doc = _doc("Organisation internationale\n\nA\n\nFrance\n\nB\n\nIndividuels\n\nC\n\nCatalogne\n\nD\n\n"
                "Europe\n\nE\n\nAllemagne\n\nF\n\nKurdistan\n\nG", config)
@@ -110,9 +110,9 @@ def test_group_forms_in_config():
         "Etat espagnol": "ES", "Europe": {"code": "150"}, "Amérique": {"code": 19, "kind": "region"},
         "Pays basque": {"kind": "region"}, "Individus": {"kind": "last"}, "Organisation internationale": None}}}
     groups = parse_config(raw, Path("/p/l10n.yaml")).signatories.groups
-    assert groups == {"Etat espagnol": GroupSpec("ES"), "Europe": GroupSpec("150"),
-                      "Amérique": GroupSpec("19", "region"), "Pays basque": GroupSpec(None, "region"),
-                      "Individus": GroupSpec(None, "last"), "Organisation internationale": GroupSpec(None)}
+    assert groups == {"Etat espagnol": GroupSpec(code="ES"), "Europe": GroupSpec(code="150"),
+                      "Amérique": GroupSpec(code="19", kind="region"), "Pays basque": GroupSpec(kind="region"),
+                      "Individus": GroupSpec(kind="last"), "Organisation internationale": GroupSpec()}
     assert [g.placement for g in groups.values()] == ["country", "last", "region", "region", "last", "last"]
     for bad, message in [({"kind": "regoin"}, "signatories.groups.X.kind must be one of country, region, last"),
                          ({"cdoe": "ES"}, "unknown key 'cdoe' in signatories.groups.X (did you mean 'code'?)"),
