@@ -31,18 +31,17 @@ class Unistring:
         self._width.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p]
         self._width.restype = ctypes.c_int
         self._new_buffer, self._string_at = ctypes.create_string_buffer, ctypes.string_at
-        self._buffer = self._new_buffer(1024)
 
     def width_linebreaks(self, text: bytes, width: int, start_column: int, overrides: bytes | None) -> bytes:
         """For each byte of the UTF-8 text, POSSIBLE where a line must end before it to keep lines within
         `width` columns, the first starting at `start_column`: u8_width_linebreaks, in its newer rules (_v2,
         which gettext 0.21 and later call) where the library has them. `overrides`: a byte per byte,
-        PROHIBITED where no break may fall, 0 where the library decides."""
+        PROHIBITED where no break may fall, 0 where the library decides. A buffer per call: pretranslate
+        saves catalogs from several threads."""
         size = len(text)
-        if size > len(self._buffer):
-            self._buffer = self._new_buffer(size)
-        self._breaks(text, size, width, start_column, 0, overrides, _ENCODING, self._buffer)
-        return self._string_at(self._buffer, size)
+        buffer = self._new_buffer(size)
+        self._breaks(text, size, width, start_column, 0, overrides, _ENCODING, buffer)
+        return self._string_at(buffer, size)
 
     def width(self, text: bytes) -> int:
         """Columns of the UTF-8 text up to its first NUL, control characters counted as none, as msgcat
