@@ -1,14 +1,21 @@
-"""Reading l10n.yaml into frozen dataclasses, with precise messages and every path kept inside the project."""
+"""Reading l10n.yaml through a schema (l10n/schema.py) into frozen models: one precise line per mistake, naming
+its key path, and every path kept inside the project."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, ClassVar
+
+from pydantic import BeforeValidator, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from . import langs, usercache
 from .errors import ConfigError
+from .schema import (EXPECTED, PHRASE, UNKNOWN, WHOLE, Count, Delay, Flag, OptionalText, Positive, Schema, Seconds,
+                     Text, TextMap, Texts, Tries, Url, choice, contextual, fail, is_number, is_texts, is_whole,
+                     mapping, nested, texts, validate, value)
 
 CONFIG_NAME = "l10n.yaml"
 SEGMENTATIONS = ("paragraph", "sentence")
@@ -19,14 +26,63 @@ UNREVIEWED_POLICIES = ("banner", "skip")
 SOURCE_FALLBACK_POLICIES = ("skip", "mark")
 
 
-@dataclass(frozen=True)
-class GroupSpec:
+# -- values -----------------------------------------------------------------------------------------------------
+
+
+def _tag(raw: Any) -> str:
+    if not isinstance(raw, str):
+        raise fail(EXPECTED, "expected a language code such as pt-BR")
+    try:
+        return langs.canonical(raw)
+    except ValueError as exc:
+        raise fail(EXPECTED, str(exc)) from None
+
+
+def _tags(raw: Any) -> tuple[str, ...]:
+    if not is_texts(raw):
+        raise fail(PHRASE, "must be a list of strings")
+    return tuple(dict.fromkeys(_tag(t) for t in texts(raw)))
+
+
+def _inside(raw: Any, context: dict[str, Any]) -> Path:
+    """A configured path resolved against the project root; anything that escapes the project is refused."""
+    if not isinstance(raw, str) or not raw:
+        raise fail(PHRASE, "must be a non-empty path string")
+    root = context.get("root")
+    if root is None:  # a model built in code, not read from a file
+        return Path(raw)
+    resolved = (root / raw).resolve()
+    if not resolved.is_relative_to(root):
+        raise fail(PHRASE, f"{raw!r} points outside the project")
+    return resolved.relative_to(root)
+
+
+def _paths(raw: Any, context: dict[str, Any]) -> tuple[Path, ...]:
+    if not is_texts(raw):
+        raise fail(PHRASE, "must be a list of strings")
+    return tuple(_inside(v, context) for v in texts(raw))
+
+
+Tag = Annotated[Any, BeforeValidator(_tag)]
+Tags = Annotated[Any, BeforeValidator(_tags)]
+ProjectPath = contextual(_inside)
+ProjectPaths = contextual(_paths)
+Names = value("must be a list of strings", is_texts, texts, PHRASE)
+Key = Annotated[str, BeforeValidator(str)]  # YAML reads `150:` as a number; a heading is its text
+TerritoryCode = value("expected a territory code (ES, \"150\") or null",
+                      lambda v: v is None or isinstance(v, str) or is_whole(v), lambda v: None if v is None else str(v))
+
+
+# -- sections ---------------------------------------------------------------------------------------------------
+
+
+class GroupSpec(Schema):
     """What a declared group heading stands for: a territory code (ISO 3166 / UN M.49) or none, and where it is
     placed. Without a kind, a country code sorts with the countries and a region code or no code goes last (the
     shorthands `Etat espagnol: ES`, `Europe: "150"`, `Organisation internationale: null` keep their meaning)."""
 
-    code: str | None = None
-    kind: str | None = None
+    code: TerritoryCode = None
+    kind: choice(*GROUP_KINDS) = None
 
     @classmethod
     def of(cls, value: GroupSpec | str | None) -> GroupSpec:
@@ -39,67 +95,214 @@ class GroupSpec:
         return "country" if self.code and self.code.isalpha() else "last"
 
 
-@dataclass(frozen=True)
-class SignatoriesConfig:
-    heading: str | None = None
-    order: str = "collation"
-    #: group heading → GroupSpec (a bare code or None is accepted as the shorthand for GroupSpec(code=code))
-    groups: dict[str, GroupSpec | str | None] = field(default_factory=dict)
+def _group(raw: Any) -> Any:
+    """`ES`, `"150"`, `null`, or a mapping `{code: "150"}`, `{kind: region}`, `{code: ES, kind: last}`."""
+    if raw is None or isinstance(raw, str) or is_whole(raw):
+        return GroupSpec(code=None if raw is None else str(raw))
+    if isinstance(raw, (dict, GroupSpec)):
+        return raw
+    raise fail(PHRASE, "must be a territory code, null, or a mapping with code and kind")
 
 
-@dataclass(frozen=True)
-class MemoryConfig:
-    threshold: int = 85
-    compendia: tuple[Path, ...] = ()
+class SignatoriesConfig(Schema):
+    heading: OptionalText = None
+    order: choice(*GROUP_ORDERS) = "collation"
+    #: group heading → GroupSpec (a bare code or None is read as the shorthand for GroupSpec(code=code))
+    groups: Annotated[dict[Key, Annotated[GroupSpec, BeforeValidator(_group)]],
+                      mapping("must map group headings to territory codes")] = {}
+
+
+class MemoryConfig(Schema):
+    threshold: value("must be a whole number from 1 to 100", lambda v: is_whole(v) and 0 < v <= 100,
+                     kind=PHRASE) = 85
+    compendia: ProjectPaths = ()
+
+
+class PublishConfig(Schema):
+    min_reviewed: value("must be a percentage from 0 to 100", lambda v: is_number(v) and 0 <= v <= 100, float,
+                        PHRASE) = 100.0
+    unreviewed: choice(*UNREVIEWED_POLICIES) = "banner"
+    #: a language whose title or body has passages with no target-language text: not published, or marked
+    source_fallback: choice(*SOURCE_FALLBACK_POLICIES) = "skip"
+
+
+class PretranslateConfig(Schema):
+    #: drafts less trusted than this are counted in the dashboard and status (`pretranslate --min-confidence`
+    #: goes further and leaves them empty)
+    min_confidence: value("must be a number from 0 to 1", lambda v: is_number(v) and 0 <= v <= 1, float,
+                          PHRASE) = 0.9
+
+
+def _word_lists(raw: Any) -> Any:
+    """A list of words for every language ("*"), or lists per language: `{es: [electrocución]}`."""
+    if raw is None:
+        return {}
+    if isinstance(raw, dict):
+        return raw
+    if not is_texts(raw):
+        raise fail(PHRASE, "must be a list of words, or map language codes to lists of words")
+    return {"*": raw}
+
+
+AnyTag = Annotated[Any, BeforeValidator(lambda v: v if v == "*" else _tag(v))]
+
+
+class SpellingConfig(Schema):
+    #: words right whatever the dictionaries say, by language ("*": every language)
+    accept: Annotated[dict[AnyTag, Names], BeforeValidator(_word_lists)] = {}
+
+
+class ChecksConfig(Schema):
+    disable: Names = ()
+    spelling: SpellingConfig = Field(default_factory=SpellingConfig)
+
+
+# -- engines: what each accepts in engine_settings (None: the engine's own default) ------------------------------
+
+
+class ApertiumOptions(Schema):
+    binary: Text = None
+    datadir: Text = None
+    timeout: Seconds = None
+
+
+class PseudoOptions(Schema):
+    expansion: Positive = None
+
+
+class WebOptions(Schema):
+    """Options of the engines reached over HTTP (l10n/engines/deep.py)."""
+
+    api_key_env: Text = None
+    timeout: Seconds = None  # for a whole request, however slowly the server answers
+    concurrency: Count = None
+    retries: Tries = None
+    backoff: Delay = None
+    max_backoff: Delay = None
+    retry_after_cap: Delay = None
+    failures_to_stop: Count = None
+    max_chars: Count = None
+    language_map: TextMap = None
+    languages: Texts = None
+
+
+class MyMemoryOptions(WebOptions):
+    email: Text = None
+
+
+class DeeplOptions(WebOptions):
+    use_free_api: Flag = None
+
+
+class LibreOptions(WebOptions):
+    url: Url = None
+    require_key: Flag = None
+
+
+class MicrosoftOptions(WebOptions):
+    region: Text = None
+
+
+class LlmOptions(WebOptions):
+    """The `llm` engine (l10n/engines/llm.py): an OpenAI-compatible server."""
+
+    base_url: Url = None
+    model: Text = None
+    temperature: value("expected a number from 0 to 2", lambda v: is_number(v) and 0 <= v <= 2, float) = None
+    max_segments: Count = None
+    missing_retries: Tries = None
+    purpose: Text = None
+    json_mode: Flag = None
+    confirm_with: Text = None
+
+
+#: engine name → the options it accepts
+ENGINE_OPTIONS: dict[str, type[Schema]] = {
+    "apertium": ApertiumOptions, "pseudo": PseudoOptions, "google": WebOptions, "mymemory": MyMemoryOptions,
+    "deepl": DeeplOptions, "libre": LibreOptions, "microsoft": MicrosoftOptions, "llm": LlmOptions,
+}
 
 
 @dataclass(frozen=True)
 class EngineSettings:
-    """Per-engine options from config; secrets are named here as environment variables, never stored."""
+    """Per-engine options from config (checked by the engine's schema above); secrets are named here as
+    environment variables, never stored."""
 
     name: str
     options: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class PublishConfig:
-    min_reviewed: float = 100.0
-    unreviewed: str = "banner"
-    #: a language whose title or body has passages with no target-language text: not published, or marked
-    source_fallback: str = "skip"
+def _engine_settings(raw: Any) -> dict[str, EngineSettings]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise fail(PHRASE, "must map engine names to option mappings")
+    out = {}
+    for name, options in raw.items():
+        schema = ENGINE_OPTIONS.get(name) if isinstance(name, str) else None
+        if schema is None:
+            raise PydanticCustomError(UNKNOWN, "unknown key", {"key": str(name), "allowed": sorted(ENGINE_OPTIONS)})
+        checked = nested(schema, options, ("engine_settings", name))
+        out[name] = EngineSettings(name, checked.model_dump(exclude_none=True))
+    return out
 
 
-@dataclass(frozen=True)
-class PretranslateConfig:
-    #: drafts less trusted than this are counted in the dashboard and status (`pretranslate --min-confidence`
-    #: goes further and leaves them empty)
-    min_confidence: float = 0.9
+# -- the project ------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(Schema):
+    """l10n.yaml, validated. `root` (the project directory) and `path` (the file) are not keys of the file."""
+
+    internal_keys: ClassVar[frozenset[str]] = frozenset({"root", "path"})
+    not_a_mapping: ClassVar[tuple[str, str]] = (WHOLE, "config must be a mapping of keys to values")
+
     root: Path
     path: Path
-    source_language: str
-    documents: tuple[Path, ...]
-    languages: tuple[str, ...]
-    segmentation: str = "paragraph"
-    locales_dir: Path = Path("locales")
-    dist_dir: Path = Path("dist")
-    cache_dir: Path = Path(".l10n")
-    signatories: SignatoriesConfig = SignatoriesConfig()
-    engines: tuple[str, ...] = ("apertium",)
-    engines_by_language: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    engine_settings: dict[str, EngineSettings] = field(default_factory=dict)
-    glossary: Path | None = None
-    memory: MemoryConfig = MemoryConfig()
-    checks_disabled: tuple[str, ...] = ()
-    # checks.spelling.accept: words right whatever the dictionaries say, by language ("*": every language)
-    spelling_accept: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    publish: PublishConfig = PublishConfig()
-    pretranslate: PretranslateConfig = PretranslateConfig()
+    source_language: Tag
+    documents: ProjectPaths
+    languages: Tags
+    segmentation: choice(*SEGMENTATIONS) = "paragraph"
+    locales_dir: ProjectPath = Path("locales")
+    dist_dir: ProjectPath = Path("dist")
+    cache_dir: ProjectPath = Path(".l10n")
+    signatories: SignatoriesConfig = Field(default_factory=SignatoriesConfig)
+    engines: Names = ("apertium",)
+    engines_by_language: Annotated[dict[Tag, Names],
+                                   mapping("must map language codes to engine lists")] = {}
+    engine_settings: Annotated[dict[str, EngineSettings], BeforeValidator(_engine_settings)] = {}
+    glossary: ProjectPath = None
+    memory: MemoryConfig = Field(default_factory=MemoryConfig)
+    checks: ChecksConfig = Field(default_factory=ChecksConfig)
+    publish: PublishConfig = Field(default_factory=PublishConfig)
+    pretranslate: PretranslateConfig = Field(default_factory=PretranslateConfig)
     #: target language → the sibling language its drafts come from (`pivots: {uk: ru}`)
-    pivots: dict[str, str] = field(default_factory=dict)
+    pivots: Annotated[dict[Tag, Tag], mapping("must map a target language to the language its drafts come from")] = {}
+
+    @classmethod
+    def _internal(cls, data: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
+        return {**data, "root": context.get("root"), "path": context.get("path")}
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Config:
+        if not self.documents:
+            raise fail(WHOLE, "documents must name at least one source file")
+        stems = [document_id(d) for d in self.documents]
+        if len(set(stems)) != len(stems):
+            raise fail(WHOLE, "two documents would share one catalog name")
+        if self.source_language in self.languages:
+            raise fail(WHOLE, f"languages must not include the source language {self.source_language}")
+        for target, pivot in self.pivots.items():
+            if pivot == target or pivot not in self.languages or target not in self.languages:
+                raise fail(WHOLE, f"pivots.{target}: {pivot} must be another of the project's languages")
+        return self
+
+    @property
+    def checks_disabled(self) -> tuple[str, ...]:
+        return self.checks.disable
+
+    @property
+    def spelling_accept(self) -> dict[str, tuple[str, ...]]:
+        return self.checks.spelling.accept
 
     def accepted_words(self, lang: str) -> tuple[str, ...]:
         """The project's word list for one language's spelling checks."""
@@ -125,23 +328,10 @@ class Config:
         return tuple(chosen)
 
 
-_TOP_KEYS = {
-    "source_language", "documents", "languages", "segmentation", "locales_dir", "dist_dir", "cache_dir",
-    "signatories", "engines", "engines_by_language", "engine_settings", "glossary", "memory", "checks", "publish",
-    "pretranslate", "pivots",
-}
-_SECTION_KEYS = {
-    "signatories": {"heading", "order", "groups"},
-    "memory": {"threshold", "compendia"},
-    "checks": {"disable", "spelling"},
-    "publish": {"min_reviewed", "unreviewed", "source_fallback"},
-    "pretranslate": {"min_confidence"},
-}
-
-
 YAML_CACHE = "yaml.json"
 _YAML_KEPT = 32  # files (a project has two: l10n.yaml and its glossary)
 _YAML_LARGEST = 65536  # characters: a larger file is parsed every time rather than read with every cached one
+_YAML_EXPANDED = 8 * _YAML_LARGEST  # characters of JSON: data that aliases made larger is parsed (and bounded) anew
 
 
 def read_yaml(path: Path, invalid: str, unreadable: str) -> Any:
@@ -149,7 +339,8 @@ def read_yaml(path: Path, invalid: str, unreadable: str) -> Any:
     `unreadable` begin its message. What PyYAML made of a file's exact text is kept per user (usercache,
     `yaml.json`) when JSON holds it exactly: importing PyYAML costs more than a command on a small project
     (bench/README.md), and l10n.yaml and the glossary seldom change. Data JSON would alter (dates, binary, sets,
-    keys that are not strings, NaN) is parsed every time."""
+    keys that are not strings, NaN) is parsed every time, and so is data much larger than a file kept: only what
+    passed `_bounded` is ever kept, and a kept answer larger than that could hold is not trusted."""
     try:
         text = path.read_text(encoding="utf-8")
     except (UnicodeDecodeError, OSError) as exc:
@@ -157,7 +348,8 @@ def read_yaml(path: Path, invalid: str, unreadable: str) -> Any:
     answers = usercache.answers(YAML_CACHE, "yaml")
     key = str(path.absolute())
     known = answers.get("files", key)
-    if isinstance(known, list) and len(known) == 2 and known[0] == text and isinstance(known[1], str):
+    if (isinstance(known, list) and len(known) == 2 and known[0] == text and isinstance(known[1], str)
+            and len(known[1]) <= _YAML_EXPANDED):
         return json.loads(known[1])  # new objects every time: a caller may change what it gets
     data = _parse_yaml(text, path, invalid, unreadable)
     if len(text) <= _YAML_LARGEST:
@@ -165,23 +357,78 @@ def read_yaml(path: Path, invalid: str, unreadable: str) -> Any:
             encoded = json.dumps(data)  # ASCII: lone surrogates (pure-Python PyYAML accepts them) are escaped
         except (TypeError, ValueError):  # a type JSON lacks, or a cycle (YAML aliases can make one)
             return data
-        if json.loads(encoded) == data:
+        if len(encoded) <= _YAML_EXPANDED and json.loads(encoded) == data:
             answers.put("files", key, [text, encoded], limit=_YAML_KEPT)
     return data
 
 
 def _parse_yaml(text: str, path: Path, invalid: str, unreadable: str) -> Any:
     """Parsed by libyaml when PyYAML was built with it (Debian's and the wheels are): the same documents and
-    errors, about ten times faster than the pure-Python parser (2.3 -> 0.3 ms for l10n.yaml)."""
+    errors, about ten times faster than the pure-Python parser (2.3 -> 0.3 ms for l10n.yaml). The document is
+    composed first (aliases there are shared nodes, nothing is expanded) and refused when its expansion would
+    be too large or too deep (`_bounded`), before any Python object is built from it."""
     import yaml
 
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
-        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        problem = _bounded(node)
+        if problem:
+            raise ConfigError(f"{invalid}: {problem}", path, node.start_mark.line + 1)
+        return loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         raise ConfigError(f"{invalid}: {exc.problem}", path, mark.line + 1 if mark is not None else None) from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"{unreadable}: {exc}", path) from None
+    finally:
+        loader.dispose()
+
+
+#: what aliases may add to a document, in nodes (a "billion laughs" adds 10⁹ from a few hundred bytes)
+_YAML_ALIASED_NODES = 100_000
+#: how deep collections may nest (a configuration needs a handful of levels)
+_YAML_DEPTH = 100
+
+
+def _bounded(root: Any) -> str:
+    """Why a composed document is refused, or "": the number of nodes it stands for once aliases are expanded,
+    counted without expanding them (each distinct node once, its expanded size remembered), and its depth.
+    Iterative, so a deep document cannot exhaust the stack; a node inside its own anchor counts once."""
+    size: dict[int, int] = {}
+    distinct = 0
+    stack: list[tuple[Any, int, bool]] = [(root, 1, False)]
+    on_path: set[int] = set()
+    while stack:
+        node, depth, done = stack.pop()
+        key = id(node)
+        if done:
+            on_path.discard(key)
+            size[key] = 1 + sum(size.get(id(c), 1) for c in _children(node))
+            continue
+        if key in size or key in on_path:
+            continue
+        if depth > _YAML_DEPTH:
+            return f"nested more than {_YAML_DEPTH} levels deep"
+        distinct += 1
+        on_path.add(key)
+        stack.append((node, depth, True))
+        stack.extend((child, depth + 1, False) for child in _children(node))
+    if size[id(root)] - distinct > _YAML_ALIASED_NODES:
+        return (f"aliases expand to {size[id(root)]:,} values, more than {_YAML_ALIASED_NODES:,} beyond the "
+                f"{distinct:,} written (a YAML alias bomb?)")
+    return ""
+
+
+def _children(node: Any) -> list[Any]:
+    value = node.value
+    if not isinstance(value, list):
+        return []  # a scalar
+    if value and isinstance(value[0], tuple):  # a mapping: (key, value) pairs
+        return [part for pair in value for part in pair]
+    return value
 
 
 def find_config(explicit: Path | None = None, cwd: Path | None = None) -> Path:
@@ -198,174 +445,9 @@ def load_config(explicit: Path | None = None, cwd: Path | None = None) -> Config
     return config
 
 
-def _unknown(keys: set[str], allowed: set[str], where: str, path: Path) -> None:
-    for key in sorted(map(str, keys - allowed)):
-        import difflib  # only a config with a mistake needs it
-
-        hint = difflib.get_close_matches(key, sorted(allowed), n=1)
-        suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
-        raise ConfigError(f"unknown key {key!r} in {where}{suggestion}", path)
-
-
-def _tag(value: Any, where: str, path: Path) -> str:
-    try:
-        return langs.canonical(value)
-    except ValueError as exc:
-        raise ConfigError(f"{where}: {exc}", path) from None
-
-
-def _inside(root: Path, value: Any, where: str, path: Path) -> Path:
-    """Resolve a configured path and refuse anything that escapes the project."""
-    if not isinstance(value, str) or not value:
-        raise ConfigError(f"{where} must be a non-empty path string", path)
-    resolved = (root / value).resolve()
-    if not resolved.is_relative_to(root):
-        raise ConfigError(f"{where} {value!r} points outside the project", path)
-    return resolved.relative_to(root)
-
-
-def _choice(value: Any, choices: tuple[str, ...], where: str, path: Path) -> str:
-    if value not in choices:
-        raise ConfigError(f"{where} must be one of {', '.join(choices)}, not {value!r}", path)
-    return value
-
-
-def _str_list(value: Any, where: str, path: Path) -> list:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{where} must be a list of strings", path)
-    return value
-
-
-def _section(raw: dict, name: str, path: Path) -> dict:
-    section = raw.get(name) or {}
-    if not isinstance(section, dict):
-        raise ConfigError(f"{name} must be a mapping", path)
-    _unknown(set(section), _SECTION_KEYS[name], name, path)
-    return section
-
-
-def _group_spec(value: Any, where: str, path: Path) -> GroupSpec:
-    """`ES`, `"150"`, `null`, or a mapping `{code: "150"}`, `{kind: region}`, `{code: ES, kind: last}`."""
-    if value is None or isinstance(value, (str, int)) and not isinstance(value, bool):
-        return GroupSpec(code=None if value is None else str(value))
-    if not isinstance(value, dict):
-        raise ConfigError(f"{where} must be a territory code, null, or a mapping with code and kind", path)
-    _unknown(set(value), {"code", "kind"}, where, path)
-    code = value.get("code")
-    if code is not None and (not isinstance(code, (str, int)) or isinstance(code, bool)):
-        raise ConfigError(f"{where}.code must be a territory code such as ES or \"150\"", path)
-    kind = value.get("kind")
-    if kind is not None:
-        _choice(kind, GROUP_KINDS, f"{where}.kind", path)
-    return GroupSpec(code=None if code is None else str(code), kind=kind)
-
-
 def parse_config(raw: Any, path: Path) -> Config:
     """Validate the parsed YAML; every problem names the key and the file."""
-    if not isinstance(raw, dict):
-        raise ConfigError("config must be a mapping of keys to values", path)
-    root = path.parent
-    _unknown(set(raw), _TOP_KEYS, "l10n.yaml", path)
-    for key in ("source_language", "documents", "languages"):
-        if key not in raw:
-            raise ConfigError(f"missing required key {key!r}", path)
-    source = _tag(raw["source_language"], "source_language", path)
-    documents = tuple(_inside(root, d, "documents", path) for d in _str_list(raw["documents"], "documents", path))
-    if not documents:
-        raise ConfigError("documents must name at least one source file", path)
-    stems = [document_id(d) for d in documents]
-    if len(set(stems)) != len(stems):
-        raise ConfigError("two documents would share one catalog name", path)
-    languages = tuple(dict.fromkeys(_tag(t, "languages", path) for t in _str_list(raw["languages"], "languages", path)))
-    if source in languages:
-        raise ConfigError(f"languages must not include the source language {source}", path)
-
-    sig = _section(raw, "signatories", path)
-    groups = sig.get("groups") or {}
-    if not isinstance(groups, dict):
-        raise ConfigError("signatories.groups must map group headings to territory codes", path)
-    signatories = SignatoriesConfig(
-        heading=sig.get("heading"),
-        order=_choice(sig.get("order", "collation"), GROUP_ORDERS, "signatories.order", path),
-        groups={str(k): _group_spec(v, f"signatories.groups.{k}", path) for k, v in groups.items()},
-    )
-
-    mem = _section(raw, "memory", path)
-    threshold = mem.get("threshold", 85)
-    if not isinstance(threshold, int) or not 0 < threshold <= 100:
-        raise ConfigError("memory.threshold must be a whole number from 1 to 100", path)
-    memory = MemoryConfig(threshold, tuple(_inside(root, c, "memory.compendia", path)
-                                           for c in _str_list(mem.get("compendia", []), "memory.compendia", path)))
-
-    pub = _section(raw, "publish", path)
-    min_reviewed = pub.get("min_reviewed", 100)
-    if not isinstance(min_reviewed, (int, float)) or not 0 <= min_reviewed <= 100:
-        raise ConfigError("publish.min_reviewed must be a percentage from 0 to 100", path)
-    publish = PublishConfig(float(min_reviewed),
-                            _choice(pub.get("unreviewed", "banner"), UNREVIEWED_POLICIES, "publish.unreviewed", path),
-                            _choice(pub.get("source_fallback", "skip"), SOURCE_FALLBACK_POLICIES,
-                                    "publish.source_fallback", path))
-
-    pre = _section(raw, "pretranslate", path)
-    min_confidence = pre.get("min_confidence", 0.9)
-    if isinstance(min_confidence, bool) or not isinstance(min_confidence, (int, float)) \
-            or not 0 <= min_confidence <= 1:
-        raise ConfigError("pretranslate.min_confidence must be a number from 0 to 1", path)
-    pivots_raw = raw.get("pivots") or {}
-    if not isinstance(pivots_raw, dict):
-        raise ConfigError("pivots must map a target language to the language its drafts come from", path)
-    pivots = {_tag(k, "pivots", path): _tag(v, f"pivots.{k}", path) for k, v in pivots_raw.items()}
-    for target, pivot in pivots.items():
-        if pivot == target or pivot not in languages or target not in languages:
-            raise ConfigError(f"pivots.{target}: {pivot} must be another of the project's languages", path)
-
-    checks = _section(raw, "checks", path)
-    spelling = checks.get("spelling") or {}
-    if not isinstance(spelling, dict):
-        raise ConfigError("checks.spelling must be a mapping", path)
-    _unknown(set(spelling), {"accept"}, "checks.spelling", path)
-    accept_raw = spelling.get("accept") or []
-    if isinstance(accept_raw, dict):  # per language: {es: [electrocución]}
-        accept = {_tag(k, "checks.spelling.accept", path): tuple(_str_list(v, f"checks.spelling.accept.{k}", path))
-                  for k, v in accept_raw.items()}
-    else:
-        accept = {"*": tuple(_str_list(accept_raw, "checks.spelling.accept", path))}
-    engines = tuple(_str_list(raw.get("engines", ["apertium"]), "engines", path))
-    by_lang_raw = raw.get("engines_by_language") or {}
-    if not isinstance(by_lang_raw, dict):
-        raise ConfigError("engines_by_language must map language codes to engine lists", path)
-    by_lang = {_tag(k, "engines_by_language", path): tuple(_str_list(v, f"engines_by_language.{k}", path))
-               for k, v in by_lang_raw.items()}
-    settings_raw = raw.get("engine_settings") or {}
-    if not isinstance(settings_raw, dict) or not all(isinstance(v, dict) for v in settings_raw.values()):
-        raise ConfigError("engine_settings must map engine names to option mappings", path)
-    settings = {str(k): EngineSettings(str(k), dict(v)) for k, v in settings_raw.items()}
-
-    glossary = raw.get("glossary")
-    return Config(
-        root=root,
-        path=path,
-        source_language=source,
-        documents=documents,
-        languages=languages,
-        segmentation=_choice(raw.get("segmentation", "paragraph"), SEGMENTATIONS, "segmentation", path),
-        locales_dir=_inside(root, raw.get("locales_dir", "locales"), "locales_dir", path),
-        dist_dir=_inside(root, raw.get("dist_dir", "dist"), "dist_dir", path),
-        cache_dir=_inside(root, raw.get("cache_dir", ".l10n"), "cache_dir", path),
-        signatories=signatories,
-        engines=engines,
-        engines_by_language=by_lang,
-        engine_settings=settings,
-        glossary=_inside(root, glossary, "glossary", path) if glossary is not None else None,
-        memory=memory,
-        checks_disabled=tuple(_str_list(checks.get("disable", []), "checks.disable", path)),
-        spelling_accept=accept,
-        publish=publish,
-        pretranslate=PretranslateConfig(float(min_confidence)),
-        pivots=pivots,
-    )
+    return validate(Config, raw, path, CONFIG_NAME, {"root": path.parent, "path": path})
 
 
 def check_paths_exist(config: Config) -> None:

@@ -5,10 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Any, ClassVar
 
-from . import langs
-from .config import read_yaml
-from .errors import ConfigError
+from pydantic import PlainValidator
+
+from .config import Key, Tag, read_yaml
+from .schema import EXPECTED, WHOLE, Schema, Text, fail, is_texts, mapping, nested, texts, validate, value
+
+#: accepted spellings of a kept name in one language: one, or a list
+Spellings = value("expected a spelling or a list of spellings", is_texts, texts)
 
 
 @dataclass(frozen=True)
@@ -68,29 +73,45 @@ def _contains(text: str, term: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text, re.IGNORECASE) is not None
 
 
+class _KeepEntry(Schema):
+    term: Text
+    variants: Annotated[dict[Tag, Spellings], mapping("must map language codes to spellings")] = {}
+
+
+def _keep(raw: Any) -> tuple[KeepTerm, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise fail(EXPECTED, "expected a list of names (text, or a mapping with 'term' and 'variants')")
+    out = []
+    for i, item in enumerate(raw):
+        if isinstance(item, str):
+            out.append(KeepTerm(item))
+        elif isinstance(item, dict):
+            entry = nested(_KeepEntry, item, ("keep", i))
+            out.append(KeepTerm(entry.term, entry.variants))
+        else:
+            raise fail(WHOLE, f"keep[{i}]: expected a name, or a mapping with 'term' and 'variants'")
+    return tuple(out)
+
+
+class _GlossaryFile(Schema):
+    """glossary.yaml: `keep` names (with accepted spellings per language), `terms` source → language → text."""
+
+    not_a_mapping: ClassVar[tuple[str, str]] = (WHOLE, "glossary must be a mapping with the keys 'keep' and 'terms'")
+
+    keep: Annotated[Any, PlainValidator(_keep)] = ()
+    terms: Annotated[dict[Key, Annotated[dict[Tag, Text], mapping("must map language codes to translations")]],
+                     mapping("must map source expressions to translations")] = {}
+
+
 def load_glossary(path: Path | None) -> Glossary:
     """Read the YAML glossary; a missing optional file is an empty glossary."""
     if path is None or not path.exists():
         return Glossary()
-    raw = read_yaml(path, "invalid glossary YAML", "cannot read glossary") or {}
-    if not isinstance(raw, dict) or set(raw) - {"keep", "terms"}:
-        raise ConfigError("glossary must be a mapping with the keys 'keep' and 'terms'", path)
-    keep = []
-    for item in raw.get("keep") or []:
-        if isinstance(item, str):
-            keep.append(KeepTerm(item))
-        elif isinstance(item, dict) and isinstance(item.get("term"), str):
-            variants = item.get("variants") or {}
-            keep.append(KeepTerm(item["term"], {_tag(k, path): tuple([v] if isinstance(v, str) else v)
-                                                for k, v in variants.items()}))
-        else:
-            raise ConfigError(f"glossary keep entry {item!r} must be a string or a mapping with 'term'", path)
-    terms = []
-    for source, translations in (raw.get("terms") or {}).items():
-        if not isinstance(translations, dict):
-            raise ConfigError(f"glossary term {source!r} must map language codes to translations", path)
-        terms.append(Term(str(source), {_tag(k, path): str(v) for k, v in translations.items()}))
-    return Glossary(tuple(keep), tuple(terms))
+    raw = read_yaml(path, "invalid glossary YAML", "cannot read glossary")
+    checked = validate(_GlossaryFile, raw, path, "glossary")
+    return Glossary(checked.keep, tuple(Term(source, translations) for source, translations in checked.terms.items()))
 
 
 def project_glossary(config) -> Glossary:
@@ -99,10 +120,3 @@ def project_glossary(config) -> Glossary:
         return load_glossary(config.root / config.glossary)
     default = config.root / "l10n" / "glossary.yaml"
     return load_glossary(default if default.exists() else None)
-
-
-def _tag(code: str, path: Path) -> str:
-    try:
-        return langs.canonical(code)
-    except ValueError as exc:
-        raise ConfigError(f"glossary: {exc}", path) from None

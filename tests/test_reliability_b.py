@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+import json
+import os
+import re
+import subprocess
+import sys
 import time
+from pathlib import Path
 
+import pytest
+
+from l10n import config, engines, usercache
+from l10n.config import ENGINE_OPTIONS, parse_config
+from l10n.errors import ConfigError
 from l10n.segment import join_sentences, split_sentences
+from tests.test_cli_errors import l10n, one_line
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_item_12_sentence_segmentation_is_linear():
@@ -17,3 +31,114 @@ def test_item_12_sentence_segmentation_is_linear():
     started = time.perf_counter()
     assert join_sentences(split_sentences(runs)) == runs
     assert time.perf_counter() - started < 1.0
+
+
+# -- item 8: values of the wrong type anywhere in l10n.yaml or the glossary ---------------------------------------
+
+BASE = "source_language: fr\ndocuments: [source/appeal.fr.txt]\nlanguages: [en, es]\n"
+
+
+@pytest.mark.parametrize("extra, message", [
+    ("engine_settings: {libre: {timeout: fast}}", "engine_settings.libre.timeout: expected a number of seconds"),
+    ("engine_settings: {libre: {concurrency: many}}",
+     "engine_settings.libre.concurrency: expected a whole number of at least 1"),
+    ("engine_settings: {libre: {url: [1, 2]}}", "engine_settings.libre.url: expected an http:// or https:// URL"),
+    ("engine_settings: {libre: {retries: true}}", "engine_settings.libre.retries: expected a whole number of at least 0"),
+    ("engine_settings: {deepl: {use_free_api: sometimes}}", "engine_settings.deepl.use_free_api: expected true or false"),
+    ("engine_settings: {apertium: {binary: 5}}", "engine_settings.apertium.binary: expected text"),
+    ("engine_settings: {libre: {timout: 5}}", "unknown key 'timout' in engine_settings.libre (did you mean 'timeout'?)"),
+    ("engine_settings: {lbre: {}}", "unknown key 'lbre' in engine_settings (did you mean 'libre'?)"),
+    ("engine_settings: [libre]", "engine_settings must map engine names to option mappings"),
+    ("memory: {threshold: 85.5}", "memory.threshold must be a whole number from 1 to 100"),
+    ("memory: {compendia: 5}", "memory.compendia must be a list of strings"),
+    ("publish: {min_reviewed: .nan}", "publish.min_reviewed must be a percentage from 0 to 100"),
+    ("publish: {unreviewed: [skip]}", "publish.unreviewed must be one of banner, skip, not ['skip']"),
+    ("signatories: {groups: {Europe: [150]}}", "signatories.groups.Europe: expected a territory code (ES, \"150\") or null"),
+    ("signatories: {heading: [a]}", "signatories.heading: expected text"),
+    ("signatories: 5", "signatories: expected a mapping of keys to values"),
+    ("engines_by_language: {de: 5}", "engines_by_language.de must be a list of strings"),
+    ("checks: {disable: {length: true}}", "checks.disable must be a list of strings"),
+    ("glossary: 5", "glossary must be a non-empty path string"),
+    ("dist_dir: [dist]", "dist_dir must be a non-empty path string"),
+])
+def test_item_08_wrong_types_in_config_name_the_key_path(project, extra, message):
+    (project / "l10n.yaml").write_text(BASE + extra + "\n", encoding="utf-8")
+    result = l10n("status", cwd=project)
+    assert result.returncode == 2
+    assert one_line(result) == f"l10n: error: {project / 'l10n.yaml'}: {message}"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("keep: 5", "keep: expected a list of names (text, or a mapping with 'term' and 'variants')"),
+    ("keep: [{term: Azat, variants: [ru, Азат]}]", "keep[0].variants must map language codes to spellings"),
+    ("keep: [Kharp, {term: Azat, variants: {ru: 5}}]", "keep[1].variants.ru: expected a spelling or a list of spellings"),
+    ("keep: [Kharp, 5]", "keep[1]: expected a name, or a mapping with 'term' and 'variants'"),
+    ("keep: [{term: Azat, varaints: {}}]", "unknown key 'varaints' in keep[0] (did you mean 'variants'?)"),
+    ("keep: [{variants: {}}]", "missing required key 'term' in keep[0]"),
+    ("terms: [procès, politique]", "terms must map source expressions to translations"),
+    ("terms: {procès: {en: [trial]}}", "terms.procès.en: expected text"),
+    ("terms: {procès: {xx-yy-zz: a}}", "terms.procès.xx-yy-zz: 'xx-yy-zz' is not a language known to CLDR"),
+    ("- a list", "glossary must be a mapping with the keys 'keep' and 'terms'"),
+])
+def test_item_08_wrong_types_in_the_glossary_name_the_key_path(project, text, message):
+    (project / "glossary.yaml").write_text(text + "\n", encoding="utf-8")
+    result = l10n("check", cwd=project)
+    assert result.returncode == 2
+    assert one_line(result) == f"l10n: error: {project / 'glossary.yaml'}: {message}"
+
+
+def test_item_08_valid_engine_settings_reach_the_engine_typed(tmp_path):
+    config = parse_config({"source_language": "fr", "documents": ["a.fr.txt"], "languages": ["en"],
+                           "engine_settings": {"libre": {"url": "http://127.0.0.1:5000", "timeout": 5,
+                                                         "languages": "en"}}}, tmp_path / "l10n.yaml")
+    assert config.engine_settings["libre"].options == {"url": "http://127.0.0.1:5000", "timeout": 5.0,
+                                                       "languages": ("en",)}
+    engine = engines.create("libre", config.engine_settings["libre"].options)
+    assert engine.timeout == 5.0 and engine.url == "http://127.0.0.1:5000/"
+    assert set(config.ENGINE_OPTIONS if False else ENGINE_OPTIONS) == set(engines.REGISTRY)  # every engine has a schema
+
+
+# -- item 10: YAML alias bombs ------------------------------------------------------------------------------------
+
+
+def _bomb(levels: int = 9) -> str:
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for n in range(1, levels):
+        lines.append(f"a{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("name", ["l10n.yaml", "glossary.yaml"])
+def test_item_10_alias_bombs_are_refused_before_expansion(project, name):
+    path = project / name
+    path.write_text(_bomb() + path.read_text(encoding="utf-8").replace("keep:", "keep: *a8\nkeepx:"),
+                    encoding="utf-8")
+    script = ("import resource, sys, time\nfrom l10n.cli import main\nstarted = time.perf_counter()\n"
+              "try:\n    main(['check'])\nfinally:\n"
+              "    print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
+              " file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=project,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 2, done.stderr
+    error, measures = done.stderr.strip().splitlines()
+    assert error.startswith(f"l10n: error: {path}:1: invalid")
+    assert re.search(r"aliases expand to [\d,]{11} values, more than 100,000 beyond the \d+ written", error)
+    seconds, max_rss_kb = measures.split()
+    assert float(seconds) < 1.0 and int(max_rss_kb) < 100 * 1024
+
+
+def test_item_10_the_guard_applies_to_yaml_kept_per_user(tmp_path):
+    path = tmp_path / "l10n.yaml"
+    small = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+    path.write_text(small, encoding="utf-8")
+    assert len(config.read_yaml(path, "invalid YAML", "cannot read config")["b"]) == 10  # within the budget
+    bomb = small + "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+    bomb += "e: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n" * 10
+    path.write_text(bomb, encoding="utf-8")
+    answers = usercache.answers(config.YAML_CACHE, "yaml")  # an answer kept by an l10n without the guard
+    answers.put("files", str(path.absolute()), [bomb, json.dumps({"d": ["x" * 10] * 200_000})])
+    with pytest.raises(ConfigError, match="aliases expand to"):
+        config.read_yaml(path, "invalid YAML", "cannot read config")
+    path.write_text("a: " + "[" * 101 + "]" * 101 + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="nested more than 100 levels deep"):
+        config.read_yaml(path, "invalid YAML", "cannot read config")
