@@ -14,11 +14,16 @@ import pytest
 
 from l10n import config, engines, usercache
 from l10n.config import ENGINE_OPTIONS, parse_config
+from l10n.engines.cache import Cache
+from l10n.engines.deep import LibreEngine
+from l10n.engines.pool import EnginePool
 from l10n.errors import ConfigError
 from l10n.segment import join_sentences, split_sentences
+from fakes.libre_server import FakeLibre, Script
 from tests.test_cli_errors import l10n, one_line
 
 ROOT = Path(__file__).resolve().parent.parent
+BASE_CONFIG = {"source_language": "fr", "documents": ["source/appeal.fr.txt"], "languages": ["en", "es"]}
 
 
 def test_item_12_sentence_segmentation_is_linear():
@@ -142,3 +147,57 @@ def test_item_10_the_guard_applies_to_yaml_kept_per_user(tmp_path):
     path.write_text("a: " + "[" * 101 + "]" * 101 + "\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="nested more than 100 levels deep"):
         config.read_yaml(path, "invalid YAML", "cannot read config")
+
+
+# -- item 11: engines have an overall deadline per request, and refuse absurd answers -------------------------------
+
+
+@pytest.mark.parametrize("mode", ["drip-headers", "drip-body"])
+def test_item_11_a_dripping_server_stops_within_timeout_times_attempts(mode):
+    waits: list[float] = []
+    with FakeLibre(Script(mode, delay=0.05)) as server:
+        engine = LibreEngine(url=server.url, timeout=0.6, retries=1, failures_to_stop=10, sleep=waits.append)
+        started = time.monotonic()
+        result = engine.translate(["Bonjour"], "fr", "en")
+        elapsed = time.monotonic() - started
+    assert result.results == [None] and result.calls == 2 and len(waits) == 1
+    assert result.errors[0] == f"libre: no answer from {server.url[:-1]} within 0.6s (gave up after 2 attempts)"
+    assert 1.2 <= elapsed < 1.2 + 1.0  # 0.6 s × 2 attempts, not for ever
+
+
+@pytest.mark.parametrize("script, reason", [
+    (Script("blank"), "libre returned only invisible characters"),
+    (Script("empty"), "libre returned an empty translation"),
+    (Script("huge", size=10 * len("Bonjour") + 1001), "libre returned 1,071 characters for 7, more than a "
+                                                        "translation can be"),
+    (Script("huge", size=(1 << 20) + 1), "libre: answer from http://127.0.0.1:{port} larger than 1 MiB"),
+])
+def test_item_11_blank_invisible_and_oversized_answers_are_refused(script, reason):
+    with FakeLibre(script) as server:
+        engine = LibreEngine(url=server.url, timeout=5, retries=0, failures_to_stop=10)
+        result = engine.translate(["Bonjour"], "fr", "en")
+    assert result.results == [None]
+    assert result.errors[0] == reason.format(port=server.url.rsplit(":", 1)[1][:-1])
+
+
+def test_item_11_the_pool_refuses_them_from_any_engine(tmp_path):
+    from l10n.engines.base import BatchResult, Translation, unusable
+
+    class Answers:
+        name = "fake"
+
+        def cache_key(self): return "fake:v1"
+        def route(self, source, target): return (source, target)
+        def unavailable_reason(self, source, target): return ""
+
+        def translate(self, texts, source, target, keep=None):
+            answers = ["Hello", " \u200b\ufeff\u3164 ", "x" * 1051]
+            return BatchResult([Translation(a, "fake", (source, target)) for a in answers], calls=1)
+
+    pool = EnginePool(parse_config(BASE_CONFIG, tmp_path / "l10n.yaml"), Cache(tmp_path / "cache.sqlite"))
+    pool.instances["fake"] = Answers()
+    out = pool.translate("fake", [("Bonjour", []), ("Salut", []), ("Merci", [])], "fr", "en")
+    assert [out.results[0].text] == ["Hello"] and set(out.results) == {0}
+    assert out.errors == {1: "fake: fake returned only invisible characters",
+                          2: "fake: fake returned 1,051 characters for 5, more than a translation can be"}
+    assert unusable("a", "b" * 1010) is None and unusable("a", "\u00a0b") is None

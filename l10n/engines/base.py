@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -10,6 +11,21 @@ from ..errors import EngineError
 
 class EngineUnavailable(EngineError):
     """The engine cannot serve this run (missing program, pair, key, or it refused our credentials)."""
+
+
+#: characters that show nothing yet are not whitespace to str.strip(): format controls (U+200B, U+2060, U+FEFF…)
+#: are found by category; these are letters or symbols that render blank
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def unusable(source: str, text: str) -> str | None:
+    """Why an engine's answer for `source` is no translation (empty, only invisible characters, or far longer
+    than any translation of it: 10× + 1,000 characters), else None. The words complete "<engine> …"."""
+    if all(c.isspace() or c in _BLANK_LETTERS or unicodedata.category(c) in ("Cc", "Cf", "Zs") for c in text):
+        return "returned an empty translation" if not text else "returned only invisible characters"
+    if len(text) > 10 * len(source) + 1000:
+        return f"returned {len(text):,} characters for {len(source):,}, more than a translation can be"
+    return None
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,13 @@ the status code), and its `translate_batch` is a plain loop that stops at the fi
 * We call `translate()` per text ourselves: up to `concurrency` texts at a time, each retried with exponential
   backoff and jitter (tenacity) on 429, 5xx, timeouts and connection errors, honouring `Retry-After` (capped
   at `retry_after_cap`). `sleep` can be replaced, so tests need not wait.
+* Every request has a deadline, `timeout`, for the whole exchange rather than for each read: a server that
+  drips one byte a second is cut off when the deadline passes (`_Deadline` shuts its socket down), so a text
+  costs at most `timeout` × attempts (plus the waits between them). Answers over 1 MiB are not read.
 * Texts longer than the provider's limit are split at sentence boundaries (`l10n.segment.split_sentences`),
   translated in parts and rejoined with the original whitespace.
-* A result that is empty, missing or identical to the source is no result: None, with the reason in `errors`.
+* A result that is empty, blank or invisible, far longer than the source (`base.unusable`), missing or identical
+  to the source is no result: None, with the reason in `errors`.
   Malformed responses fail that text only.
 
 Stopping: HTTP 401/403/456 (bad key, quota exhausted) and MyMemory's daily-quota message stop the engine for
@@ -35,6 +39,7 @@ import json
 import os
 import random
 import re
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -47,10 +52,15 @@ import langcodes
 import requests
 import tenacity
 
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
 from ..segment import split_sentences
-from .base import BatchResult, EngineUnavailable, Translation
+from .base import BatchResult, EngineUnavailable, Translation, unusable
 
 AUTH_STATUSES = (401, 403, 456)  # 456: DeepL's "quota exceeded"
+MAX_RESPONSE = 1 << 20  # bytes: no translation of a few thousand characters needs more
 
 
 class _Outcome(Exception):
@@ -86,7 +96,10 @@ class _Batch:
 
     def session(self) -> requests.Session:
         with self.lock:
-            return self.sessions.setdefault(threading.get_ident(), requests.Session())
+            ident = threading.get_ident()
+            if ident not in self.sessions:
+                self.sessions[ident] = _session()
+            return self.sessions[ident]
 
     def close(self) -> None:
         for session in self.sessions.values():
@@ -94,6 +107,100 @@ class _Batch:
 
 
 _local = threading.local()
+
+
+class _Deadline:
+    """The deadline of one request: when it passes, the sockets the request uses are shut down, which ends a
+    read blocked on them at once (a per-read timeout never fires while a server sends a byte now and then)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.expired = False
+        self._connections: list[HTTPConnection] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        _local.deadline = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+        _local.deadline = None
+
+    def watch(self, connection: HTTPConnection) -> None:
+        with self._lock:
+            self._connections.append(connection)
+            if self.expired:
+                _shut(connection)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for connection in self._connections:
+                _shut(connection)
+
+
+def _shut(connection: HTTPConnection) -> None:
+    sock = getattr(connection, "sock", None)
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # already closed
+
+
+def _watched(base: type[HTTPConnection]) -> type[HTTPConnection]:
+    """A urllib3 connection class that puts itself under the current request's deadline when it connects and
+    when it sends (a kept-alive connection serves several requests)."""
+
+    class Watched(base):  # type: ignore[valid-type, misc]
+        def connect(self) -> None:
+            super().connect()
+            self._under_deadline()
+
+        def request(self, *args: Any, **kwargs: Any) -> None:
+            self._under_deadline()
+            super().request(*args, **kwargs)
+
+        def _under_deadline(self) -> None:
+            deadline = getattr(_local, "deadline", None)
+            if deadline is not None:
+                deadline.watch(self)
+
+    return Watched
+
+
+class _WatchedPool(HTTPConnectionPool):
+    ConnectionCls = _watched(HTTPConnection)
+
+
+class _WatchedTLSPool(HTTPSConnectionPool):
+    ConnectionCls = _watched(HTTPSConnection)
+
+
+class _DeadlineAdapter(HTTPAdapter):
+    """requests' adapter, with connections that obey `_Deadline` (directly or through a proxy)."""
+
+    _pools = {"http": _WatchedPool, "https": _WatchedTLSPool}
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = self._pools
+
+    def proxy_manager_for(self, *args: Any, **kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(*args, **kwargs)
+        manager.pool_classes_by_scheme = self._pools
+        return manager
+
+
+def _session() -> requests.Session:
+    session = requests.Session()
+    adapter = _DeadlineAdapter()
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
 
 
 class _RequestsShim:
@@ -287,8 +394,9 @@ class DeepTranslatorEngine:
         with batch.lock:
             batch.failures_in_a_row = 0
         out = "".join(parts).strip()
-        if not out:
-            return None, f"{self.name} returned an empty translation"
+        problem = unusable(core, out)
+        if problem:
+            return None, f"{self.name} {problem}"
         if out == core:
             return None, f"{self.name} returned the source unchanged"
         return lead + out + trail, ""
@@ -378,14 +486,27 @@ class DeepTranslatorEngine:
         with batch.lock:
             batch.calls += 1
         where = _origin(url)
-        try:
-            response = batch.session().request(method, url, **kwargs)
-        except requests.Timeout:
-            raise _Retryable(f"{self.name}: no answer from {where} within {self.timeout:g}s") from None
-        except requests.ConnectionError as exc:
-            raise _Retryable(f"{self.name}: cannot connect to {where} ({_errno(exc)})") from None
-        except requests.RequestException as exc:
-            raise _Failed(self._redact(f"{self.name}: request failed ({type(exc).__name__})")) from None
+        late = f"{self.name}: no answer from {where} within {self.timeout:g}s"
+        with _Deadline(self.timeout) as deadline:
+            try:
+                response = batch.session().request(method, url, stream=True, **kwargs)
+                try:
+                    body = _read(response, MAX_RESPONSE)
+                finally:
+                    response.close()
+            except requests.Timeout:
+                raise _Retryable(late) from None
+            except requests.RequestException as exc:
+                if deadline.expired:
+                    raise _Retryable(late) from None
+                if isinstance(exc, requests.ConnectionError):
+                    raise _Retryable(f"{self.name}: cannot connect to {where} ({_errno(exc)})") from None
+                raise _Failed(self._redact(f"{self.name}: request failed ({type(exc).__name__})")) from None
+        if deadline.expired:  # what was read when the socket closed is a truncated answer (headers, too)
+            raise _Retryable(late)
+        if body is None:
+            raise _Failed(f"{self.name}: answer from {where} larger than {MAX_RESPONSE >> 20} MiB")
+        response._content = body  # read under the deadline; deep-translator then uses .json() and .text as usual
         status = response.status_code
         if 200 <= status < 300:
             self._check(response)
@@ -401,6 +522,17 @@ class DeepTranslatorEngine:
     def _redact(self, message: str) -> str:
         key = self._api_key()
         return message.replace(key, "***") if key else message
+
+
+def _read(response: requests.Response, limit: int) -> bytes | None:
+    """The body, or None when it is longer than `limit` bytes (not read further)."""
+    chunks, size = [], 0
+    for chunk in response.iter_content(65536):
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _origin(url: str) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from .. import engines as registry
 from ..config import Config
 from ..errors import EngineError
-from .base import Engine, EngineUnavailable, Translation
+from .base import Engine, EngineUnavailable, Translation, unusable
 from .cache import Cache
 from .context import DraftContext
 
@@ -102,11 +102,15 @@ class EnginePool:
             error = batch.errors.get(pos, "no result")
             if result is None and unchanged_is_answer and "unchanged" in error:
                 result = Translation(items[i][0], engine.name, route)
-            if result is not None and result.text.strip():
+            problem = unusable(items[i][0], result.text) if result is not None else None
+            if result is not None and not problem:
                 out.results[i] = result
                 fresh.setdefault(keys[i], []).append((items[i][0], result))
             else:
-                out.errors[i] = error if error.startswith(f"{name}:") else f"{name}: {error}"
+                if problem:
+                    out.errors[i] = f"{name}: {name} {problem}"
+                else:
+                    out.errors[i] = error if error.startswith(f"{name}:") else f"{name}: {error}"
         for key, pairs in fresh.items():
             self.cache.put_many(key, source, target, pairs, keep_all)
         return out

@@ -12,13 +12,16 @@ from urllib.parse import parse_qs, urlsplit
 
 @dataclass
 class Script:
-    """How the server answers. `mode`: ok, 429, 500, slow, 403, echo, empty, malformed."""
+    """How the server answers. `mode`: ok, 429, 500, slow, 403, echo, empty, malformed; drip-headers and
+    drip-body (one byte every `delay` seconds, for ever: headers, or a body after honest headers); blank (only
+    invisible characters); huge (an answer of `size` characters)."""
 
     mode: str = "ok"
     retry_after: str | None = "1"  # for 429
     fail_first: int = 1  # for 429: per distinct text, this many 429s before success
     delay: float = 2.0  # for slow
     broken: str = "BROKEN"  # any mode: a text containing this gets malformed JSON
+    size: int = 100_000  # for huge
 
 
 @dataclass
@@ -86,6 +89,12 @@ class FakeLibre:
                     return self._send(500, {"error": "internal error"})
                 if script.mode == "403":
                     return self._send(403, {"error": "Invalid API key"})
+                if script.mode.startswith("drip"):
+                    return self._drip(script.mode == "drip-headers", script.delay)
+                if script.mode == "blank":
+                    return self._send(200, {"translatedText": "   \u200b \u2060 "})
+                if script.mode == "huge":
+                    return self._send(200, {"translatedText": "a" * script.size})
                 if script.mode == "slow":
                     fake._stop.wait(script.delay)
                 if script.mode == "echo":
@@ -93,6 +102,18 @@ class FakeLibre:
                 if script.mode == "empty":
                     return self._send(200, {"translatedText": ""})
                 return self._send(200, {"translatedText": f"<{params.get('target')}> {text}"})
+
+            def _drip(self, headers: bool, delay: float) -> None:
+                """A byte at a time, until the client leaves or the server stops."""
+                head = b"HTTP/1.1 200 OK\r\n" + (b"" if headers else b"Content-Length: 100000\r\n\r\n")
+                try:
+                    self.wfile.write(head)
+                    self.wfile.flush()
+                    while not fake._stop.wait(delay):
+                        self.wfile.write(b"X" if headers else b" ")
+                        self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
 
             def _send(self, status: int, body: object, headers: dict[str, str] | None = None) -> None:
                 self._raw(status, json.dumps(body).encode(), "application/json", headers)
