@@ -19,6 +19,7 @@ import click
 from . import __version__, usercache
 from .config import Config, load_config
 from .errors import L10nError, LockError
+from .terminal import printable
 
 EXIT_QA, EXIT_THRESHOLD = 3, 4
 
@@ -38,8 +39,14 @@ class Context:
         return self.config.select_languages(wanted)
 
 
+def _echo(message: str = "", err: bool = False, nl: bool = True, lines: bool = False, json: bool = False) -> None:
+    """Every line l10n prints: catalogs, sources, configuration and engines' answers can hold escape sequences
+    and other control characters, shown escaped (l10n/terminal.py). `lines`, `json`: see `printable`."""
+    click.echo(printable(message, lines, json), err=err, nl=nl)
+
+
 def _fail(exc: L10nError) -> None:
-    click.echo(f"l10n: error: {exc}", err=True)
+    _echo(f"l10n: error: {exc}", err=True)
     sys.exit(exc.exit_code)
 
 
@@ -134,9 +141,9 @@ def _paths(report_paths: list[Path], root: Path) -> str:
 
 def _echo_written(verb: str, written: list[Path], unchanged: list[Path], root: Path) -> None:
     if written:
-        click.echo(f"{verb} {len(written)} file(s): {_paths(written, root)}")
+        _echo(f"{verb} {len(written)} file(s): {_paths(written, root)}")
     if unchanged:
-        click.echo(f"{len(unchanged)} file(s) unchanged")
+        _echo(f"{len(unchanged)} file(s) unchanged")
 
 
 @main.command()
@@ -149,7 +156,7 @@ def extract(ctx: Context) -> None:
 
     report = run(ctx.config)
     for warning in report.warnings:
-        click.echo(f"l10n: warning: {warning}", err=True)
+        _echo(f"l10n: warning: {warning}", err=True)
     _echo_written("wrote", report.written, report.unchanged, ctx.config.root)
 
 
@@ -168,8 +175,8 @@ def _update(ctx: Context, languages: tuple[str, ...]) -> None:
 
     report = run(ctx.config, languages)
     for name, c in report.counts.items():
-        click.echo(f"{name}: {c['kept']} kept, {c['fuzzy']} now fuzzy, {c['new']} new, {c['obsolete']} obsolete, "
-                   f"{c['terminology']} filled from CLDR/proper names")
+        _echo(f"{name}: {c['kept']} kept, {c['fuzzy']} now fuzzy, {c['new']} new, {c['obsolete']} obsolete, "
+              f"{c['terminology']} filled from CLDR/proper names")
     _echo_written("wrote", report.written, report.unchanged, ctx.config.root)
 
 
@@ -208,13 +215,13 @@ def _pretranslate(ctx: Context, languages: tuple[str, ...], engine: str | None, 
         report = run(ctx.config, languages, engine, refresh, progress=progress, min_confidence=min_confidence)
     for lang in report.languages:
         filled = ", ".join(f"{n} from {src}" for src, n in sorted(lang.filled.items())) or "nothing filled"
-        click.echo(f"{lang.lang}: {filled}; {lang.empty} left empty")
+        _echo(f"{lang.lang}: {filled}; {lang.empty} left empty")
         if lang.redrafted:
-            click.echo(f"  {lang.redrafted} untouched draft(s) redrafted from a reviewed sibling language")
+            _echo(f"  {lang.redrafted} untouched draft(s) redrafted from a reviewed sibling language")
         if lang.below_confidence:
-            click.echo(f"  {lang.below_confidence} left empty: no draft reached confidence {min_confidence:g}")
+            _echo(f"  {lang.below_confidence} left empty: no draft reached confidence {min_confidence:g}")
         for reason in dict.fromkeys(lang.reasons):
-            click.echo(f"  {reason}")
+            _echo(f"  {reason}")
 
 
 @main.command()
@@ -235,13 +242,13 @@ def _build(ctx: Context, languages: tuple[str, ...], allow_fuzzy: bool, min_comp
     report = run(ctx.config, languages, allow_fuzzy, min_complete)
     for item in report.languages:
         if item.skipped:
-            click.echo(f"{item.lang}/{item.document}: skipped ({item.reason})")
+            _echo(f"{item.lang}/{item.document}: skipped ({item.reason})")
         else:
-            click.echo(f"{item.lang}/{item.document}: {item.reviewed_percent:.1f}% reviewed, "
-                       f"{item.unreviewed} unreviewed, {item.fallback} segment(s) fell back to the source")
-    click.echo(f"wrote {len(report.written)} file(s) in {ctx.config.dist_dir}")
+            _echo(f"{item.lang}/{item.document}: {item.reviewed_percent:.1f}% reviewed, "
+                  f"{item.unreviewed} unreviewed, {item.fallback} segment(s) fell back to the source")
+    _echo(f"wrote {len(report.written)} file(s) in {ctx.config.dist_dir}")
     if report.removed:
-        click.echo(f"removed {len(report.removed)} stale file(s) in {ctx.config.dist_dir}")
+        _echo(f"removed {len(report.removed)} stale file(s) in {ctx.config.dist_dir}")
 
 
 @main.command()
@@ -267,14 +274,15 @@ def _status(ctx: Context, languages: tuple[str, ...], fmt: str = "table", fail_u
         rows = report.status_rows
         _echo_written("wrote", report.written, report.unchanged, ctx.config.root)
         root = ctx.config.root
-        click.echo(f"dashboard: {_paths([report.html], root)}; chart: {_paths([report.svg], root)}")
+        _echo(f"dashboard: {_paths([report.html], root)}; chart: {_paths([report.svg], root)}")
     else:
         rows = st.status(ctx.config, languages)
-        click.echo({"table": st.to_table, "json": st.to_json, "csv": st.to_csv}[fmt](rows), nl=False)
+        _echo({"table": st.to_table, "json": st.to_json, "csv": st.to_csv}[fmt](rows), nl=False, lines=True,
+              json=fmt == "json")
     if fail_under is not None:
         low = [r for r in rows if r.counts.percent < fail_under]
         if low:
-            click.echo(f"l10n: below {fail_under:g}%: " + ", ".join(f"{r.lang}/{r.document}" for r in low), err=True)
+            _echo(f"l10n: below {fail_under:g}%: " + ", ".join(f"{r.lang}/{r.document}" for r in low), err=True)
             sys.exit(EXIT_THRESHOLD)
 
 
@@ -290,13 +298,13 @@ def review(ctx: Context, langs: tuple[str, ...], engine: str | None) -> None:
 
     for report in build_reviews(ctx.config, ctx.languages(langs), engine):
         states = ", ".join(f"{n} {state}" for state, n in report.states.items())
-        click.echo(f"{report.lang}: {len(report.segments)} segment(s) ({states}); "
-                   f"{report.errors} error(s), {report.warnings} warning(s); "
-                   f"{report.back_translated} back-translated"
-                   + (f" ({report.same_engine_rows} by the engine that drafted them)" if report.same_engine_rows else ""))
+        _echo(f"{report.lang}: {len(report.segments)} segment(s) ({states}); "
+              f"{report.errors} error(s), {report.warnings} warning(s); "
+              f"{report.back_translated} back-translated"
+              + (f" ({report.same_engine_rows} by the engine that drafted them)" if report.same_engine_rows else ""))
         if report.unavailable:
-            click.echo(f"  {report.unavailable}")
-        click.echo(f"  {'wrote' if report.written else 'unchanged'} {report.path.relative_to(ctx.config.root)}")
+            _echo(f"  {report.unavailable}")
+        _echo(f"  {'wrote' if report.written else 'unchanged'} {report.path.relative_to(ctx.config.root)}")
 
 
 @main.command()
@@ -331,17 +339,17 @@ def check(ctx: Context, langs: tuple[str, ...], fmt: str, summary: bool) -> None
                 if summary:
                     quality.add(rows[lang], load_or_none(path), found)
     if summary and fmt == "json":
-        click.echo(json.dumps([r.as_dict() for r in rows.values()], ensure_ascii=False, indent=2))
+        _echo(json.dumps([r.as_dict() for r in rows.values()], ensure_ascii=False, indent=2), lines=True, json=True)
     elif summary:
-        click.echo(quality.render_text(list(rows.values()), list(CHECKS)))
+        _echo(quality.render_text(list(rows.values()), list(CHECKS)), lines=True)
     elif fmt == "json":
-        click.echo(json.dumps([i.as_dict() for i in issues], ensure_ascii=False, indent=2))
+        _echo(json.dumps([i.as_dict() for i in issues], ensure_ascii=False, indent=2), lines=True, json=True)
     else:
         for issue in issues:
-            click.echo(f"{issue.file}:{issue.line}: {issue.severity} [{issue.check}] {issue.message}")
+            _echo(f"{issue.file}:{issue.line}: {issue.severity} [{issue.check}] {issue.message}")
     if fmt != "json":
         errors = sum(i.severity == "error" for i in issues)
-        click.echo(f"{len(issues)} issue(s), {errors} error(s)", err=True)
+        _echo(f"{len(issues)} issue(s), {errors} error(s)", err=True)
     if any(i.severity == "error" for i in issues):
         sys.exit(EXIT_QA)
 
@@ -443,7 +451,8 @@ def changes(ctx: Context, langs: tuple[str, ...], fmt: str) -> None:
     from . import changes as stage
 
     found = stage.changes(ctx.config, ctx.languages(langs))
-    click.echo({"text": stage.to_text, "json": stage.to_json, "md": stage.to_markdown}[fmt](found), nl=False)
+    _echo({"text": stage.to_text, "json": stage.to_json, "md": stage.to_markdown}[fmt](found), nl=False,
+          lines=True, json=fmt == "json")
 
 
 @main.command()
@@ -462,7 +471,7 @@ def run(ctx: Context, langs: tuple[str, ...], engine: str | None, allow_fuzzy: b
     languages = ctx.languages(langs)
     report = do_extract(ctx.config)
     for warning in report.warnings:
-        click.echo(f"l10n: warning: {warning}", err=True)
+        _echo(f"l10n: warning: {warning}", err=True)
     _update(ctx, languages)
     _pretranslate(ctx, languages, engine, False)
     _build(ctx, languages, allow_fuzzy, min_complete)
@@ -486,7 +495,7 @@ def export(ctx: Context, fmt: str, lang: str, xliff_version: str, output: Path |
 
     (language,) = ctx.languages((lang,))
     path = run(ctx.config, language, fmt, output, xliff_version)
-    click.echo(f"wrote {os.path.relpath(path)}")
+    _echo(f"wrote {os.path.relpath(path)}")
 
 
 @main.command("import")
@@ -500,9 +509,9 @@ def import_(ctx: Context, file: Path) -> None:
 
     report = import_file(ctx.config, file)
     for where in report.rejected:
-        click.echo(f"l10n: warning: {where}", err=True)
-    click.echo(f"{report.lang}: {len(report.updated)} entr{'y' if len(report.updated) == 1 else 'ies'} updated, "
-               f"{report.unchanged} unchanged, {len(report.rejected)} not merged")
+        _echo(f"l10n: warning: {where}", err=True)
+    _echo(f"{report.lang}: {len(report.updated)} entr{'y' if len(report.updated) == 1 else 'ies'} updated, "
+          f"{report.unchanged} unchanged, {len(report.rejected)} not merged")
     _echo_written("wrote", report.written, [], ctx.config.root)
 
 

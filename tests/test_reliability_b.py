@@ -8,17 +8,20 @@ import re
 import subprocess
 import sys
 import time
+import unicodedata
 from pathlib import Path
 
 import pytest
 
 from l10n import config, engines, usercache
+from l10n.catalog import atomic_write, dumps, load
 from l10n.config import ENGINE_OPTIONS, parse_config
 from l10n.engines.cache import Cache
 from l10n.engines.deep import LibreEngine
 from l10n.engines.pool import EnginePool
 from l10n.errors import ConfigError
 from l10n.segment import join_sentences, split_sentences
+from l10n.terminal import printable
 from fakes.libre_server import FakeLibre, Script
 from tests.test_cli_errors import l10n, one_line
 
@@ -201,3 +204,56 @@ def test_item_11_the_pool_refuses_them_from_any_engine(tmp_path):
     assert out.errors == {1: "fake: fake returned only invisible characters",
                           2: "fake: fake returned 1,051 characters for 5, more than a translation can be"}
     assert unusable("a", "b" * 1010) is None and unusable("a", "\u00a0b") is None
+
+
+# -- item 13: terminal safety -------------------------------------------------------------------------------------
+
+HOSTILE = "Paris\x1b]52;c;cHduZWQ=\x07, \x1b[2J le 21\r mai \x9b31m 2026 \u202e<b>"
+
+
+def _hostile_translation(project: Path, lang: str = "es") -> Path:
+    path = project / "locales" / lang / "appeal.po"
+    po = load(path)
+    next(e for e in po.entries if e.msgid == "Paris, le 21 mai 2026").msgstr = HOSTILE
+    po.header.msgstr = po.header.msgstr.replace("PO-Revision-Date: ", "PO-Revision-Date: \x9b2J\x1b[2J")
+    atomic_write(path, dumps(po))
+    return path
+
+
+def _raw_controls(text: str) -> list[str]:
+    return [c for c in text if unicodedata.category(c) == "Cc" and c != "\n" or c == "\u202e"]
+
+
+def test_item_13_check_and_status_show_control_characters_escaped(project, cli):
+    assert cli("extract").exit_code == 0 and cli("update", "--lang", "es").exit_code == 0
+    _hostile_translation(project)
+    text = cli("check", "--lang", "es")
+    assert text.exit_code == 3 and _raw_controls(text.output) == []
+    assert '[numbers] the translation has "Paris\\x1b]52;c;cHduZWQ=\\x07"' in text.output
+    assert '"\\x9b31m"' in text.output
+    as_json = cli("check", "--lang", "es", "--format", "json")
+    assert _raw_controls(as_json.output) == [] and "\\u009b31m" in as_json.output
+    assert any(i["message"].endswith('"\x9b31m", which is not in the source; check the number')
+               for i in json.loads(as_json.output))  # the same data, once parsed
+    for fmt in ("table", "csv", "json"):
+        status = cli("status", "--lang", "es", "--format", fmt)
+        assert status.exit_code == 0 and _raw_controls(status.output) == [], fmt
+    status = json.loads(cli("status", "--lang", "es", "--format", "json").output)
+    assert status[0]["last_change"].startswith("\x9b2J\x1b[2J")
+
+
+def test_item_13_engine_error_messages_are_escaped(project, cli):
+    with FakeLibre(Script("500", error=b"<h1>\x1b]0;owned\x07\x1b[2J\x9b6n oops</h1>")) as server:
+        config = project / "l10n.yaml"
+        config.write_text(config.read_text() + f"engine_settings: {{libre: {{url: '{server.url}', retries: 0, "
+                                                f"require_key: false}}}}\n", encoding="utf-8")
+        assert cli("extract").exit_code == 0 and cli("update", "--lang", "es").exit_code == 0
+        result = cli("pretranslate", "--lang", "es", "--engine", "libre")
+    assert result.exit_code == 0 and _raw_controls(result.output) == []
+    assert "HTTP 500 from " in result.output and "\\x1b]0;owned\\x07\\x1b[2J\\x9b6n oops" in result.output
+
+
+def test_item_13_one_helper_escapes_as_python_writes(capsys):
+    assert printable("a\x1b[31mb\x07\r\n\tc\u202ed\x9b\x7f") == "a\\x1b[31mb\\x07\\r\\n\tc\\u202ed\\x9b\\x7f"
+    assert printable("one\ntwo\x1b", lines=True) == "one\ntwo\\x1b"
+    assert printable("Straße, Азат, 東京 ok") == "Straße, Азат, 東京 ok"

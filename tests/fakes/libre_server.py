@@ -22,6 +22,7 @@ class Script:
     delay: float = 2.0  # for slow
     broken: str = "BROKEN"  # any mode: a text containing this gets malformed JSON
     size: int = 100_000  # for huge
+    error: bytes = b""  # for 500: the body, as it is (else a JSON error)
 
 
 @dataclass
@@ -86,6 +87,8 @@ class FakeLibre:
                     headers = {"Retry-After": script.retry_after} if script.retry_after is not None else {}
                     return self._send(429, {"error": "Slowdown: 1 per 1 second"}, headers)
                 if script.mode == "500":
+                    if script.error:
+                        return self._raw(500, script.error, "text/plain")
                     return self._send(500, {"error": "internal error"})
                 if script.mode == "403":
                     return self._send(403, {"error": "Invalid API key"})
