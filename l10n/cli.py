@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import math
 import os
 import sys
 from pathlib import Path
@@ -69,17 +70,24 @@ def writes_project(func: Callable) -> Callable:
 
     @functools.wraps(func)
     def wrapper(ctx: Context, *args, **kwargs):
-        config = ctx.config
-        lock_dir = config.root / config.cache_dir
-        lock_dir.mkdir(parents=True, exist_ok=True)
-        from .catalog import remove_leftovers  # writing commands load it anyway; --help and status need not
-
-        with _project_lock(lock_dir / "lock"):
-            for folder in (config.locales_dir, config.dist_dir, config.cache_dir):  # what a killed run left
-                remove_leftovers(config.root / folder)
+        with _writing(ctx):
             return func(ctx, *args, **kwargs)
 
     return wrapper
+
+
+@contextlib.contextmanager
+def _writing(ctx: Context) -> Iterator[None]:
+    """The project lock, for a command that writes (or only sometimes writes, as `status --format html`)."""
+    config = ctx.config
+    lock_dir = config.root / config.cache_dir
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    from .catalog import remove_leftovers  # writing commands load it anyway; --help and status need not
+
+    with _project_lock(lock_dir / "lock"):
+        for folder in (config.locales_dir, config.dist_dir, config.cache_dir):  # what a killed run left
+            remove_leftovers(config.root / folder)
+        yield
 
 
 @contextlib.contextmanager
@@ -114,7 +122,22 @@ lang_option = click.option("--lang", "-l", "langs", multiple=True, metavar="CODE
                            help="Restrict to this language (repeatable); default: all configured languages.")
 allow_fuzzy_option = click.option("--allow-fuzzy", is_flag=True,
                                   help="Use unreviewed (fuzzy) translations instead of falling back to the source.")
-min_complete_option = click.option("--min-complete", type=click.FloatRange(0, 100), metavar="PCT",
+
+
+class _Between(click.FloatRange):
+    """A number from `low` to `high`: FloatRange lets NaN through (it compares false with both bounds)."""
+
+    def __init__(self, low: float, high: float) -> None:
+        super().__init__(low, high)
+
+    def convert(self, value, param, ctx):  # noqa: ANN001, ANN201 (click's signature)
+        number = super().convert(value, param, ctx)
+        if math.isnan(number):
+            self.fail(f"{value!r} is not a number from {self.min:g} to {self.max:g}", param, ctx)
+        return number
+
+
+min_complete_option = click.option("--min-complete", type=_Between(0, 100), metavar="PCT",
                                    help="Skip languages with less than PCT percent of words reviewed.")
 engine_option = click.option("--engine", metavar="NAME", help="Use only this engine (e.g. apertium, pseudo).")
 refresh_option = click.option("--refresh-machine", is_flag=True,
@@ -184,7 +207,7 @@ def _update(ctx: Context, languages: tuple[str, ...]) -> None:
 @lang_option
 @engine_option
 @refresh_option
-@click.option("--min-confidence", type=click.FloatRange(0, 1), metavar="X",
+@click.option("--min-confidence", type=_Between(0, 1), metavar="X",
               help="Leave an entry empty rather than write a draft whose confidence is below X (0-1).")
 @pass_ctx
 @handles_errors
@@ -255,13 +278,17 @@ def _build(ctx: Context, languages: tuple[str, ...], allow_fuzzy: bool, min_comp
 @lang_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "html"]), default="table",
               show_default=True, help="html writes the dashboard dist/status.html and its chart dist/status.svg.")
-@click.option("--fail-under", type=click.FloatRange(0, 100), metavar="PCT",
+@click.option("--fail-under", type=_Between(0, 100), metavar="PCT",
               help=f"Exit {EXIT_THRESHOLD} when a language has less than PCT percent of words reviewed.")
 @pass_ctx
 @handles_errors
 def status(ctx: Context, langs: tuple[str, ...], fmt: str, fail_under: float | None) -> None:
     """Per language and document: reviewed, machine drafts, fuzzy, untranslated; entries and words."""
-    _status(ctx, ctx.languages(langs), fmt, fail_under)
+    if fmt == "html":  # writes dist/status.html: under the project lock, as every writer
+        with _writing(ctx):
+            _status(ctx, ctx.languages(langs), fmt, fail_under)
+    else:
+        _status(ctx, ctx.languages(langs), fmt, fail_under)
 
 
 def _status(ctx: Context, languages: tuple[str, ...], fmt: str = "table", fail_under: float | None = None) -> None:
@@ -280,7 +307,7 @@ def _status(ctx: Context, languages: tuple[str, ...], fmt: str = "table", fail_u
         _echo({"table": st.to_table, "json": st.to_json, "csv": st.to_csv}[fmt](rows), nl=False, lines=True,
               json=fmt == "json")
     if fail_under is not None:
-        low = [r for r in rows if r.counts.percent < fail_under]
+        low = [r for r in rows if r.percent < fail_under]
         if low:
             _echo(f"l10n: below {fail_under:g}%: " + ", ".join(f"{r.lang}/{r.document}" for r in low), err=True)
             sys.exit(EXIT_THRESHOLD)

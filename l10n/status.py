@@ -42,13 +42,18 @@ class Row:
             return "not published"
         return f"published {self.published[:10]}, {self.changes} change{'' if self.changes == 1 else 's'} since"
 
+    @property
+    def percent(self) -> float:
+        """Share reviewed; a catalog that does not exist has none reviewed (not "nothing to do")."""
+        return self.counts.percent if self.exists else 0.0
+
     def as_dict(self) -> dict:
         c = self.counts
         return {
             "lang": self.lang, "document": self.document, "path": self.path, "exists": self.exists,
             "entries": {**c.entries, "total": c.total_entries},
             "words": {**c.words, "total": c.total_words, "needed": c.needed_words, "left": c.words_left},
-            "percent": round(c.percent, 1), "last_change": self.last_change,
+            "percent": round(self.percent, 1), "last_change": self.last_change,
             "published": None if self.published is None else {"date": self.published, "changes": self.changes},
             # gettext's names and counts, exactly as msgfmt --statistics gives them
             **c.gettext,
@@ -122,7 +127,7 @@ def to_csv(rows: list[Row]) -> str:
     writer.writerow(["lang", "document", "percent"] + [f"{s}_entries" for s in STATES]
                     + [f"{s}_words" for s in STATES] + ["words_left", "last_change", "published", "changes_since"])
     for r in rows:
-        writer.writerow([r.lang, r.document, f"{r.counts.percent:.1f}"] + [r.counts.entries[s] for s in STATES]
+        writer.writerow([r.lang, r.document, f"{r.percent:.1f}"] + [r.counts.entries[s] for s in STATES]
                         + [r.counts.words[s] for s in STATES] + [r.counts.words_left, r.last_change or "",
                                                                  r.published or "", r.changes])
     return out.getvalue()

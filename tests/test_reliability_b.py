@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -257,3 +258,42 @@ def test_item_13_one_helper_escapes_as_python_writes(capsys):
     assert printable("a\x1b[31mb\x07\r\n\tc\u202ed\x9b\x7f") == "a\\x1b[31mb\\x07\\r\\n\tc\\u202ed\\x9b\\x7f"
     assert printable("one\ntwo\x1b", lines=True) == "one\ntwo\\x1b"
     assert printable("Straße, Азат, 東京 ok") == "Straße, Азат, 東京 ok"
+
+
+# -- item 14: honest gates ----------------------------------------------------------------------------------------
+
+
+def test_item_14_a_missing_catalog_counts_as_nothing_done(project, cli):
+    config = project / "l10n.yaml"
+    config.write_text(config.read_text().replace("languages: [en, es, de, it, pt, ru, uk, ca]", "languages: [es, de]"))
+    assert cli("extract").exit_code == 0 and cli("update", "--lang", "es").exit_code == 0  # no German catalog
+    gate = cli("status", "--lang", "de", "--fail-under", "0.5")
+    assert gate.exit_code == 4 and "l10n: below 0.5%: de/appeal" in gate.stderr
+    rows = json.loads(cli("status", "--format", "json").output)
+    assert [(r["lang"], r["exists"], r["percent"]) for r in rows if r["lang"] == "de"] == [("de", False, 0.0)]
+    assert "de,appeal,0.0," in cli("status", "--format", "csv").output
+    build = cli("build", "--lang", "de", "--min-complete", "0.5")
+    assert build.exit_code == 0 and "de/appeal: skipped (0.0% reviewed)" in build.output
+    assert not (project / "dist" / "de").exists()
+
+
+@pytest.mark.parametrize("value", ["nan", "NaN", "inf", "-inf", "-1", "100.5"])
+@pytest.mark.parametrize("command", [("status", "--fail-under"), ("build", "--min-complete"),
+                                     ("run", "--min-complete")])
+def test_item_14_a_threshold_that_is_no_percentage_is_a_usage_error(project, cli, command, value):
+    result = cli(*command, value)
+    assert result.exit_code == 2
+    assert f"Invalid value for '{command[1]}'" in result.stderr
+    assert not (project / "locales").exists()  # refused before any work
+
+
+def test_item_14_status_html_takes_the_project_lock(project, cli):
+    assert cli("extract").exit_code == 0
+    (project / ".l10n").mkdir(exist_ok=True)
+    with open(project / ".l10n" / "lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # another l10n process writing
+        blocked = cli("status", "--format", "html")
+        assert cli("status").exit_code == 0  # reading needs no lock
+    assert blocked.exit_code == 6 and "another l10n process is writing this project" in blocked.stderr
+    assert not (project / "dist" / "status.html").exists()
+    assert cli("status", "--format", "html").exit_code == 0 and (project / "dist" / "status.html").is_file()
