@@ -49,7 +49,7 @@ def found(check_id: str, msgid: str, msgstr: str, lang: str = "es", source_lang:
 def test_registry_has_every_check_with_its_severity_and_a_docstring_title():
     expected = {"po-valid": "error", "untranslated": "warning", "unreviewed": "info", "numbers": "error",
                 "keep-terms": "error", "glossary": "warning", "source-words": "warning", "spelling": "warning",
-                "dateline": "warning", "mt-marks": "error", "markup": "error",
+                "dateline": "warning", "mt-marks": "error", "markup": "error", "bidi": "error",
                 "punctuation": "warning", "brackets-quotes": "warning", "whitespace": "warning",
                 "sentences": "warning", "length": "warning", "unchanged": "warning"}
     assert {k: v.severity for k, v in CHECKS.items()} == expected

@@ -12,10 +12,14 @@ import time
 import unicodedata
 from pathlib import Path
 
+import cmarkgfm
 import pytest
 
 from l10n import config, engines, usercache
-from l10n.catalog import atomic_write, dumps, load
+from l10n.build import render
+from l10n.build.assemble import Piece
+from l10n.catalog import Catalog, Entry, atomic_write, dumps, load
+from l10n.checks import check_catalog
 from l10n.config import ENGINE_OPTIONS, parse_config
 from l10n.engines.cache import Cache
 from l10n.engines.deep import LibreEngine
@@ -297,3 +301,78 @@ def test_item_14_status_html_takes_the_project_lock(project, cli):
     assert blocked.exit_code == 6 and "another l10n process is writing this project" in blocked.stderr
     assert not (project / "dist" / "status.html").exists()
     assert cli("status", "--format", "html").exit_code == 0 and (project / "dist" / "status.html").is_file()
+
+
+# -- item 15: display safety: bidi controls, autolinks --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("source, translation, found", [
+    ("Azat Miftakhov", "Azat \u202eMiftakhov", ["U+202E RLO"]),
+    ("Azat Miftakhov", "\u2066Azat\u2069 \u2067Mif\u2069takhov\u202a\u202c",
+     ["U+202A LRE, U+202C PDF, U+2066 LRI, U+2067 RLI, U+2069 PDI ×2"]),
+    ("\u2067عزت\u2069 Miftakhov", "\u2067عزت\u2069 Miftakhov", []),  # as the source has them
+    ("\u2067عزت\u2069 Miftakhov", "\u2067عزت\u2069 \u2067Miftakhov\u2069", ["U+2067 RLI, U+2069 PDI"]),
+    ("Azat Miftakhov", "عزت \u200fميفتاخوف", []),  # a right-to-left mark is no embedding or override
+])
+def test_item_15_bidi_controls_the_source_lacks_are_check_errors(source, translation, found):
+    po = Catalog(path=Path("ar.po"), header=Entry(msgid="", msgstr="Content-Type: text/plain; charset=UTF-8\n"),
+                 entries=[Entry(msgid=source, msgstr=translation, extracted_comments=["paragraph"])])
+    issues = [i for i in check_catalog(po, "ar", "fr") if i.check == "bidi"]
+    assert [i.severity for i in issues] == ["error"] * len(found)
+    assert [i.message for i in issues] == [f"the translation contains bidirectional controls the source does "
+                                           f"not have ({f}); remove them" for f in found]
+
+
+def test_item_15_check_reports_a_trojan_source_translation(project, cli):
+    assert cli("extract").exit_code == 0 and cli("update", "--lang", "es").exit_code == 0
+    path = project / "locales" / "es" / "appeal.po"
+    po = load(path)
+    next(e for e in po.entries if e.msgid == "Paris, le 21 mai 2026").msgstr = "París, 21 de mayo\u202e 6202"
+    atomic_write(path, dumps(po))
+    result = cli("check", "--lang", "es")
+    assert result.exit_code == 3
+    assert ("error [bidi] the translation contains bidirectional controls the source does not have "
+            "(U+202E RLO); remove them") in result.output
+
+
+def _links(markdown: str) -> list[str]:
+    return re.findall(r'<a href="([^"]*)"', cmarkgfm.github_flavored_markdown_to_html(markdown))
+
+
+def _shown(markdown: str) -> str:
+    return re.sub(r"<[^>]+>", "", cmarkgfm.github_flavored_markdown_to_html(markdown)).strip()
+
+
+@pytest.mark.parametrize("translation", [
+    "Voir https://evil.example/x?a=1_b et www.evil.example, HTTPS://EVIL.example (ftp://evil.example).",
+    "(www.evil.example) *www.evil.example* _http://evil.example_ ~www.evil.example~",
+])
+def test_item_15_bare_urls_the_source_lacks_are_not_autolinked(translation):
+    piece = Piece(translation, "reviewed", "es", "Voir le site du comité.")
+    assert _links(translation)  # GitHub would link them as written
+    out = render.md(piece)
+    assert _links(out) == [] and _shown(out) == translation.replace("&", "&amp;")
+
+
+def test_item_15_urls_of_the_source_stay_links():
+    source = "Signez sur https://freeazat.example/appel ou www.freeazat.example."
+    piece = Piece("Firmen en https://freeazat.example/appel o www.freeazat.example, no en https://evil.example.",
+                  "reviewed", "es", source)
+    out = render.md(piece)
+    assert _links(out) == ["https://freeazat.example/appel", "http://www.freeazat.example"]
+    assert _shown(out) == piece.text
+    assert _links(render.md(Piece(source, "fallback", "fr", source))) == ["https://freeazat.example/appel",
+                                                                        "http://www.freeazat.example"]
+
+
+def test_item_15_built_markdown_has_no_link_the_source_lacks(project, cli):
+    assert cli("extract").exit_code == 0 and cli("update", "--lang", "es").exit_code == 0
+    path = project / "locales" / "es" / "appeal.po"
+    po = load(path)
+    for entry in po.entries:
+        if not entry.obsolete and not entry.msgstr:
+            entry.msgstr = f"{entry.msgid} — más en https://evil.example/{len(entry.msgid)} y www.evil.example"
+    atomic_write(path, dumps(po))
+    assert cli("build", "--lang", "es").exit_code == 0
+    markdown = (project / "dist" / "es" / "appeal.md").read_text(encoding="utf-8")
+    assert "https://evil.example/" in _shown(markdown) and _links(markdown) == []

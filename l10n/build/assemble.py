@@ -18,11 +18,13 @@ BODY_ROLES = (TITLE, PARAGRAPH, DATELINE)
 
 @dataclass(frozen=True)
 class Piece:
-    """A rendered segment: its text, how trustworthy it is, and its language (the source's for a fallback)."""
+    """A rendered segment: its text, how trustworthy it is, its language (the source's for a fallback), and the
+    source text it stands for (whose web addresses the Markdown output lets link: render.md)."""
 
     text: str
     state: str
     lang: str
+    source: str = ""
 
     @property
     def words(self) -> int:
@@ -85,11 +87,11 @@ _PIECE_STATE = {state.REVIEWED: REVIEWED, state.AUTOMATIC: AUTOMATIC, state.MACH
 
 def _choose(entry: Entry | None, source_text: str, lang: str, source_lang: str, allow_fuzzy: bool) -> Piece:
     if lang == source_lang:  # the original itself
-        return Piece(source_text, REVIEWED, lang)
+        return Piece(source_text, REVIEWED, lang, source_text)
     shown = state.published(entry, allow_fuzzy)
     if entry is None or shown is None:
-        return Piece(source_text, FALLBACK, source_lang)
-    return Piece(entry.translation, _PIECE_STATE[shown], lang)
+        return Piece(source_text, FALLBACK, source_lang, source_text)
+    return Piece(entry.translation, _PIECE_STATE[shown], lang, source_text)
 
 
 def assemble(doc: Document, po: Catalog | None, lang: str, source_lang: str, mode: str, allow_fuzzy: bool,

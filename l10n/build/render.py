@@ -163,18 +163,63 @@ _MD_START = re.compile(r"[#>+=\-]")
 _MD_ORDERED = re.compile(r"(\d+)([.)])")
 # An ATX heading's closing sequence (` ##` at the end) would be dropped.
 _MD_CLOSING = re.compile(r"(?<= )#+$")
+# GitHub's extended autolinks: a bare address (http, https, ftp: any case) or `www.` becomes a link with no
+# markup at all. The group is where an escape stops one: before the scheme's `:`, or the `.` after www.
+_MD_AUTOLINK = re.compile(r"(?i:https?|ftp)(:)//[^\s<]*|(?<![\w.-])www(\.)[^\s<]*")
+_MD_URL_END = ".,:;!?\"')*_~"  # what GitHub leaves out of a link at its end
+_NO_URLS: frozenset[str] = frozenset()
 
 
-def md(text: str | Text) -> str:
+def _addresses(text: str) -> frozenset[str]:
+    """Web addresses in a text, as both `urls` and GitHub's autolinks delimit them."""
+    if ":" not in text and "www" not in text:
+        return _NO_URLS
+    found = {text[a:b] for a, b in urls(text)}
+    return frozenset(found | {m.group(0).rstrip(_MD_URL_END) for m in _MD_AUTOLINK.finditer(text)})
+
+
+def _text_and_addresses(item: str | Text | Piece | BodyBlock) -> tuple[str, frozenset[str] | None]:
+    """What to render, and the web addresses its source has (None: a text without a source, whose addresses
+    md_linked links)."""
+    if isinstance(item, Piece):
+        return item.text, _addresses(clean(item.source))
+    if isinstance(item, BodyBlock):
+        return joined(item), frozenset().union(*(_addresses(clean(p.source)) for p, _ in item.parts))
+    return str(item), None
+
+
+def _stop_autolinks(text: str, allowed: frozenset[str]) -> str:
+    """Where GitHub would turn an address that is not `allowed` into a link, a NUL, which `_md_done` makes a
+    backslash once the other escapes are done (`https\\://…`, `www\\.…`: rendered as written, not linked)."""
+    if ":" not in text and "www" not in text:
+        return text
+
+    def stop(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if _addresses(token) & allowed:
+            return token
+        at = (match.start(1) if match.group(1) else match.start(2)) - match.start()
+        return token[:at] + "\0" + token[at:]
+
+    return _MD_AUTOLINK.sub(stop, text)
+
+
+def _md_done(text: str) -> str:
+    return text.replace("\0", "\\")
+
+
+def md(item: str | Text | Piece | BodyBlock) -> str:
     """Untrusted text as one inert CommonMark line: it renders exactly as written (no HTML, no links, no
-    emphasis, no entities, no block of its own), and stays readable where nothing needed escaping."""
-    return _md(str(text))
+    emphasis, no entities, no block of its own), and stays readable where nothing needed escaping. A bare web
+    address stays one GitHub links only where the source has it too."""
+    text, allowed = _text_and_addresses(item)
+    return _md(text, allowed or _NO_URLS)
 
 
 @lru_cache(maxsize=1 << 16)
-def _md(text: str) -> str:
+def _md(text: str, allowed: frozenset[str] = _NO_URLS) -> str:
     """Cached, like _wrap: the same passages recur in every language."""
-    return _md_start(_md_inline(clean(text)))
+    return _md_done(_md_start(_md_inline(_stop_autolinks(clean(text), allowed))))
 
 
 def _md_inline(text: str) -> str:
@@ -191,26 +236,28 @@ def _md_start(text: str) -> str:
     return _MD_ORDERED.sub(r"\1\\\2", text, count=1) if _MD_ORDERED.match(text) else text
 
 
-def md_linked(text: str) -> str:
-    """Like md, with web addresses as CommonMark autolinks (`<https://…>`): the only markup a text can get."""
+def md_linked(text: str, allowed: frozenset[str] | None = None) -> str:
+    """Like md, with web addresses as CommonMark autolinks (`<https://…>`): the only markup a text can get.
+    With `allowed` (the addresses of the source), only those: an address a translation adds stays text."""
     text = clean(text)
-    spans = urls(text)
+    spans = [(a, b) for a, b in urls(text) if allowed is None or text[a:b] in allowed]
     if not spans:
-        return md(text)
+        return _md(text, allowed or _NO_URLS)
     out, position = [], 0
     for start, end in spans:
-        out.append(_md_inline(text[position:start]) + f"<{text[start:end]}>")
+        out.append(_md_inline(_stop_autolinks(text[position:start], allowed or _NO_URLS)) + f"<{text[start:end]}>")
         position = end
-    return _md_start("".join(out) + _md_inline(text[position:]))
+    return _md_done(_md_start("".join(out) + _md_inline(_stop_autolinks(text[position:], allowed or _NO_URLS))))
 
 
-def md_heading(text: str | Text) -> str:
-    return _MD_CLOSING.sub(lambda m: "\\" + m.group(0), md(text))
+def md_heading(item: str | Text | Piece | BodyBlock) -> str:
+    return _MD_CLOSING.sub(lambda m: "\\" + m.group(0), md(item))
 
 
 def md_block(block: BodyBlock) -> str:
-    """A paragraph or the dateline: inert, but with its web addresses linked."""
-    return md_linked(joined(block))
+    """A paragraph or the dateline: inert, but with the web addresses of its source linked."""
+    text, allowed = _text_and_addresses(block)
+    return md_linked(text, allowed)
 
 
 # ------------------------------------------------------------------------------------------------ HTML

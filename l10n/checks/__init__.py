@@ -24,8 +24,8 @@ from .povalid import LineMap
 
 #: The order checks run and are listed in (and, for one line, the order of their issues).
 ORDER = ("po-valid", "untranslated", "unreviewed", "numbers", "keep-terms", "glossary", "source-words", "spelling",
-         "dateline", "mt-marks", "markup", "punctuation", "brackets-quotes", "whitespace", "sentences", "length",
-         "unchanged")
+         "dateline", "mt-marks", "markup", "bidi", "punctuation", "brackets-quotes", "whitespace", "sentences",
+         "length", "unchanged")
 _registered = dict(CHECKS)
 CHECKS.clear()
 CHECKS.update({check_id: _registered.pop(check_id) for check_id in ORDER})

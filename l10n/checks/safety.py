@@ -1,5 +1,6 @@
-"""Things an engine or a hostile contributor can slip into a translation: leftover engine marks, and markup
-(HTML tags, scripts, event handlers, javascript: links, Markdown links) the published page would render."""
+"""Things an engine or a hostile contributor can slip into a translation: leftover engine marks, markup (HTML
+tags, scripts, event handlers, javascript: links, Markdown links) the published page would render, and
+bidirectional controls that make text display otherwise than it reads."""
 
 from __future__ import annotations
 
@@ -114,6 +115,30 @@ def markup(ctx: Context, entry: Entry, pair: Pair) -> Iterator[str]:
     for item in foreign_markup(pair.source, pair.raw):
         yield (f"the translation contains {_DESCRIPTIONS[item.kind]} {q(item.text)}, which the source does not "
                "have; remove it" + (" (keep only the link text)" if item.kind == "link" else ""))
+
+
+# ---------------------------------------------------------------------------------------------------- bidi controls
+
+#: embeddings and overrides (U+202A–U+202E) and isolates (U+2066–U+2069): the "Trojan Source" characters
+BIDI_CONTROLS = {chr(c): name for c, name in zip(
+    [*range(0x202A, 0x202F), *range(0x2066, 0x206A)],
+    ["LRE", "RLE", "PDF", "LRO", "RLO", "LRI", "RLI", "FSI", "PDI"])}
+
+
+@check("bidi", ERROR)
+def bidi(ctx: Context, entry: Entry, pair: Pair) -> Iterator[str]:
+    """Translation has bidirectional controls the source does not have
+
+    An override or an isolate reorders what is displayed after it: a reviewer, the review sheet and the
+    published page then show text in another order than the one it is stored and read in ("Trojan Source").
+    Right-to-left languages need none of them in prose; the Unicode algorithm orders their text by itself."""
+    allowed = Counter(c for c in pair.source if c in BIDI_CONTROLS)
+    found = Counter(c for c in pair.raw if c in BIDI_CONTROLS)
+    extra = found - allowed
+    if extra:
+        shown = ", ".join(f"U+{ord(c):04X} {BIDI_CONTROLS[c]}" + (f" ×{n}" if n > 1 else "")
+                          for c, n in sorted(extra.items()))
+        yield f"the translation contains bidirectional controls the source does not have ({shown}); remove them"
 
 
 # ---------------------------------------------------------------------------------------------------- engine marks
