@@ -12,7 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainValidator, ValidationError, ValidationInfo, model_validator
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, PlainValidator, ValidationError, ValidationInfo,
+                      model_validator)
 from pydantic_core import PydanticCustomError
 
 from .errors import ConfigError
@@ -131,7 +132,8 @@ Count = value("expected a whole number of at least 1", lambda v: is_whole(v) and
 Tries = value("expected a whole number of at least 0", lambda v: is_whole(v) and v >= 0)
 Texts = value("expected a list of text", is_texts, texts)
 TextMap = value("expected a mapping of text to text", is_text_map, dict)
-Url = value("expected an http:// or https:// URL", lambda v: isinstance(v, str) and v.startswith(("http://", "https://")))
+Url = value("expected an http:// or https:// URL",
+            lambda v: isinstance(v, str) and v.startswith(("http://", "https://")))
 
 
 def mapping(what: str) -> BeforeValidator:

@@ -56,17 +56,21 @@ BASE = "source_language: fr\ndocuments: [source/appeal.fr.txt]\nlanguages: [en, 
     ("engine_settings: {libre: {concurrency: many}}",
      "engine_settings.libre.concurrency: expected a whole number of at least 1"),
     ("engine_settings: {libre: {url: [1, 2]}}", "engine_settings.libre.url: expected an http:// or https:// URL"),
-    ("engine_settings: {libre: {retries: true}}", "engine_settings.libre.retries: expected a whole number of at least 0"),
-    ("engine_settings: {deepl: {use_free_api: sometimes}}", "engine_settings.deepl.use_free_api: expected true or false"),
+    ("engine_settings: {libre: {retries: true}}",
+     "engine_settings.libre.retries: expected a whole number of at least 0"),
+    ("engine_settings: {deepl: {use_free_api: sometimes}}",
+     "engine_settings.deepl.use_free_api: expected true or false"),
     ("engine_settings: {apertium: {binary: 5}}", "engine_settings.apertium.binary: expected text"),
-    ("engine_settings: {libre: {timout: 5}}", "unknown key 'timout' in engine_settings.libre (did you mean 'timeout'?)"),
+    ("engine_settings: {libre: {timout: 5}}",
+     "unknown key 'timout' in engine_settings.libre (did you mean 'timeout'?)"),
     ("engine_settings: {lbre: {}}", "unknown key 'lbre' in engine_settings (did you mean 'libre'?)"),
     ("engine_settings: [libre]", "engine_settings must map engine names to option mappings"),
     ("memory: {threshold: 85.5}", "memory.threshold must be a whole number from 1 to 100"),
     ("memory: {compendia: 5}", "memory.compendia must be a list of strings"),
     ("publish: {min_reviewed: .nan}", "publish.min_reviewed must be a percentage from 0 to 100"),
     ("publish: {unreviewed: [skip]}", "publish.unreviewed must be one of banner, skip, not ['skip']"),
-    ("signatories: {groups: {Europe: [150]}}", "signatories.groups.Europe: expected a territory code (ES, \"150\") or null"),
+    ("signatories: {groups: {Europe: [150]}}",
+     "signatories.groups.Europe: expected a territory code (ES, \"150\") or null"),
     ("signatories: {heading: [a]}", "signatories.heading: expected text"),
     ("signatories: 5", "signatories: expected a mapping of keys to values"),
     ("engines_by_language: {de: 5}", "engines_by_language.de must be a list of strings"),
@@ -84,7 +88,8 @@ def test_item_08_wrong_types_in_config_name_the_key_path(project, extra, message
 @pytest.mark.parametrize("text, message", [
     ("keep: 5", "keep: expected a list of names (text, or a mapping with 'term' and 'variants')"),
     ("keep: [{term: Azat, variants: [ru, Азат]}]", "keep[0].variants must map language codes to spellings"),
-    ("keep: [Kharp, {term: Azat, variants: {ru: 5}}]", "keep[1].variants.ru: expected a spelling or a list of spellings"),
+    ("keep: [Kharp, {term: Azat, variants: {ru: 5}}]",
+     "keep[1].variants.ru: expected a spelling or a list of spellings"),
     ("keep: [Kharp, 5]", "keep[1]: expected a name, or a mapping with 'term' and 'variants'"),
     ("keep: [{term: Azat, varaints: {}}]", "unknown key 'varaints' in keep[0] (did you mean 'variants'?)"),
     ("keep: [{variants: {}}]", "missing required key 'term' in keep[0]"),
@@ -126,10 +131,13 @@ def test_item_10_alias_bombs_are_refused_before_expansion(project, name):
     path = project / name
     path.write_text(_bomb() + path.read_text(encoding="utf-8").replace("keep:", "keep: *a8\nkeepx:"),
                     encoding="utf-8")
-    script = ("import resource, sys, time\nfrom l10n.cli import main\nstarted = time.perf_counter()\n"
+    # VmHWM: this process's peak memory (ru_maxrss would include the pytest process it was forked from)
+    # and an address-space limit, so that a regression fails with MemoryError instead of exhausting the machine
+    script = ("import re, resource, sys, time\nresource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))\n"
+              "from l10n.cli import main\nstarted = time.perf_counter()\n"
               "try:\n    main(['check'])\nfinally:\n"
-              "    print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
-              " file=sys.stderr)\n")
+              "    peak = re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())\n"
+              "    print(time.perf_counter() - started, peak.group(1), file=sys.stderr)\n")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=project,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 2, done.stderr
