@@ -620,9 +620,9 @@ def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
         os.close(dir_fd)
 
 
-def write_if_changed(path: Path, text: str) -> bool:
-    """Atomic write of an output file, skipped when the bytes are the same (no churn, mtimes kept)."""
-    data = text.encode("utf-8")
+def write_if_changed(path: Path, text: str | bytes) -> bool:
+    """Atomic write of an output file, skipped when the bytes are the same (no churn, mtimes kept); text as UTF-8."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
     if path.exists() and path.read_bytes() == data:
         return False
     atomic_write(path, data)

@@ -18,6 +18,7 @@ from typing import Callable, Iterator
 import click
 
 from . import __version__, usercache
+from .build import FORMATS
 from .config import Config, load_config
 from .errors import L10nError, LockError
 from .terminal import printable
@@ -251,18 +252,22 @@ def _pretranslate(ctx: Context, languages: tuple[str, ...], engine: str | None, 
 @lang_option
 @allow_fuzzy_option
 @min_complete_option
+@click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS),
+              help="Write only this format (repeatable); default: all. dist/index.html goes with html.")
 @pass_ctx
 @handles_errors
 @writes_project
-def build(ctx: Context, langs: tuple[str, ...], allow_fuzzy: bool, min_complete: float | None) -> None:
-    """Reassemble dist/<lang>/<doc>.{txt,md,html} and dist/index.html from the catalogs."""
-    _build(ctx, ctx.languages(langs), allow_fuzzy, min_complete)
+def build(ctx: Context, langs: tuple[str, ...], allow_fuzzy: bool, min_complete: float | None,
+          formats: tuple[str, ...]) -> None:
+    """Reassemble dist/<lang>/<doc>.{txt,md,html,pdf,eml} and dist/index.html from the catalogs."""
+    _build(ctx, ctx.languages(langs), allow_fuzzy, min_complete, formats or FORMATS)
 
 
-def _build(ctx: Context, languages: tuple[str, ...], allow_fuzzy: bool, min_complete: float | None) -> None:
+def _build(ctx: Context, languages: tuple[str, ...], allow_fuzzy: bool, min_complete: float | None,
+           formats: tuple[str, ...] = FORMATS) -> None:
     from .build.publish import build as run
 
-    report = run(ctx.config, languages, allow_fuzzy, min_complete)
+    report = run(ctx.config, languages, allow_fuzzy, min_complete, formats)
     for item in report.languages:
         if item.skipped:
             _echo(f"{item.lang}/{item.document}: skipped ({item.reason})")

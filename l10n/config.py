@@ -24,6 +24,7 @@ GROUP_ORDERS = ("collation", "source")
 GROUP_KINDS = ("country", "region", "last")
 UNREVIEWED_POLICIES = ("banner", "skip")
 SOURCE_FALLBACK_POLICIES = ("skip", "mark")
+PAPERS = ("a4", "letter")
 
 
 # -- values -----------------------------------------------------------------------------------------------------
@@ -118,12 +119,24 @@ class MemoryConfig(Schema):
     compendia: ProjectPaths = ()
 
 
+class PdfConfig(Schema):
+    paper: choice(*PAPERS) = "a4"
+
+
+class TextConfig(Schema):
+    #: columns to wrap plain text at; 0 keeps every paragraph on one line (for web forms and CMSs)
+    wrap: value("must be a number of columns from 20 to 1000, or 0 not to wrap",
+                lambda v: is_whole(v) and (v == 0 or 20 <= v <= 1000), kind=PHRASE) = 72
+
+
 class PublishConfig(Schema):
     min_reviewed: value("must be a percentage from 0 to 100", lambda v: is_number(v) and 0 <= v <= 100, float,
                         PHRASE) = 100.0
     unreviewed: choice(*UNREVIEWED_POLICIES) = "banner"
     #: a language whose title or body has passages with no target-language text: not published, or marked
     source_fallback: choice(*SOURCE_FALLBACK_POLICIES) = "skip"
+    pdf: PdfConfig = Field(default_factory=PdfConfig)
+    txt: TextConfig = Field(default_factory=TextConfig)
 
 
 class PretranslateConfig(Schema):

@@ -240,7 +240,8 @@ def test_html_links_alternates_nav_and_index(project, cli):
     rows = [a["data-lang"] for _, a, _ in elements(index, "tr") if "data-lang" in a]
     assert rows == ["fr", "en", "es", "de"]
     hrefs = [a["href"] for _, a, _ in elements(index, "a")]
-    assert hrefs == [f"{lang}/appeal.{ext}" for lang in ("fr", "en", "es", "de") for ext in ("html", "md", "txt")]
+    assert hrefs == [f"{lang}/appeal.{ext}" for lang in ("fr", "en", "es", "de")
+                     for ext in ("html", "md", "txt", "pdf", "eml")]
     # Nothing is reviewed yet: country names and organisation names kept as written are no review.
     assert "Español" in index and "Espagnol" in index and "0\u00a0%" in index and "Texte original" in index
     original = read(project, "fr/appeal.html")

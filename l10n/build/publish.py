@@ -1,5 +1,5 @@
-"""Stage `build`: for every language that meets the publishing policy, write dist/<lang>/<doc>.{txt,md,html}
-(the source language's too, as the original) and dist/index.html, and report how much of each fell back to
+"""Stage `build`: for every language that meets the publishing policy, write dist/<lang>/<doc>.{txt,md,html,pdf,eml}
+or the formats asked for (the source language's too, as the original) and dist/index.html, and report how much of each fell back to
 the source language or is unreviewed.
 
 The policy decides per language: `publish.min_reviewed` with `publish.unreviewed: skip | banner` (or
@@ -11,6 +11,7 @@ what the reader gets, from counts of passages."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import math
 from dataclasses import dataclass, field
@@ -22,12 +23,12 @@ from .. import catalog, furniture, langs, publication
 from ..config import Config, document_id
 from ..document import load_document
 from ..errors import CatalogError
-from ..extract import Memo, code_digest, config_digest, file_digest, po_path
+from ..extract import Memo, code_digest, config_digest, file_digest, po_path, pot_path
 from ..status import count, remember_counts
-from . import render
+from . import FORMATS, render
 from .assemble import FALLBACK, MACHINE, REVIEWED, UNREVIEWED, Assembled, assemble
 
-SUFFIXES = (".txt", ".md", ".html")
+SUFFIXES = tuple(f".{fmt}" for fmt in FORMATS)
 INDEX = "index.html"
 
 
@@ -81,6 +82,7 @@ class Published:
     item: LanguageBuild | None = None
     original: bool = False  # the source language itself
     drafts: bool = False
+    date: dt.date | None = None  # when what it shows last changed (the PDF's footer and metadata)
 
 
 def percent_text(percent: float, lang: str) -> str:
@@ -133,11 +135,12 @@ def _lang_dir(dist: Path, lang: str) -> Path:
     return dist / lang
 
 
-def _write(path: Path, text: str, report: BuildReport, outputs: dict[str, str] | None = None) -> Path:
-    if catalog.write_if_changed(path, text):
+def _write(path: Path, content: str | bytes, report: BuildReport, outputs: dict[str, str] | None = None) -> Path:
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    if catalog.write_if_changed(path, data):
         report.written.append(path)
     if outputs is not None:
-        outputs[str(path)] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        outputs[str(path)] = hashlib.sha256(data).hexdigest()
     return path
 
 
@@ -181,8 +184,9 @@ def _inputs(config: Config, languages: tuple[str, ...], allow_fuzzy: bool, min_c
         for lang in order:
             po = po_path(config, lang, doc_path)
             digest.update(f"\0{lang}\0{file_digest(po) if po.exists() else 'absent'}".encode())
-            if lang not in languages:
-                digest.update(f"\0{(dist / lang / f'{document_id(doc_path)}.html').is_file()}".encode())
+            if lang not in languages:  # its page, PDF and e-mail are linked from the index if present
+                for suffix in (".html", ".pdf", ".eml"):
+                    digest.update(f"\0{(dist / lang / f'{document_id(doc_path)}{suffix}').is_file()}".encode())
     locales = config.root / config.locales_dir
     for path in sorted(locales.glob(f"*/{furniture.PROJECT_FILE}")):
         digest.update(f"\0{path}\0{file_digest(path)}".encode())
@@ -205,11 +209,13 @@ MEMO_BUILDS = 8  # option sets remembered (all languages, --lang es, --allow-fuz
 
 
 def build(config: Config, languages: tuple[str, ...], allow_fuzzy: bool = False,
-          min_complete: float | None = None) -> BuildReport:
+          min_complete: float | None = None, formats: tuple[str, ...] = FORMATS) -> BuildReport:
     """Reassemble every document in the selected languages and the source language; a language the policy
     skips is removed (its old files too) or published with a notice. Languages not selected this run keep
     their pages, and stay linked while they still meet the policy. Every published translation gets its
-    publication record (l10n.publication) when what it shows changed."""
+    publication record (l10n.publication) when what it shows changed. Only the given `formats` are written;
+    dist/index.html goes with the HTML."""
+    formats = tuple(fmt for fmt in FORMATS if fmt in formats)
     report = BuildReport()
     dist = config.root / config.dist_dir
     locales = config.root / config.locales_dir
@@ -218,7 +224,7 @@ def build(config: Config, languages: tuple[str, ...], allow_fuzzy: bool = False,
     selected = set(languages)
     order = list(dict.fromkeys([*config.languages, *languages]))
     memo = Memo(config)
-    key = repr((tuple(languages), allow_fuzzy, min_complete))
+    key = repr((tuple(languages), allow_fuzzy, min_complete) + ((formats,) if formats != FORMATS else ()))
     inputs = _inputs(config, languages, allow_fuzzy, min_complete, order)
     fact = memo.get("build", key)
     if fact is not None and _unchanged(fact, inputs):
@@ -239,7 +245,9 @@ def build(config: Config, languages: tuple[str, ...], allow_fuzzy: bool = False,
     for doc_path in config.documents:
         doc = load_document(config, doc_path)
         original = assemble(doc, None, source_lang, source_lang, config.segmentation, False, config.signatories.order)
-        published: list[Published] = [Published(source_lang, 100.0, False, True, original, original=True)]
+        source_date = _publication_date(catalog.load_or_none(pot_path(config, doc_path)), None)
+        published: list[Published] = [Published(source_lang, 100.0, False, True, original, original=True,
+                                                date=source_date)]
         for lang in order:
             directory = _lang_dir(dist, lang)
             if lang in selected:
@@ -266,12 +274,13 @@ def build(config: Config, languages: tuple[str, ...], allow_fuzzy: bool = False,
                     _remove(directory, doc.id, report, absent)
                     continue
                 drafts = bool(item.unreviewed)
-                published.append(Published(lang, percent, below, not out.has_unreviewed, out, item, drafts=drafts))
                 written = publication.record(config, doc, po, lang, allow_fuzzy)
                 if written is not None:
                     report.written.append(written)
                 record = publication.record_path(config, lang, doc_path)
                 outputs[str(record)] = file_digest(record) or ""
+                published.append(Published(lang, percent, below, not out.has_unreviewed, out, item, drafts=drafts,
+                                           date=_publication_date(po, record)))
             elif (directory / f"{doc.id}.html").is_file():
                 try:
                     _, percent = _percent_of(config, lang, doc_path, memo)
@@ -283,16 +292,23 @@ def build(config: Config, languages: tuple[str, ...], allow_fuzzy: bool = False,
                                             langs.language_name(p.lang), langs.direction(p.lang))
                            for p in published)
         shown = {p.lang: p for p in published}
+        links = frozenset[str]()
+        if {"pdf", "eml"} & set(formats):
+            from .pdf import own_links
+
+            links = own_links([seg.text for seg in doc.segments()])
+        output = Output(formats, config.publish.txt.wrap, config.publish.pdf.paper, links)
         for p in published:
             if p.doc is not None:
-                files = _render(p, dist, alternates, furn(p.lang), source_lang, report, outputs)
+                files = _render(p, dist, alternates, furn(p.lang), source_lang, report, output, outputs)
                 if p.item is not None:
                     p.item.files = files
         for lang in [source_lang, *order]:
             p = shown.get(lang)
-            rows.append(_row(p, doc.id, index_lang, furn(index_lang)) if p is not None
+            rows.append(_row(p, doc.id, index_lang, furn(index_lang), dist) if p is not None
                         else _unavailable_row(lang, doc.id, index_lang, furn(index_lang)))
-    _write(dist / INDEX, render.render_index(rows, index_lang, furn(index_lang)), report, outputs)
+    if "html" in formats:
+        _write(dist / INDEX, render.render_index(rows, index_lang, furn(index_lang)), report, outputs)
     if inputs == _inputs(config, languages, allow_fuzzy, min_complete, order):  # nothing changed meanwhile
         memo.put("build", key, {"inputs": inputs, "outputs": outputs, "absent": absent,
                                 "languages": [{**dataclasses.asdict(item), "files": [str(f) for f in item.files]}
@@ -304,19 +320,66 @@ def build(config: Config, languages: tuple[str, ...], allow_fuzzy: bool = False,
     return report
 
 
+def _publication_date(po: catalog.Catalog | None, record: Path | None) -> dt.date:
+    """The date of the language's publication record (the last build that changed what its pages show); for the
+    original, or without a record, its catalog's dates."""
+    from .pdf import publication_date
+
+    try:
+        data = publication.load(record) if record is not None else None
+    except CatalogError:
+        data = None
+    stamp = data.get("date") if data is not None else None
+    return publication_date(stamp if isinstance(stamp, str) else None, po)
+
+
+@dataclass(frozen=True)
+class Output:
+    """What to write for each published language, and how."""
+
+    formats: tuple[str, ...]
+    wrap: int  # publish.txt.wrap
+    paper: str  # publish.pdf.paper
+    links: frozenset[str]  # the source's own web addresses, the only links a PDF or an e-mail keeps
+
+
 def _render(p: Published, dist: Path, alternates: tuple[render.Alternate, ...], furn: furniture.Furniture,
-            source_lang: str, report: BuildReport, outputs: dict[str, str] | None = None) -> list[Path]:
+            source_lang: str, report: BuildReport, output: Output,
+            outputs: dict[str, str] | None = None) -> list[Path]:
+    """The language's files in the formats asked for; the e-mail carries the text and the PDF is the HTML page."""
     assert p.doc is not None
     page = render.Page(furn, notices(p.doc, furn, source_lang), alternates, index_href=f"../{INDEX}")
     base = _lang_dir(dist, p.lang) / p.doc.doc_id
-    return [
-        _write(base.with_name(base.name + ".txt"), render.render_text(p.doc, page), report, outputs),
-        _write(base.with_name(base.name + ".md"), render.render_markdown(p.doc, page), report, outputs),
-        _write(base.with_name(base.name + ".html"), render.render_html(p.doc, page), report, outputs),
-    ]
+    formats = output.formats
+    text = render.render_text(p.doc, page, output.wrap) if {"txt", "eml"} & set(formats) else ""
+    html = render.render_html(p.doc, page) if {"html", "pdf"} & set(formats) else ""
+    files = []
+    for fmt in formats:
+        if fmt == "txt":
+            content: str | bytes = text
+        elif fmt == "md":
+            content = render.render_markdown(p.doc, page)
+        elif fmt == "html":
+            content = html
+        elif fmt == "pdf":
+            from .pdf import render_pdf
+
+            content = render_pdf(html, p.lang, output.paper, p.date or dt.date.today(), output.links)
+        else:
+            from .mail import render_eml
+
+            content = render_eml(p.doc, page, text, output.links)
+        files.append(_write(base.with_name(f"{base.name}.{fmt}"), content, report, outputs))
+    return files
 
 
-def _row(p: Published, doc_id: str, index_lang: str, furn: furniture.Furniture) -> render.IndexRow:
+#: the index's links: label, suffix, media type; the PDF and the e-mail only where they were built
+_INDEX_FORMATS = ((furniture.FORMAT_HTML, ".html", "text/html"), (furniture.FORMAT_MARKDOWN, ".md", "text/markdown"),
+                  (furniture.FORMAT_TEXT, ".txt", "text/plain"), (furniture.FORMAT_PDF, ".pdf", "application/pdf"),
+                  (furniture.FORMAT_EMAIL, ".eml", "message/rfc822"))
+
+
+def _row(p: Published, doc_id: str, index_lang: str, furn: furniture.Furniture, dist: Path) -> render.IndexRow:
     if p.original:
         status = furniture.STATUS_ORIGINAL
     elif p.drafts:
@@ -326,9 +389,8 @@ def _row(p: Published, doc_id: str, index_lang: str, furn: furniture.Furniture) 
     else:  # nothing reviewed is no partial review
         status = furniture.STATUS_PARTIAL if p.percent > 0 else furniture.PARTIAL_TITLE
     links = tuple((furn(label), _href(p.lang, doc_id, suffix, up=False), media)
-                  for label, suffix, media in ((furniture.FORMAT_HTML, ".html", "text/html"),
-                                               (furniture.FORMAT_MARKDOWN, ".md", "text/markdown"),
-                                               (furniture.FORMAT_TEXT, ".txt", "text/plain")))
+                  for label, suffix, media in _INDEX_FORMATS
+                  if suffix not in (".pdf", ".eml") or (dist / p.lang / f"{doc_id}{suffix}").is_file())
     return render.IndexRow(lang=p.lang, doc=doc_id, name=langs.language_name(p.lang),
                            local_name=langs.language_name(p.lang, index_lang), dir=langs.direction(p.lang),
                            percent=None if p.original else p.percent,

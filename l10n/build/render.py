@@ -103,7 +103,7 @@ def _only(text: str, *categories: str) -> bool:
 
 def wrap(text: str, width: int = TEXT_WIDTH, first: str = "", rest: str = "") -> list[str]:
     """Greedy fill by display width (wide CJK characters count two), like textwrap but for any script; a chunk
-    longer than the line gets a line of its own rather than being cut."""
+    longer than the line gets a line of its own rather than being cut. Width 0: one line (`publish.txt.wrap`)."""
     return list(_wrap(text, width, first, rest))
 
 
@@ -113,7 +113,7 @@ def _wrap(text: str, width: int, first: str, rest: str) -> tuple[str, ...]:
     cleaned = clean(text)
     # Chunks join back into the cleaned text with single spaces, and widths add up across them: a text that fits
     # on the first line is that line, without finding its break opportunities.
-    if text_width(first + cleaned) <= width:
+    if width <= 0 or text_width(first + cleaned) <= width:
         return (first + cleaned,)
     lines: list[str] = []
     prefix, current = first, ""
@@ -129,22 +129,22 @@ def _wrap(text: str, width: int, first: str, rest: str) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def wrap_block(block: BodyBlock) -> str:
-    return "\n".join(wrap(joined(block)))
+def wrap_block(block: BodyBlock, width: int = TEXT_WIDTH) -> str:
+    return "\n".join(wrap(joined(block), width))
 
 
-def wrap_text(text: str | Text) -> str:
-    return "\n".join(wrap(str(text)))
+def wrap_text(text: str | Text, width: int = TEXT_WIDTH) -> str:
+    return "\n".join(wrap(str(text), width))
 
 
-def wrap_organisation(piece: Piece) -> str:
+def wrap_organisation(piece: Piece, width: int = TEXT_WIDTH) -> str:
     """An indented list entry; a name too long for the line continues further indented, so it reads as one."""
-    return "\n".join(wrap(piece.text, TEXT_WIDTH, ORG_INDENT, ORG_CONTINUATION))
+    return "\n".join(wrap(piece.text, width, ORG_INDENT, ORG_CONTINUATION))
 
 
-def underline(text: str, char: str = "=") -> str:
+def underline(text: str, char: str = "=", width: int = TEXT_WIDTH) -> str:
     """A heading, wrapped, with a rule as wide as its widest line."""
-    lines = wrap(text)
+    lines = wrap(text, width)
     return "\n".join(lines + [char * max(text_width(line) for line in lines)])
 
 
@@ -282,8 +282,27 @@ def lang_attrs(lang: str, page_lang: str) -> Markup:
 
 
 def piece_attrs(piece: Piece, page_lang: str) -> Markup:
-    """French fallback carries the source language (screen readers switch voice); drafts say what they are."""
-    return _piece_attrs(piece.lang, piece.state, page_lang)
+    """French fallback carries the source language (screen readers switch voice); drafts say what they are; text
+    that runs the other way from the page (a Latin organisation name on an Arabic page) says so, for renderers
+    without <bdi> isolation, such as WeasyPrint's PDF."""
+    out = _piece_attrs(piece.lang, piece.state, page_lang)
+    if ' dir="' not in out:
+        runs = _strong_direction(piece.text)
+        if runs is not None and runs != langs.direction(page_lang):
+            out += Markup(' dir="{}"').format(runs)
+    return out
+
+
+@lru_cache(maxsize=1 << 16)
+def _strong_direction(text: str) -> str | None:
+    """The direction of the first strongly directional character (as `dir="auto"` decides), if any."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return None
 
 
 @lru_cache(maxsize=1024)
@@ -403,9 +422,9 @@ def _tidy(text: str) -> str:
     return text.strip("\n") + "\n"
 
 
-def render_text(doc: Assembled, page: Page | None = None) -> str:
+def render_text(doc: Assembled, page: Page | None = None, width: int = TEXT_WIDTH) -> str:
     notices = page.notices if page else ()
-    return _tidy(environment().get_template("document.txt.j2").render(doc=doc, notices=notices))
+    return _tidy(environment().get_template("document.txt.j2").render(doc=doc, notices=notices, width=width))
 
 
 def render_markdown(doc: Assembled, page: Page | None = None) -> str:

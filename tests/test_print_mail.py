@@ -1,0 +1,407 @@
+"""`l10n build` for print and mail: a PDF per language (WeasyPrint) and an e-mail per language (.eml), and plain
+text without wrapping for web forms. The PDFs are read back with poppler's tools and pypdf, the e-mails with
+Python's own parser."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import unicodedata
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+from babel.dates import format_date
+from fontTools.ttLib import TTFont
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject, IndirectObject
+
+from l10n import catalog, langs
+from l10n.build.mail import sentence_case
+from l10n.build.pdf import css_string, own_links, publication_date
+from tests.conftest import DATA
+from tests.test_publish import configure, read, run
+from tests.test_render_safety import HOSTILE, write_hostile_catalog
+
+RUSSIAN = yaml.safe_load((DATA / "print" / "ru.yaml").read_text(encoding="utf-8"))
+#: where the page pictures go for the developer to look at (pytest's own temporary tree keeps the last runs)
+PICTURES = "pdf-pictures"
+
+
+def fill_russian(project: Path) -> None:
+    """A translator's reviewed Russian text for the body; country names and organisations as `update` left them."""
+    path = project / "locales" / "ru" / "appeal.po"
+    po = catalog.load(path)
+    for entry in po.active:
+        if entry.msgid in RUSSIAN:
+            entry.msgstr = RUSSIAN[entry.msgid]
+        entry.set_fuzzy(False)
+    catalog.save(po)
+
+
+def tool(*args: str) -> str:
+    """A poppler-utils command; CI installs them, so a missing one is a failure, not a skip."""
+    assert shutil.which(args[0]), f"{args[0]} missing: install poppler-utils (scripts/setup)"
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+
+def pdf_text(path: Path) -> str:
+    """pdftotext's reading, whitespace folded (lines of a column join with a space, or nothing after a hyphen)."""
+    text = tool("pdftotext", "-enc", "UTF-8", str(path), "-")
+    return re.sub(r"\s+", " ", text)
+
+
+def found(name: str, text: str) -> bool:
+    squeezed = re.sub(r"- ", "-", text)
+    return re.sub(r"\s+", " ", name) in text or name in squeezed
+
+
+def page_count(path: Path) -> int:
+    return int(re.search(r"(?m)^Pages:\s+(\d+)$", tool("pdfinfo", str(path))).group(1))
+
+
+def signatories(project: Path, lang: str) -> list[str]:
+    """Every organisation and country heading as the language's catalog has it (msgstr)."""
+    po = catalog.load(project / "locales" / lang / "appeal.po")
+    roles = ("organisation", "country", "group", "region")
+    return [e.msgstr or e.msgid for e in po.active
+            if any(c.startswith(roles) for c in e.extracted_comments)]
+
+
+def resolve(obj):
+    return obj.get_object() if isinstance(obj, IndirectObject) else obj
+
+
+def walk(obj, seen: set[int] | None = None):
+    """Every dictionary reachable from obj (the whole PDF from its trailer), each once."""
+    seen = set() if seen is None else seen
+    obj = resolve(obj)
+    if id(obj) in seen:
+        return
+    seen.add(id(obj))
+    if isinstance(obj, DictionaryObject):
+        yield obj
+        for value in obj.values():
+            yield from walk(value, seen)
+    elif isinstance(obj, list):
+        for value in obj:
+            yield from walk(value, seen)
+
+
+def actions(path: Path) -> tuple[list[str], list[str]]:
+    """(every /URI target, every other kind of action or script) anywhere in the PDF."""
+    reader = PdfReader(path)
+    uris, others = [], []
+    for obj in walk(reader.trailer):
+        if "/URI" in obj:
+            uris.append(str(obj["/URI"]))
+        for key in ("/JavaScript", "/JS", "/Launch", "/OpenAction", "/AA", "/EmbeddedFiles", "/SubmitForm",
+                    "/ImportData", "/GoToR", "/AcroForm", "/RichMedia"):
+            if key in obj:
+                others.append(key)
+        if "/A" in obj and resolve(obj["/A"]).get("/S") not in ("/URI", "/GoTo"):  # (a tag's /S is its role)
+            others.append(str(resolve(obj["/A"]).get("/S")))
+    return uris, others
+
+
+def _cmap(data: bytes) -> dict[int, str]:
+    """A ToUnicode CMap: glyph → text (bfchar and bfrange entries)."""
+    out: dict[int, str] = {}
+    text = data.decode("latin-1")
+
+    def uni(hexa: str) -> str:
+        return bytes.fromhex(hexa).decode("utf-16-be")
+
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", text, re.S):
+        for cid, value in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            out[int(cid, 16)] = uni(value)
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", text, re.S):
+        for low, high, value in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            for offset, cid in enumerate(range(int(low, 16), int(high, 16) + 1)):
+                out[cid] = chr(ord(uni(value)) + offset)
+    return out
+
+
+def drawn_characters(path: Path) -> tuple[set[str], set[str]]:
+    """(characters drawn with a real glyph of an embedded font, characters drawn with .notdef or an empty glyph).
+
+    WeasyPrint writes CID fonts with an identity CID → glyph map: the ToUnicode CMap says which text each glyph
+    stands for, and the embedded font program says whether that glyph has an outline."""
+    reader = PdfReader(path)
+    good, bad = set(), set()
+    for page in reader.pages:
+        for font in resolve(page["/Resources"]["/Font"]).values():
+            font = resolve(font)
+            descendant = resolve(font["/DescendantFonts"][0])
+            assert descendant["/CIDToGIDMap"] == "/Identity"
+            program = resolve(descendant["/FontDescriptor"])["/FontFile2"]  # embedded, or KeyError
+            ttf = TTFont(io.BytesIO(resolve(program).get_data()))
+            order = ttf.getGlyphOrder()
+            glyf = ttf["glyf"]
+            for gid, chars in _cmap(resolve(font["/ToUnicode"]).get_data()).items():
+                outline = gid and gid < len(order) and glyf[order[gid]].numberOfContours != 0
+                for char in chars:
+                    (good if outline or char.isspace() else bad).add(char)
+    return good, bad - good
+
+
+class BodyText(HTMLParser):
+    """The text of an HTML document's <body>, and every URL an attribute or a style names."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text, self.urls, self.tags, self._in_body = [], [], [], False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self._in_body = self._in_body or tag == "body"
+        for name, value in attrs:
+            value = value or ""
+            if name in ("href", "src", "srcset", "action", "background", "poster", "data", "cite"):
+                self.urls.append(value)
+            self.urls += re.findall(r"url\(([^)]*)\)", value)
+
+    def handle_data(self, data):
+        if self._in_body:
+            self.text.append(data)
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"\w+", text)
+
+
+def html_of(message: EmailMessage) -> tuple[str, str]:
+    plain, html = (part.get_content() for part in message.iter_parts())
+    return plain, html
+
+
+@pytest.fixture
+def printed(project: Path, cli) -> Path:
+    """es (Apertium drafts, published with --allow-fuzzy), ru (reviewed body), ar (right to left, French
+    fallback), built in every format."""
+    configure(project, languages=["es", "ru", "ar"])
+    run(cli, "extract")
+    run(cli, "update")
+    run(cli, "pretranslate", "--lang", "es")
+    fill_russian(project)
+    run(cli, "build", "--allow-fuzzy")
+    return project
+
+
+def keep_picture(pdf: Path, name: str, folder: Path) -> Path:
+    """Page 1 as a PNG, kept under pytest's temporary tree (basetemp/pdf-pictures0/) for the developer to see."""
+    tool("pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(folder / name))
+    picture = folder / f"{name}.png"
+    assert picture.stat().st_size > 10_000
+    return picture
+
+
+# --------------------------------------------------------------------------------------------- PDF
+
+
+@pytest.mark.slow
+def test_spanish_and_russian_pdfs_hold_the_whole_appeal_as_text(printed, tmp_path_factory):
+    pictures = tmp_path_factory.mktemp(PICTURES)
+    for lang in ("es", "ru"):
+        pdf = printed / "dist" / lang / "appeal.pdf"
+        text = pdf_text(pdf)
+        missing = [name for name in signatories(printed, lang) if not found(name, text)]
+        assert missing == [], (lang, missing)
+        assert page_count(pdf) <= 3
+        assert "A4" in tool("pdfinfo", str(pdf))
+        keep_picture(pdf, f"{lang}-page1", pictures)
+    ru = pdf_text(printed / "dist" / "ru" / "appeal.pdf")
+    for source, russian in RUSSIAN.items():  # the Russian text is text: extracted exactly as written
+        assert re.sub(r"\s+", " ", russian) in ru, source
+    assert "Германия" in ru and "Соединенные Штаты" in ru  # country headings from CLDR
+    es = pdf_text(printed / "dist" / "es" / "appeal.pdf")
+    assert "Traducción automática, aún sin revisar" in es  # the HTML's machine-translation notice
+
+
+@pytest.mark.slow
+def test_russian_pdf_draws_every_character_with_an_embedded_glyph(printed):
+    pdf = printed / "dist" / "ru" / "appeal.pdf"
+    fonts = tool("pdffonts", str(pdf)).splitlines()[2:]
+    assert fonts and all(re.search(r"\byes\s+yes\s+yes\b", line) for line in fonts), fonts  # emb, sub, uni
+    good, bad = drawn_characters(pdf)
+    assert bad == set()
+    cyrillic = {c for text in RUSSIAN.values() for c in text if "CYRILLIC" in unicodedata.name(c, "")}
+    assert len(cyrillic) > 40 and cyrillic <= good, cyrillic - good
+
+
+@pytest.mark.slow
+def test_pdf_metadata_footer_page_numbers_and_paper(printed, cli):
+    pdf = printed / "dist" / "ru" / "appeal.pdf"
+    reader = PdfReader(pdf)
+    assert reader.trailer["/Root"]["/Lang"] == "ru"
+    assert reader.metadata.title == re.sub(r"\s+", " ", RUSSIAN[next(iter(RUSSIAN))])
+    po = catalog.load(printed / "locales" / "ru" / "appeal.po")
+    day = publication_date(po)
+    assert reader.metadata["/CreationDate"] == f"D:{day:%Y%m%d}"
+    pages = page_count(pdf)
+    for number in range(1, pages + 1):
+        page = tool("pdftotext", "-f", str(number), "-l", str(number), "-enc", "UTF-8", str(pdf), "-")
+        assert re.search(rf"(?m)^{number} ?/ ?{pages}$", page)  # pdftotext may drop the spaces
+        assert re.sub(r"\s+", " ", f"Русский · {format_date(day, format='long', locale='ru')}") in \
+            re.sub(r"\s+", " ", page)
+    # letter paper, and a build repeated writes the same bytes
+    before = pdf.read_bytes()
+    config = printed / "l10n.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "publish: {pdf: {paper: letter}}\n", encoding="utf-8")
+    run(cli, "build", "--allow-fuzzy", "--format", "pdf", "--lang", "ru")
+    assert "letter" in tool("pdfinfo", str(pdf))
+    config.write_text(config.read_text(encoding="utf-8").replace("letter", "a4"), encoding="utf-8")
+    run(cli, "build", "--allow-fuzzy", "--format", "pdf", "--lang", "ru")
+    assert pdf.read_bytes() == before
+
+
+@pytest.mark.slow
+def test_arabic_pdf_runs_right_to_left(printed):
+    pdf = printed / "dist" / "ar" / "appeal.pdf"
+    layout = tool("pdftotext", "-f", "1", "-l", "1", "-bbox-layout", str(pdf), "-")
+    width, height = (float(v) for v in re.search(r'<page width="([\d.]+)" height="([\d.]+)"', layout).groups())
+    lines = [(float(x0), float(y0), float(x1), " ".join(re.findall(r">([^<]*)</word>", xml)))
+             for x0, y0, x1, xml in re.findall(r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">'
+                                               r'(.*?)</line>', layout, re.S)]
+    footer = [line for line in lines if line[1] > height - 60]
+    date = [line for line in footer if "2026" in line[3]]
+    number = [line for line in footer if re.search(r"\d ?/ ?\d", line[3])]
+    assert date and date[0][0] > width / 2  # the language and the date on the right, where a line starts
+    assert number and number[0][2] < width / 2  # page numbers on the left
+    arabic = [line for line in lines if re.search(r"[\u0600-\u06ff]", line[3]) and line not in footer]
+    assert arabic and all(x1 > width - 80 for _, _, x1, _ in arabic[:3])  # notices flush right
+    french = [line for line in lines if line[3].startswith("Depuis 2019")]
+    assert french and french[0][0] < 80  # the French fallback paragraph keeps its own direction
+
+
+@pytest.mark.slow
+def test_a_hostile_catalog_gives_a_pdf_with_no_action_but_the_appeals_own_links(project, cli):
+    configure(project, languages=["es"])
+    source = project / "source" / "appeal.fr.txt"
+    own = "https://freeazat.example/appel"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("Paris, le 21 mai 2026", f"Plus d'informations : {own}\n\nParis, le 21 mai 2026"),
+                      encoding="utf-8")
+    run(cli, "extract")
+    run(cli, "update")
+    write_hostile_catalog(project)
+    po = catalog.load(project / "locales" / "es" / "appeal.po")
+    extra = {
+        f"Plus d'informations : {own}": f"Más información: {own} https://evil.example/phish "
+                                        "<a href=\"https://evil.example/a\">a</a>",
+        "Zone de Liberté": "<link rel=\"attachment\" href=\"file:///etc/passwd\"><img src=\"http://127.0.0.1:9/x\">"
+                           "<object data=\"javascript:alert(1)\"></object>Zona",
+    }
+    for entry in po.active:
+        if entry.msgid in extra:
+            entry.msgstr = extra[entry.msgid]
+            entry.set_fuzzy(False)
+    catalog.save(po)
+    run(cli, "build", "--format", "pdf", "--format", "eml")
+    assert not (project / "dist" / "es" / "appeal.html").exists()  # only what was asked for
+    pdf = project / "dist" / "es" / "appeal.pdf"
+    uris, others = actions(pdf)
+    assert others == []
+    assert set(uris) <= {own}, uris
+    reader = PdfReader(pdf)
+    assert "/EmbeddedFiles" not in str(reader.trailer["/Root"].get("/Names", {}))
+    text = pdf_text(pdf)
+    assert "<script>document.title='pwned'</script>" in text  # shown as the text it is
+    assert "https://evil.example/phish" in text
+    assert page_count(pdf) <= 3
+    message = message_from_bytes((project / "dist" / "es" / "appeal.eml").read_bytes(), policy=default)
+    _, html = html_of(message)
+    parsed = BodyText()
+    parsed.feed(html)
+    assert "script" not in parsed.tags and "link" not in parsed.tags and "img" not in parsed.tags
+    assert set(parsed.urls) <= {own}, parsed.urls
+    assert HOSTILE["LDH"] in "".join(parsed.text)
+
+
+# --------------------------------------------------------------------------------------------- e-mail
+
+
+@pytest.mark.slow
+def test_email_has_two_alternatives_with_the_same_words_and_nothing_to_fetch(printed):
+    for lang in ("es", "ru", "ar"):
+        raw = (printed / "dist" / lang / "appeal.eml").read_bytes()
+        message = message_from_bytes(raw, policy=default)
+        assert message.get_content_type() == "multipart/alternative"
+        parts = list(message.iter_parts())
+        assert [p.get_content_type() for p in parts] == ["text/plain", "text/html"]
+        assert all(p.get_content_charset() == "utf-8" for p in parts)
+        assert message["Content-Language"] == lang
+        plain, html = html_of(message)
+        assert plain == read(printed, f"{lang}/appeal.txt")
+        parsed = BodyText()
+        parsed.feed(html)
+        assert "script" not in parsed.tags and "style" not in parsed.tags and "link" not in parsed.tags
+        assert parsed.urls == []  # the appeal has no links of its own: nothing external at all
+        assert words("".join(parsed.text)) == words(plain), lang
+        assert 'style="' in html  # inline styles, which mail clients keep
+    ru = message_from_bytes((printed / "dist" / "ru" / "appeal.eml").read_bytes(), policy=default)
+    assert ru["Subject"] == ("Ассоциация «солидарность FreeAzat» и её комитет поддержки бьют тревогу: Азат "
+                             "Мифтахов, российский математик и диссидент, подвергается пыткам в путинских застенках")
+    assert "dir=\"rtl\"" in html_of(message_from_bytes((printed / "dist" / "ar" / "appeal.eml").read_bytes(),
+                                                       policy=default))[1]
+
+
+def test_subject_is_the_title_in_sentence_case_keeping_names_the_body_capitalises():
+    body = ["Depuis 2019, Azat Miftakhov est incarcéré à Kharp (IK-18) par le régime.", "Solidarité FreeAzat"]
+    assert sentence_case("L'ASSOCIATION SOLIDARITÉ FREEAZAT ALERTE : AZAT MIFTAKHOV EST À KHARP (IK-18) ET LE "
+                         "RÉGIME", body) == \
+        "L'association solidarité FreeAzat alerte : Azat Miftakhov est à Kharp (IK-18) et le régime"
+    assert sentence_case("Die Linke fordert Freiheit", ["Wir fordern Freiheit für alle."]) == \
+        "Die linke fordert Freiheit"
+    assert sentence_case("عنوان", []) == "عنوان"
+
+
+# --------------------------------------------------------------------------------------------- text, config
+
+
+def test_unwrapped_text_keeps_each_paragraph_on_one_line(project, cli):
+    configure(project, languages=["es"])
+    config = project / "l10n.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "publish: {txt: {wrap: 0}}\n", encoding="utf-8")
+    run(cli, "extract")
+    run(cli, "update")
+    run(cli, "build", "--format", "txt")
+    text = read(project, "es/appeal.txt")
+    source = (project / "source" / "appeal.fr.txt").read_text(encoding="utf-8")
+    for paragraph in [p for p in source.split("\n\n") if len(p) > 200 and "\n" not in p.strip()]:
+        assert f"\n{paragraph.strip()}\n" in text
+    assert "    BAG Russischsprachige Linke (Bundesarbeitsgemeinschaft der Partei Die Linke in Gründung)\n" in text
+    assert sorted(p.name for p in (project / "dist").rglob("*") if p.is_file()) == ["appeal.txt"]
+
+
+@pytest.mark.parametrize("publish, message", [
+    ("{pdf: {paper: a3}}", "publish.pdf.paper must be one of a4, letter, not 'a3'"),
+    ("{txt: {wrap: 10}}", "publish.txt.wrap must be a number of columns from 20 to 1000, or 0 not to wrap"),
+    ("{txt: {wrap: yes}}", "publish.txt.wrap must be a number of columns from 20 to 1000, or 0 not to wrap"),
+    ("{pdf: {size: a4}}", "unknown key 'size' in publish.pdf"),
+    ("{txt: 72}", "publish.txt must be a mapping"),
+])
+def test_print_and_text_settings_are_checked(project, cli, publish, message):
+    configure(project, publish=publish)
+    result = cli("build")
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_build_format_rejects_an_unknown_format(project, cli):
+    result = cli("build", "--format", "docx")
+    assert result.exit_code == 2
+    assert "docx" in result.stderr
+
+
+def test_helpers_for_the_pdf():
+    assert css_string('Esp"añol\\ · <x>\n') == '"Esp\\22 añol\\5c  · \\3c x\\3e \\a "'
+    assert own_links(["Voir https://a.example/x. Et http://b.example/y?z=1, fin", "rien"]) == \
+        frozenset({"https://a.example/x", "http://b.example/y?z=1"})
+    assert publication_date(None) is not None
