@@ -194,6 +194,26 @@ def printed(project: Path, cli) -> Path:
     return project
 
 
+def lines_of(pdf: Path) -> list[list[tuple[float, float, float, str]]]:
+    """Per page, every line poppler finds: (x min, y min, x max, text)."""
+    layout = tool("pdftotext", "-bbox-layout", str(pdf), "-")
+    return [[(float(x0), float(y0), float(x1), " ".join(re.findall(r">([^<]*)</word>", xml)))
+             for x0, y0, x1, xml in re.findall(r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                                               r'yMax="[\d.]+">(.*?)</line>', page, re.S)]
+            for page in layout.split("<page ")[1:]]
+
+
+def headings_left_alone(pdf: Path, headings: list[str]) -> list[str]:
+    """Headings with nothing set right below them in their column on the same page (at the foot of a column or a
+    page, away from the organisations they head)."""
+    alone = []
+    for page in lines_of(pdf):
+        for x0, y0, _, text in page:
+            if text in headings and not any(abs(x - x0) < 15 and 0 < y - y0 < 30 for x, y, _, _ in page):
+                alone.append(text)
+    return alone
+
+
 def keep_picture(pdf: Path, name: str, folder: Path) -> Path:
     """Page 1 as a PNG, kept under pytest's temporary tree (basetemp/pdf-pictures0/) for the developer to see."""
     tool("pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(folder / name))
@@ -216,12 +236,31 @@ def test_spanish_and_russian_pdfs_hold_the_whole_appeal_as_text(printed, tmp_pat
         assert page_count(pdf) <= 3
         assert "A4" in tool("pdfinfo", str(pdf))
         keep_picture(pdf, f"{lang}-page1", pictures)
+        html = read(printed, f"{lang}/appeal.html")
+        headings = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<h[23][^>]*>(.*?)</h[23]>", html)]
+        assert len(headings) > 10 and headings_left_alone(pdf, headings) == []
     ru = pdf_text(printed / "dist" / "ru" / "appeal.pdf")
     for source, russian in RUSSIAN.items():  # the Russian text is text: extracted exactly as written
         assert re.sub(r"\s+", " ", russian) in ru, source
     assert "Германия" in ru and "Соединенные Штаты" in ru  # country headings from CLDR
     es = pdf_text(printed / "dist" / "es" / "appeal.pdf")
     assert "Traducción automática, aún sin revisar" in es  # the HTML's machine-translation notice
+
+
+@pytest.mark.slow
+def test_headings_stay_with_what_they_head_wherever_the_page_ends(printed, tmp_path):
+    """The body grows a paragraph at a time, moving every page and column break through the list: the
+    signatories heading and each country heading always have their first organisation below them."""
+    from l10n.build.pdf import render_pdf
+
+    html = read(printed, "es/appeal.html")
+    headings = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<h[23][^>]*>(.*?)</h[23]>", html)]
+    paragraph = re.search(r"<p[^>]*>Exigimos.*?</p>\n", html).group(0)
+    pdf = tmp_path / "grown.pdf"
+    for extra in range(12):
+        pdf.write_bytes(render_pdf(html.replace(paragraph, paragraph * (1 + extra), 1), "es", "a4",
+                                   publication_date(None), frozenset()))
+        assert headings_left_alone(pdf, headings) == [], extra
 
 
 @pytest.mark.slow
