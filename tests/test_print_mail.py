@@ -5,6 +5,7 @@ Python's own parser."""
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -30,8 +31,9 @@ from tests.test_publish import configure, read, run
 from tests.test_render_safety import HOSTILE, write_hostile_catalog
 
 RUSSIAN = yaml.safe_load((DATA / "print" / "ru.yaml").read_text(encoding="utf-8"))
-#: where the page pictures go for the developer to look at (pytest's own temporary tree keeps the last runs)
-PICTURES = "pdf-pictures"
+#: where the page pictures go for the developer to look at: $L10N_TEST_ARTIFACTS, or pytest's temporary tree
+#: (basetemp/pdf-pictures0/, kept for the last three runs)
+ARTIFACTS = os.environ.get("L10N_TEST_ARTIFACTS")
 
 
 def fill_russian(project: Path) -> None:
@@ -215,7 +217,7 @@ def headings_left_alone(pdf: Path, headings: list[str]) -> list[str]:
 
 
 def keep_picture(pdf: Path, name: str, folder: Path) -> Path:
-    """Page 1 as a PNG, kept under pytest's temporary tree (basetemp/pdf-pictures0/) for the developer to see."""
+    """Page 1 as a PNG, kept for the developer to see."""
     tool("pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(folder / name))
     picture = folder / f"{name}.png"
     assert picture.stat().st_size > 10_000
@@ -227,7 +229,8 @@ def keep_picture(pdf: Path, name: str, folder: Path) -> Path:
 
 @pytest.mark.slow
 def test_spanish_and_russian_pdfs_hold_the_whole_appeal_as_text(printed, tmp_path_factory):
-    pictures = tmp_path_factory.mktemp(PICTURES)
+    pictures = Path(ARTIFACTS) if ARTIFACTS else tmp_path_factory.mktemp("pdf-pictures")
+    pictures.mkdir(parents=True, exist_ok=True)
     for lang in ("es", "ru"):
         pdf = printed / "dist" / lang / "appeal.pdf"
         text = pdf_text(pdf)
