@@ -24,6 +24,7 @@ from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, IndirectObject
 
 from l10n import catalog, langs
+from l10n.build import render
 from l10n.build.mail import sentence_case
 from l10n.build.pdf import css_string, own_links, publication_date
 from tests.conftest import DATA
@@ -356,14 +357,20 @@ def test_a_hostile_catalog_gives_a_pdf_with_no_action_but_the_appeals_own_links(
     text = pdf_text(pdf)
     assert "<script>document.title='pwned'</script>" in text  # shown as the text it is
     assert "https://evil.example/phish" in text
+    # every organisation and heading, hostile ones included, as the text it is (spaces aside: a long run without
+    # one, such as document.title='pwned', is cut to fit its column)
+    solid = re.sub(r"\s+", "", text)
+    missing = [name for name in signatories(project, "es") if re.sub(r"\s+", "", render.clean(name)) not in solid]
+    assert missing == []
     assert page_count(pdf) <= 3
     message = message_from_bytes((project / "dist" / "es" / "appeal.eml").read_bytes(), policy=default)
-    _, html = html_of(message)
+    plain, html = html_of(message)
     parsed = BodyText()
     parsed.feed(html)
     assert "script" not in parsed.tags and "link" not in parsed.tags and "img" not in parsed.tags
     assert set(parsed.urls) <= {own}, parsed.urls
     assert HOSTILE["LDH"] in "".join(parsed.text)
+    assert words("".join(parsed.text)) == words(plain)
 
 
 # --------------------------------------------------------------------------------------------- e-mail
@@ -440,6 +447,27 @@ def test_build_format_rejects_an_unknown_format(project, cli):
     result = cli("build", "--format", "docx")
     assert result.exit_code == 2
     assert "docx" in result.stderr
+
+
+def test_without_weasyprint_the_pdf_is_one_clear_error(project, cli, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_pango(name, *args, **kwargs):
+        if name.startswith("weasyprint"):
+            raise OSError("cannot load library 'libpango-1.0-0'")
+        return real_import(name, *args, **kwargs)
+
+    configure(project, languages=["es"])
+    run(cli, "extract")
+    monkeypatch.setattr(builtins, "__import__", no_pango)
+    result = cli("build", "--format", "pdf")
+    assert result.exit_code == 1
+    assert result.stderr == ("l10n: error: cannot write PDF: WeasyPrint or Pango is missing (cannot load library "
+                             "'libpango-1.0-0'); run scripts/setup, or build other formats with --format\n")
+    monkeypatch.setattr(builtins, "__import__", real_import)
+    run(cli, "build", "--format", "eml")  # the other formats need neither
 
 
 def test_helpers_for_the_pdf():

@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .. import langs
+from ..errors import L10nError
 
 if TYPE_CHECKING:
     from weasyprint.text.fonts import FontConfiguration
@@ -77,8 +78,12 @@ def _fonts() -> FontConfiguration:
 def render_pdf(html: str, lang: str, paper: str, published: dt.date, allowed_links: frozenset[str]) -> bytes:
     """The PDF of one published page. Its creation date is the publication date, so the bytes depend only on the
     page, the paper and that date."""
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
+    try:
+        from weasyprint import HTML
+        from weasyprint.urls import URLFetcher
+    except (ImportError, OSError) as exc:  # OSError: WeasyPrint is there but Pango (a C library) is not
+        raise L10nError(f"cannot write PDF: WeasyPrint or Pango is missing ({exc}); run scripts/setup, or build "
+                        "other formats with --format") from None
 
     # After the page's own styles, as the last author style sheet: it must win over them (WeasyPrint's
     # `stylesheets` are user style sheets, which lose). The page has one </head>: translations are escaped.
