@@ -23,10 +23,11 @@ from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, IndirectObject
 
-from l10n import catalog, langs
+from l10n import catalog, langs, publication
 from l10n.build import render
 from l10n.build.mail import sentence_case
 from l10n.build.pdf import css_string, own_links, publication_date
+from l10n.config import load_config
 from tests.conftest import DATA
 from tests.test_publish import configure, read, run
 from tests.test_render_safety import HOSTILE, write_hostile_catalog
@@ -188,7 +189,7 @@ def html_of(message: EmailMessage) -> tuple[str, str]:
 def printed(project: Path, cli) -> Path:
     """es (Apertium drafts, published with --allow-fuzzy), ru (reviewed body), ar (right to left, French
     fallback), built in every format."""
-    configure(project, languages=["es", "ru", "ar"])
+    configure(project, languages=["es", "ru", "ar"], publish="{source_fallback: mark}")
     run(cli, "extract")
     run(cli, "update")
     run(cli, "pretranslate", "--lang", "es")
@@ -284,8 +285,9 @@ def test_pdf_metadata_footer_page_numbers_and_paper(printed, cli):
     reader = PdfReader(pdf)
     assert reader.trailer["/Root"]["/Lang"] == "ru"
     assert reader.metadata.title == re.sub(r"\s+", " ", RUSSIAN[next(iter(RUSSIAN))])
-    po = catalog.load(printed / "locales" / "ru" / "appeal.po")
-    day = publication_date(po)
+    record = publication.load(publication.record_path(load_config(printed / "l10n.yaml"), "ru",
+                                                      Path("source/appeal.fr.txt")))
+    day = publication_date(record["date"])  # the day of the last publication that changed the Russian text
     assert reader.metadata["/CreationDate"] == f"D:{day:%Y%m%d}"
     pages = page_count(pdf)
     for number in range(1, pages + 1):
@@ -295,11 +297,10 @@ def test_pdf_metadata_footer_page_numbers_and_paper(printed, cli):
             re.sub(r"\s+", " ", page)
     # letter paper, and a build repeated writes the same bytes
     before = pdf.read_bytes()
-    config = printed / "l10n.yaml"
-    config.write_text(config.read_text(encoding="utf-8") + "publish: {pdf: {paper: letter}}\n", encoding="utf-8")
+    configure(printed, publish="{source_fallback: mark, pdf: {paper: letter}}")
     run(cli, "build", "--allow-fuzzy", "--format", "pdf", "--lang", "ru")
     assert "letter" in tool("pdfinfo", str(pdf))
-    config.write_text(config.read_text(encoding="utf-8").replace("letter", "a4"), encoding="utf-8")
+    configure(printed, publish="{source_fallback: mark, pdf: {paper: a4}}")
     run(cli, "build", "--allow-fuzzy", "--format", "pdf", "--lang", "ru")
     assert pdf.read_bytes() == before
 
@@ -317,15 +318,16 @@ def test_arabic_pdf_runs_right_to_left(printed):
     number = [line for line in footer if re.search(r"\d ?/ ?\d", line[3])]
     assert date and date[0][0] > width / 2  # the language and the date on the right, where a line starts
     assert number and number[0][2] < width / 2  # page numbers on the left
-    arabic = [line for line in lines if re.search(r"[\u0600-\u06ff]", line[3]) and line not in footer]
-    assert arabic and all(x1 > width - 80 for _, _, x1, _ in arabic[:3])  # notices flush right
+    title = min(y for _, y, _, text in lines if "ASSOCIATION SOLIDARITÉ" in text)
+    notice = [line for line in lines if re.search(r"[\u0600-\u06ff]", line[3]) and line[1] < title]
+    assert notice and all(x1 > width - 80 for _, _, x1, _ in notice)  # the Arabic notice is set flush right
     french = [line for line in lines if line[3].startswith("Depuis 2019")]
     assert french and french[0][0] < 80  # the French fallback paragraph keeps its own direction
 
 
 @pytest.mark.slow
 def test_a_hostile_catalog_gives_a_pdf_with_no_action_but_the_appeals_own_links(project, cli):
-    configure(project, languages=["es"])
+    configure(project, languages=["es"], publish="{source_fallback: mark}")
     source = project / "source" / "appeal.fr.txt"
     own = "https://freeazat.example/appel"
     text = source.read_text(encoding="utf-8")
@@ -416,8 +418,7 @@ def test_subject_is_the_title_in_sentence_case_keeping_names_the_body_capitalise
 
 def test_unwrapped_text_keeps_each_paragraph_on_one_line(project, cli):
     configure(project, languages=["es"])
-    config = project / "l10n.yaml"
-    config.write_text(config.read_text(encoding="utf-8") + "publish: {txt: {wrap: 0}}\n", encoding="utf-8")
+    configure(project, publish="{source_fallback: mark, txt: {wrap: 0}}")
     run(cli, "extract")
     run(cli, "update")
     run(cli, "build", "--format", "txt")
@@ -426,7 +427,8 @@ def test_unwrapped_text_keeps_each_paragraph_on_one_line(project, cli):
     for paragraph in [p for p in source.split("\n\n") if len(p) > 200 and "\n" not in p.strip()]:
         assert f"\n{paragraph.strip()}\n" in text
     assert "    BAG Russischsprachige Linke (Bundesarbeitsgemeinschaft der Partei Die Linke in Gründung)\n" in text
-    assert sorted(p.name for p in (project / "dist").rglob("*") if p.is_file()) == ["appeal.txt"]
+    assert sorted(str(p.relative_to(project / "dist")) for p in (project / "dist").rglob("*") if p.is_file()) == \
+        ["es/appeal.txt", "fr/appeal.txt"]  # --format txt: nothing else, not even the index
 
 
 @pytest.mark.parametrize("publish, message", [
@@ -474,4 +476,5 @@ def test_helpers_for_the_pdf():
     assert css_string('Esp"añol\\ · <x>\n') == '"Esp\\22 añol\\5c  · \\3c x\\3e \\a "'
     assert own_links(["Voir https://a.example/x. Et http://b.example/y?z=1, fin", "rien"]) == \
         frozenset({"https://a.example/x", "http://b.example/y?z=1"})
+    assert str(publication_date("2026-05-21 10:00+0000")) == "2026-05-21"
     assert publication_date(None) is not None

@@ -292,7 +292,7 @@ def build(config: Config, languages: tuple[str, ...], allow_fuzzy: bool = False,
                                             langs.language_name(p.lang), langs.direction(p.lang))
                            for p in published)
         shown = {p.lang: p for p in published}
-        links = frozenset[str]()
+        links: frozenset[str] = frozenset()
         if {"pdf", "eml"} & set(formats):
             from .pdf import own_links
 
