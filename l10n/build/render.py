@@ -48,6 +48,9 @@ def clean(text: str) -> str:
 # Web addresses in prose become links; nothing but http and https, so that no `javascript:` or `data:` can.
 _URL = re.compile(r"https?://[^\s<>\"'`\\{}|^«»‹›“”‘’]+", re.IGNORECASE)
 _URL_TRAILING = ".,;:!?"
+# A host name: labels of letters, digits and inner hyphens. "https://(:1" names none, and CommonMark renderers
+# rewrite such an autolink's text (markdown-it shows it as "https://:1(").
+_HOST = re.compile(r"[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)*\.?")
 
 
 def urls(text: str) -> list[tuple[int, int]]:
@@ -62,7 +65,7 @@ def urls(text: str) -> list[tuple[int, int]]:
             parts = urlsplit(url)
         except ValueError:
             continue
-        if parts.scheme.lower() in ("http", "https") and parts.hostname:
+        if parts.scheme.lower() in ("http", "https") and parts.hostname and _HOST.fullmatch(parts.hostname):
             found.append((match.start(), match.start() + len(url)))
     return found
 
