@@ -131,7 +131,8 @@ def test_run_appeal_reports_nothing_reviewed_and_publishes_honestly(appeal_run: 
         assert 'notice-machine' in notice and "%" not in notice, lang  # no false percentage
         assert "Machine translation, not yet reviewed" in html if lang == "en" else "notice-title" in notice
     assert "Traducción automática, aún sin revisar" in (project / "dist" / "es" / "appeal.html").read_text("utf-8")
-    assert sorted(p.name for p in (project / "dist" / "fr").iterdir()) == ["appeal.html", "appeal.md", "appeal.txt"]
+    assert sorted(p.name for p in (project / "dist" / "fr").iterdir()) == \
+        ["appeal.eml", "appeal.html", "appeal.md", "appeal.pdf", "appeal.txt"]
     index = (project / "dist" / "index.html").read_text(encoding="utf-8")
     assert index.count("Pas encore disponible") == 3 and 'href="de/' not in index
     for lang in DRAFTED:
