@@ -436,7 +436,7 @@ def test_unwrapped_text_keeps_each_paragraph_on_one_line(project, cli):
     ("{txt: {wrap: 10}}", "publish.txt.wrap must be a number of columns from 20 to 1000, or 0 not to wrap"),
     ("{txt: {wrap: yes}}", "publish.txt.wrap must be a number of columns from 20 to 1000, or 0 not to wrap"),
     ("{pdf: {size: a4}}", "unknown key 'size' in publish.pdf"),
-    ("{txt: 72}", "publish.txt must be a mapping"),
+    ("{txt: 72}", "publish.txt: expected a mapping of keys to values"),
 ])
 def test_print_and_text_settings_are_checked(project, cli, publish, message):
     configure(project, publish=publish)
