@@ -106,11 +106,10 @@ class EnginePool:
             if result is not None and not problem:
                 out.results[i] = result
                 fresh.setdefault(keys[i], []).append((items[i][0], result))
+            elif problem:
+                out.errors[i] = f"{name}: {name} {problem}"
             else:
-                if problem:
-                    out.errors[i] = f"{name}: {name} {problem}"
-                else:
-                    out.errors[i] = error if error.startswith(f"{name}:") else f"{name}: {error}"
+                out.errors[i] = error if error.startswith(f"{name}:") else f"{name}: {error}"
         for key, pairs in fresh.items():
             self.cache.put_many(key, source, target, pairs, keep_all)
         return out
