@@ -282,3 +282,18 @@ def test_confidence_in_status_json_dashboard_and_review(updated, cli):
     sheet = (updated / "dist" / "review" / "es.html").read_text(encoding="utf-8")
     assert sheet.count('class="conf low"') == low and sheet.count('class="conf"') == len(values) - low
     assert "(below 0.95)" in sheet
+
+
+def test_italian_and_portuguese_from_reviewed_catalan_without_any_pivot_setting(updated, cli):
+    assert cli("pretranslate", "--lang", "ca", "--lang", "it", "--lang", "pt").exit_code == 0
+    catalan = "Des de 2019, Azat Miftakhov és empresonat en un procés judicial fabricat (IK-18)."
+    review(updated, "ca", [0], {0: catalan})
+    result = cli("pretranslate")
+    assert result.exit_code == 0, result.output
+    for lang in ("it", "pt"):  # fr>es>it: two machine steps; ca(reviewed)>it: one
+        assert f"{lang}: 1 from apertium ca(reviewed)" in result.output
+        first = paragraphs(catalog.load(po(updated, lang)))[0]
+        assert origin(first).detail.startswith(f"apertium ca(reviewed)>{lang} via:")
+        assert "2019" in first.msgstr and "IK-18" in first.msgstr
+    english = paragraphs(catalog.load(po(updated, "en")))[0]
+    assert origin(english).detail == "apertium fr>es>en"  # no Catalan→English pair: ca>it>es>en would be longer
