@@ -5,14 +5,17 @@ Human work is never touched."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
+import threading
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from . import catalog, confidence, draftcontext, langs, provenance, siblings, state
 from .catalog import Catalog, Entry
@@ -20,7 +23,7 @@ from .config import Config
 from .engines import validate
 from .engines.base import Translation
 from .engines.cache import Cache
-from .engines.pool import EnginePool
+from .engines.pool import EnginePool, PoolResult
 from .errors import ConcurrentEditError
 from .extract import Memo, UpdateInputs, file_digest, now, po_path
 from .glossary import Glossary, project_glossary
@@ -139,8 +142,9 @@ def pretranslate(config: Config, languages: tuple[str, ...], engine: str | None 
     done: dict[str, LanguageReport] = {}
 
     def one(lang: str) -> LanguageReport:
-        return _language(config, lang, glossary, pool, engine, refresh_machine, memo, inputs, others,
-                         min_confidence)
+        with _WORKING:
+            return _language(config, lang, glossary, pool, engine, refresh_machine, memo, inputs, others,
+                             min_confidence)
 
     try:
         for wave in _waves(config, languages, memo):
@@ -179,6 +183,24 @@ def pretranslate(config: Config, languages: tuple[str, ...], engine: str | None 
 
 
 PARALLEL_LANGUAGES = 8
+# One language at a time does anything but wait for an engine: the catalog writer (libunistring through ctypes),
+# the memo and the per-user answers are not made for threads. A thread lets go only while an engine works.
+_WORKING = threading.Lock()
+
+
+@contextlib.contextmanager
+def _waiting() -> Iterator[None]:
+    _WORKING.release()
+    try:
+        yield
+    finally:
+        _WORKING.acquire()
+
+
+def _translate(pool: EnginePool, *args: Any, **kwargs: Any) -> PoolResult:
+    """pool.translate, letting another language's thread work meanwhile."""
+    with _waiting():
+        return pool.translate(*args, **kwargs)
 
 
 def _waits_on_network(pool: EnginePool, names: tuple[str, ...]) -> bool:
@@ -295,7 +317,7 @@ def _language(config: Config, lang: str, glossary: Glossary, pool: EnginePool, e
                                          getattr(pool.get(name), "purpose", ""))
         else:
             prepared, context = [_glossary_source(e.msgid, glossary, lang) for _, e in pending], None
-        outcome = pool.translate(name, prepared, config.source_language, lang, context=context)
+        outcome = _translate(pool, name, prepared, config.source_language, lang, context=context)
         report.engine_calls += outcome.calls
         report.reasons += outcome.reasons
         # A refused draft is about its segment: say which (its place in the source, which line numbers of the
@@ -387,8 +409,8 @@ def _second_opinion(pool: EnginePool, name: str, pending: list[tuple[Catalog, En
     if not other or not results:
         return {}
     indices = sorted(results)
-    outcome = pool.translate(other, [_glossary_source(pending[i][1].msgid, glossary, lang) for i in indices],
-                             source, lang)
+    outcome = _translate(pool, other, [_glossary_source(pending[i][1].msgid, glossary, lang) for i in indices],
+                         source, lang)
     report.engine_calls += outcome.calls
     return {indices[n]: confidence.agreement(results[indices[n]].text, r.text)
             for n, r in outcome.results.items()}
@@ -414,8 +436,8 @@ def _from_siblings(config: Config, lang: str, glossary: Glossary, pool: EnginePo
         if best is not None and siblings.improves(best[2], entry, forced):
             jobs.setdefault((best[0].lang, best[0].engine), []).append((po, entry, best[1], True))
     for (pivot, name), items in jobs.items():
-        outcome = pool.translate(name, [_sibling_source(sib.text, glossary, pivot, lang) for _, _, sib, _ in items],
-                                 pivot, lang)
+        outcome = _translate(pool, name, [_sibling_source(sib.text, glossary, pivot, lang)
+                                          for _, _, sib, _ in items], pivot, lang)
         report.engine_calls += outcome.calls
         report.reasons += outcome.reasons
         for i, (po, entry, sib, again) in enumerate(items):

@@ -81,6 +81,12 @@ def fake_translate(text: str, target: str, keep: list[dict], glossary: list[dict
     return re.sub("[\ue000-\uf8ff]", lambda m: spans[ord(m.group(0)) - 0xE000], text)
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 64  # listen()'s backlog, set before the constructor calls it: a client opens up to
+    # `concurrency` × languages connections at once, and a full backlog costs each extra one a 1 s SYN retry
+
+
 class FakeOpenAI:
     """`with FakeOpenAI(Script(...)) as server:`; `server.base_url`, `server.seen` (requests as parsed)."""
 
@@ -90,9 +96,7 @@ class FakeOpenAI:
         self.statuses: list[int] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._server.request_queue_size = 64
+        self._server = _Server(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         daemon=True)
 
