@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import msgfmt_check
 from fakes.openai_server import FakeOpenAI, Script
 from l10n import catalog, provenance
 from l10n.config import load_config
@@ -94,6 +95,20 @@ def test_run_with_the_fake_server_drafts_every_text_segment_of_de_ru_uk(project,
     assert "„…“" in payload["typography"]
     # the examples are the reviewed entries of the German catalog (CLDR country names…)
     assert {"source": "Allemagne", "translation": "Deutschland"} in payload["reviewed_examples"]
+
+
+def test_eight_languages_drafted_in_parallel_give_sound_catalogs(updated, cli):
+    languages = ["en", "es", "de", "it", "pt", "ru", "uk", "ca"]
+    with FakeOpenAI(Script(delay=0.05)) as server:
+        configure(updated, engines=["llm"], engine_settings={"llm": {"base_url": server.base_url, "model": "m"}})
+        result = cli("pretranslate")
+    assert result.exit_code == 0, result.output
+    assert [line.split(":")[0] for line in result.output.splitlines()] == languages  # reported in config order
+    for lang in languages:
+        assert f"{lang}: 3 from glossary, 10 from llm; 0 left empty" in result.output
+        path = po(updated, lang)
+        assert msgfmt_check(path).returncode == 0, msgfmt_check(path).stderr
+        assert catalog.dumps(catalog.load(path)) == path.read_bytes()  # written whole, in the writer's layout
 
 
 def test_a_response_that_drops_a_keep_term_is_refused(updated, cli):
