@@ -7,6 +7,7 @@ errors; 4 a language is below --fail-under; 5 malformed catalog; 6 another l10n 
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import gc
 import math
@@ -17,7 +18,7 @@ from typing import Callable, Iterator
 
 import click
 
-from . import __version__, usercache
+from . import __version__, errors, fsguard, usercache
 from .build import FORMATS
 from .config import Config, load_config
 from .errors import L10nError, LockError
@@ -27,14 +28,17 @@ EXIT_QA, EXIT_THRESHOLD = 3, 4
 
 
 class Context:
-    def __init__(self, config_path: Path | None) -> None:
+    def __init__(self, config_path: Path | None, debug: bool = False) -> None:
         self.config_path = config_path
+        self.debug = debug
         self._config: Config | None = None
 
     @property
     def config(self) -> Config:
         if self._config is None:
             self._config = load_config(self.config_path)
+            # from here on, the command writes only inside its project, whatever links it meets (fsguard)
+            click.get_current_context().with_resource(fsguard.confined(self._config.root))
         return self._config
 
     def languages(self, wanted: tuple[str, ...]) -> tuple[str, ...]:
@@ -52,17 +56,50 @@ def _fail(exc: L10nError) -> None:
     sys.exit(exc.exit_code)
 
 
+def _system_error(exc: BaseException) -> L10nError | None:
+    """What the file system or SQLite refused (read-only folder, disk full, permission denied, a folder where a
+    file belongs or the reverse…) as an error naming the path, exit 1; None for anything else, a bug, which
+    keeps its traceback. Writes are atomic, so such a failure leaves every file whole."""
+    if isinstance(exc, OSError):
+        if exc.filename is None:
+            return L10nError(exc.strerror or str(exc))
+        where = f"{os.fsdecode(exc.filename)}" + (f" -> {os.fsdecode(exc.filename2)}" if exc.filename2 else "")
+        return L10nError(exc.strerror or str(exc), where)
+    sqlite3 = sys.modules.get("sqlite3")  # only a command that opened a database can meet its errors
+    if sqlite3 is not None and isinstance(exc, sqlite3.Error):
+        return L10nError(f"database error: {exc}")
+    return None
+
+
 def handles_errors(func: Callable) -> Callable:
-    """Every L10nError becomes one line on stderr and its exit code; never a traceback."""
+    """The command line's one error boundary, around every command: an L10nError, or an OSError or sqlite3.Error
+    (what the system refused), becomes one line on stderr and its exit code, never a traceback; `--debug` shows
+    the traceback too."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        previous, errors.warning_sink = errors.warning_sink, _warn
         try:
             return func(*args, **kwargs)
-        except L10nError as exc:
-            _fail(exc)
+        except Exception as exc:
+            if isinstance(exc, OSError) and exc.errno == errno.EPIPE:
+                raise  # stdout closed by the reader (`l10n status | head`): click ends quietly
+            error = exc if isinstance(exc, L10nError) else _system_error(exc)
+            if error is None:
+                raise
+            if click.get_current_context().find_object(Context).debug:
+                import traceback  # only asked for with --debug
+
+                traceback.print_exc()
+            _fail(error)
+        finally:
+            errors.warning_sink = previous
 
     return wrapper
+
+
+def _warn(message: str) -> None:
+    _echo(f"l10n: warning: {message}", err=True)
 
 
 def writes_project(func: Callable) -> Callable:
@@ -81,7 +118,7 @@ def writes_project(func: Callable) -> Callable:
 def _writing(ctx: Context) -> Iterator[None]:
     """The project lock, for a command that writes (or only sometimes writes, as `status --format html`)."""
     config = ctx.config
-    lock_dir = config.root / config.cache_dir
+    lock_dir = fsguard.inside(config.root / config.cache_dir)
     lock_dir.mkdir(parents=True, exist_ok=True)
     from .catalog import remove_leftovers  # writing commands load it anyway; --help and status need not
 
@@ -108,7 +145,7 @@ def _project_lock(path: Path) -> Iterator[None]:
         return
     import fcntl
 
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(fsguard.inside(path), os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -148,11 +185,12 @@ refresh_option = click.option("--refresh-machine", is_flag=True,
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config_path", type=click.Path(path_type=Path), metavar="PATH",
               help="Project config (default: ./l10n.yaml).")
+@click.option("--debug", is_flag=True, help="Show the traceback behind an error message.")
 @click.version_option(__version__)
 @click.pass_context
-def main(click_ctx: click.Context, config_path: Path | None) -> None:
+def main(click_ctx: click.Context, config_path: Path | None, debug: bool) -> None:
     """Translate a document through gettext PO catalogs: extract, update, pretranslate, check, status, build."""
-    click_ctx.obj = Context(config_path)
+    click_ctx.obj = Context(config_path, debug)
     click_ctx.call_on_close(usercache.save_all)  # what the command asked Babel or PyYAML, kept for the next one
 
 
@@ -277,6 +315,8 @@ def _build(ctx: Context, languages: tuple[str, ...], allow_fuzzy: bool, min_comp
     _echo(f"wrote {len(report.written)} file(s) in {ctx.config.dist_dir}")
     if report.removed:
         _echo(f"removed {len(report.removed)} stale file(s) in {ctx.config.dist_dir}")
+    for path in report.kept:
+        _warn(f"{path}: stale, but not removed: l10n did not write this file as it is now")
 
 
 @main.command()

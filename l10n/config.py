@@ -45,10 +45,22 @@ def _tags(raw: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_tag(t) for t in texts(raw)))
 
 
+def _control(text: str) -> str | None:
+    """The first control or line-separator character of a path: such a name breaks the one-line references
+    (`#: source/x.txt:3`) and messages that carry it, so it is refused rather than escaped."""
+    for char in text:
+        if char in "\u2028\u2029\x85" or ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0:
+            return char
+    return None
+
+
 def _inside(raw: Any, context: dict[str, Any]) -> Path:
     """A configured path resolved against the project root; anything that escapes the project is refused."""
     if not isinstance(raw, str) or not raw:
         raise fail(PHRASE, "must be a non-empty path string")
+    char = _control(raw)
+    if char is not None:
+        raise fail(PHRASE, f"{raw!r} contains the control character U+{ord(char):04X}; rename the file")
     root = context.get("root")
     if root is None:  # a model built in code, not read from a file
         return Path(raw)
@@ -302,6 +314,8 @@ class Config(Schema):
         stems = [document_id(d) for d in self.documents]
         if len(set(stems)) != len(stems):
             raise fail(WHOLE, "two documents would share one catalog name")
+        for doc, stem in zip(self.documents, stems):
+            _check_document_id(doc, stem)
         if self.source_language in self.languages:
             raise fail(WHOLE, f"languages must not include the source language {self.source_language}")
         for target, pivot in self.pivots.items():
@@ -474,6 +488,20 @@ def check_paths_exist(config: Config) -> None:
         candidates = [text.replace("{lang}", lang) for lang in config.languages] if "{lang}" in text else [text]
         if not any((config.root / c).is_file() for c in candidates):
             raise ConfigError(f"{key}: {text} does not exist", config.path)
+
+
+FURNITURE_ID = "furniture"
+#: catalog names l10n itself uses in locales/<lang>/: a document named so would take their place
+RESERVED_IDS = frozenset({FURNITURE_ID})
+
+
+def _check_document_id(doc: Path, stem: str) -> None:
+    if not stem:
+        raise fail(WHOLE, f"documents: {doc.as_posix()!r} has no name before its first dot, and would make the "
+                          f"catalog locales/.pot")
+    if stem.casefold() in RESERVED_IDS:
+        raise fail(WHOLE, f"documents: {doc.as_posix()!r} would be catalogued as {stem}.po, the name of l10n's own "
+                          f"catalog of page texts (locales/<lang>/furniture.po); rename the document")
 
 
 def document_id(path: Path) -> str:

@@ -278,7 +278,12 @@ def read_text(path: Path, shown: Path | None = None) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise SourceError("source is not valid UTF-8", shown or path, line) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    nul = text.find("\x00")
+    if nul >= 0:  # no PO string can hold it: refused here, where the line is the source's
+        raise SourceError("NUL character (U+0000) in the source: remove it", shown or path,
+                          text.count("\n", 0, nul) + 1)
+    return text
 
 
 class _GroupNames:

@@ -3,6 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
+
+#: where `warn` sends its messages: the command line prints them as `l10n: warning: …` (the core never prints)
+warning_sink: Callable[[str], None] | None = None
+
+
+def warn(message: str) -> None:
+    """Tell the user something that does not stop the command (the engine cache cannot be used, say); without a
+    sink (the core used as a library) it becomes a Python warning."""
+    if warning_sink is not None:
+        warning_sink(message)
+        return
+    import warnings
+
+    warnings.warn(message, stacklevel=2)
 
 
 class L10nError(Exception):

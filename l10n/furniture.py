@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Callable, Union
 
 from . import catalog, langs
+from .config import FURNITURE_ID
 
-PROJECT_FILE = "furniture.po"
+PROJECT_FILE = f"{FURNITURE_ID}.po"  # a name no document may take (config.RESERVED_IDS)
 ENGLISH = "en"
 
 MACHINE_TITLE = "Machine translation, not yet reviewed"

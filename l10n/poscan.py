@@ -12,11 +12,13 @@ from __future__ import annotations
 import codecs
 import gc
 import re
+from functools import cache
 from collections.abc import Callable
 from pathlib import Path
 from typing import Generic, NamedTuple, NoReturn, TypeVar
 
 from .errors import CatalogError
+from .plural import postfix
 
 _CHARSET = re.compile(rb'"Content-Type:[^"]*charset=([A-Za-z0-9_.:-]+)', re.IGNORECASE)
 _MSGID_LINE = re.compile(rb'^[ \t]*msgid(?![A-Za-z0-9_$])[ \t]*("?)("?)', re.MULTILINE)
@@ -109,6 +111,10 @@ def decode(data: bytes, path: Path) -> tuple[str, str, str, bool]:
             encoding = codecs.lookup(name).name
         except LookupError:
             raise CatalogError(f"unknown charset {name!r} in Content-Type", path, line) from None
+        if not _ascii_compatible(encoding):
+            hint = "a byte-order mark is not a charset: " if encoding == "utf-8-sig" else ""
+            raise CatalogError(f"charset {name!r} in Content-Type is not a text encoding gettext reads ({hint}declare "
+                               f"charset=UTF-8 and convert the file, e.g. with msgconv)", path, line)
         if bom and encoding != "utf-8":
             raise CatalogError(f"file starts with a UTF-8 byte-order mark but the header declares {name}", path,
                                line)
@@ -123,6 +129,24 @@ def decode(data: bytes, path: Path) -> tuple[str, str, str, bool]:
     if newline == "\r\n":
         text = text.replace("\r\n", "\n")
     return text, encoding, newline, bom
+
+
+# Every printable ASCII character, and the escapes a codec such as unicode_escape would interpret.
+_ASCII_SAMPLE = bytes(range(0x20, 0x7F)) + b"\t\n\r\\u0041\\x41\\n"
+
+
+@cache
+def _ascii_compatible(encoding: str) -> bool:
+    """Python's codecs include transforms (rot13, base64, hex, zlib, uu), `undefined`, escape codecs, utf-8-sig
+    (which adds a BOM) and UTF-16/32: a PO file must be in a charset where ASCII stands for itself, both ways, or
+    gettext cannot even find its keywords (and l10n would write a file msgfmt and l10n itself then reject)."""
+    if not getattr(codecs.lookup(encoding), "_is_text_encoding", True):
+        return False
+    text = _ASCII_SAMPLE.decode("ascii")
+    try:
+        return _ASCII_SAMPLE.decode(encoding) == text and text.encode(encoding) == _ASCII_SAMPLE
+    except (UnicodeError, ValueError):
+        return False
 
 
 def _header_end(data: bytes) -> int:
@@ -143,7 +167,8 @@ class _Parser(Generic[T]):
         self.make = make
         self.header: T | None = None
         self.messages: list[T] = []
-        self.seen: dict[tuple[bool, str | None, str], int] = {}
+        self.seen: dict[tuple[str | None, str], int] = {}
+        self.obsolete_at: dict[tuple[str | None, str], bool] = {}
         self.nplurals: int | None = None
         self.lines: list[str] = []
         self._reset()
@@ -512,12 +537,15 @@ class _Parser(Generic[T]):
         plural = self.plural
         obsolete = bool(self.obsolete)
         msgid, ctxt, line = self.msgid, self.ctxt, self.msgid_line
-        key = (obsolete, ctxt, msgid)
+        key = (ctxt, msgid)  # an obsolete copy of a live message is a duplicate too, as msgfmt and msgcat say
         first = self.seen.get(key)
         if first is not None:
             context = f" in context {_short(ctxt)}" if ctxt is not None else ""
-            self.fail(f"duplicate msgid {_short(msgid)}{context}: first defined on line {first}", line)
+            copy = " (an obsolete #~ copy counts: keep one)" if obsolete or key in self.obsolete_at else ""
+            self.fail(f"duplicate msgid {_short(msgid)}{context}: first defined on line {first}{copy}", line)
         self.seen[key] = line
+        if obsolete:
+            self.obsolete_at[key] = True
         is_header = msgid == "" and ctxt is None and not obsolete
         if is_header:
             if self.messages:
@@ -633,7 +661,6 @@ def _short(text: str, limit: int = 40) -> str:
 # ---------------------------------------------------------------------------------------------------- Plural-Forms
 
 _POT_PLURAL_FORMS = "nplurals=INTEGER; plural=EXPRESSION;"
-_PLURAL_TOKEN = re.compile(r"\s*(?:([0-9]+)|(n)|(\|\||&&|==|!=|<=|>=|[-+*/%<>!?:()])|(\S))")
 
 
 def parse_plural_forms(value: str) -> int:
@@ -657,74 +684,6 @@ def parse_plural_forms(value: str) -> int:
     nplurals = fields["nplurals"]
     if not nplurals.isascii() or not nplurals.isdigit() or int(nplurals) < 1:
         raise ValueError(f"nplurals must be a positive integer, not {_short(nplurals)}")
-    _PluralExpression(fields["plural"]).check()
+    postfix(fields["plural"])  # iterative: any depth of parentheses, no RecursionError
     return int(nplurals)
 
-
-class _PluralExpression:
-    """Recursive descent over gettext's plural grammar: n, integers, ! * / % + - < > <= >= == != && || ?: ()."""
-
-    _BINARY = (("||",), ("&&",), ("==", "!="), ("<", ">", "<=", ">="), ("+", "-"), ("*", "/", "%"))
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.tokens: list[str] = []
-        pos = 0
-        while pos < len(source):
-            m = _PLURAL_TOKEN.match(source, pos)
-            if m is None:  # only trailing whitespace is left
-                break
-            if m.group(4) is not None:
-                raise ValueError(f"unexpected {m.group(4)!r} in plural expression {_short(source)}")
-            self.tokens.append(m.group(m.lastindex or 0))
-            pos = m.end()
-        self.pos = 0
-
-    def check(self) -> None:
-        if not self.tokens:
-            raise ValueError("empty plural expression")
-        self.conditional()
-        if self.pos != len(self.tokens):
-            raise ValueError(f"unexpected {self.tokens[self.pos]!r} in plural expression {_short(self.source)}")
-
-    def peek(self) -> str | None:
-        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
-
-    def expect(self, token: str) -> None:
-        if self.peek() != token:
-            found = repr(self.peek()) if self.peek() is not None else "the end"
-            raise ValueError(f"expected {token!r} but found {found} in plural expression {_short(self.source)}")
-        self.pos += 1
-
-    def conditional(self) -> None:
-        self.binary(0)
-        if self.peek() == "?":
-            self.pos += 1
-            self.conditional()
-            self.expect(":")
-            self.conditional()
-
-    def binary(self, level: int) -> None:
-        if level == len(self._BINARY):
-            self.unary()
-            return
-        self.binary(level + 1)
-        while self.peek() in self._BINARY[level]:
-            self.pos += 1
-            self.binary(level + 1)
-
-    def unary(self) -> None:
-        token = self.peek()
-        if token == "!":
-            self.pos += 1
-            self.unary()
-        elif token == "(":
-            self.pos += 1
-            self.conditional()
-            self.expect(")")
-        elif token == "n" or (token is not None and token.isdigit()):
-            self.pos += 1
-        else:
-            found = repr(token) if token is not None else "the end"
-            raise ValueError(f"expected n, a number or '(' but found {found} in plural expression "
-                             f"{_short(self.source)}")

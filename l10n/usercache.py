@@ -18,6 +18,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from .errors import L10nError
+
 
 def cache_path(name: str) -> Path | None:
     """`$XDG_CACHE_HOME/l10n/<name>` (`~/.cache/l10n/<name>` by default): shared by every project of the user."""
@@ -45,8 +47,8 @@ class StampedSections:
     missing, unreadable, malformed or other stamp's file holds nothing, and a file that cannot be written is not
     tried again by this object. extract's Memo and the per-user Answers are both one."""
 
-    def __init__(self, path: Path | None, stamp: dict[str, Any]) -> None:
-        self.path, self.stamp = path, stamp
+    def __init__(self, path: Path | None, stamp: dict[str, Any], confined: bool = True) -> None:
+        self.path, self.stamp, self.confined = path, stamp, confined
         self.data: dict[str, dict[str, Any]] = {}
         self.dirty = False
         self.writable = path is not None
@@ -70,8 +72,9 @@ class StampedSections:
 
         data = json.dumps({**self.stamp, **self.data}, ensure_ascii=False).encode("utf-8")
         try:
-            atomic_write(self.path, data, durable=False)  # a file lost in a crash is only worked out again
-        except OSError:
+            # a file lost in a crash is only worked out again; the per-user one lives outside the project
+            atomic_write(self.path, data, durable=False, confined=self.confined)
+        except (OSError, L10nError):  # unwritable, or a link out of the project: advisory, so not kept
             self.writable = False  # this object stops trying
             return
         self.dirty = False
@@ -82,7 +85,7 @@ class Answers(StampedSections):
     section given a `limit` keeps that many keys, dropping the least recently stored first."""
 
     def __init__(self, name: str, package: str) -> None:
-        super().__init__(cache_path(name), {package: package_stamp(package)})
+        super().__init__(cache_path(name), {package: package_stamp(package)}, confined=False)
         self.saved_at_exit = False
 
     def put(self, section: str, key: str, value: Any, limit: int | None = None) -> None:

@@ -14,6 +14,7 @@ import pytest
 
 from l10n import catalog
 from l10n.catalog import Catalog, Entry
+from l10n.errors import CatalogError
 
 PO = Path(__file__).resolve().parent / "data" / "po"
 
@@ -271,8 +272,11 @@ def test_raw_control_characters_in_strings() -> None:
     assert catalog.loads(catalog.dumps(cat), Path("t.po")).entries[0].msgstr == "\f"
 
 
-def test_obsolete_and_active_may_share_a_msgid() -> None:
-    cat = _loads(HEADER + 'msgid "a"\nmsgstr "b"\n\n#~ msgid "a"\n#~ msgstr "c"\n')
+def test_obsolete_and_active_may_not_share_a_msgid() -> None:
+    """msgfmt, msgcat and msgmerge call an obsolete copy of a live message a duplicate (issue 22, item 2)."""
+    with pytest.raises(CatalogError, match="duplicate msgid 'a'.*obsolete"):
+        _loads(HEADER + 'msgid "a"\nmsgstr "b"\n\n#~ msgid "a"\n#~ msgstr "c"\n')
+    cat = _loads(HEADER + 'msgctxt "x"\nmsgid "a"\nmsgstr "b"\n\n#~ msgid "a"\n#~ msgstr "c"\n')  # other context
     assert [(e.obsolete, e.msgstr) for e in cat.entries] == [(False, "b"), (True, "c")]
 
 

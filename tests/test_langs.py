@@ -124,6 +124,8 @@ def test_a_first_command_writes_each_answers_file_once(project, cli, monkeypatch
     written: list[str] = []
     real = catalog.atomic_write
     monkeypatch.setattr(catalog, "atomic_write", lambda path, *a, **k: (written.append(path.name), real(path, *a, **k)))
+    swap = catalog._swap_in  # how catalogs are written
+    monkeypatch.setattr(catalog, "_swap_in", lambda path, *a, **k: (written.append(path.name), swap(path, *a, **k)))
     assert cli("extract").exit_code == 0
     assert sorted(written) == ["appeal.pot", "cldr.json", "memo.json", "yaml.json"]
     assert len(_stored(usercache.cache_path(langs.CACHE_NAME))["canonical"]) == 9  # fr and 8 languages

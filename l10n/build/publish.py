@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
 
-from .. import catalog, furniture, langs, publication
+from .. import catalog, fsguard, furniture, langs, publication
 from ..config import Config, document_id
 from ..document import load_document
 from ..errors import CatalogError
 from ..extract import Memo, code_digest, config_digest, file_digest, po_path, pot_path
 from ..status import count, remember_counts
+from ..usercache import StampedSections
 from . import FORMATS, render
 from .assemble import FALLBACK, MACHINE, REVIEWED, UNREVIEWED, Assembled, assemble
 
@@ -51,6 +52,40 @@ class BuildReport:
     languages: list[LanguageBuild] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)  # stale outputs not removed: l10n did not write them as they are
+
+
+OUTPUTS_NAME = "outputs.json"
+
+
+class Outputs(StampedSections):
+    """Every file `build` wrote, by path inside the project, with the digest of what it wrote: a stale page is
+    removed only if it is one of these and unchanged, so that a link, a hand-made file or an edit under dist/
+    is never deleted. Kept in <cache_dir>/outputs.json, whatever the code or configuration (deleting it only
+    means old pages stay until removed by hand)."""
+
+    def __init__(self, config: Config) -> None:
+        super().__init__(config.root / config.cache_dir / OUTPUTS_NAME, {"version": 1})
+        self.root = config.root
+
+    def _key(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def record(self, outputs: dict[str, str]) -> None:
+        table = self.data.setdefault("files", {})
+        for path, digest in outputs.items():
+            key = self._key(Path(path))
+            if table.get(key) != digest:
+                table[key] = digest
+                self.dirty = True
+
+    def ours(self, path: Path) -> bool:
+        digest = self.get("files", self._key(path))
+        return digest is not None and file_digest(path) == digest
+
+    def forget(self, path: Path) -> None:
+        if self.data.get("files", {}).pop(self._key(path), None) is not None:
+            self.dirty = True
 
 
 @dataclass(frozen=True)
@@ -144,17 +179,24 @@ def _write(path: Path, content: str | bytes, report: BuildReport, outputs: dict[
     return path
 
 
-def _remove(directory: Path, doc_id: str, report: BuildReport, absent: list[str] | None = None) -> None:
-    """Delete a skipped language's outputs of one document, and its folder once empty."""
+def _remove(directory: Path, doc_id: str, report: BuildReport, record: Outputs,
+            absent: list[str] | None = None) -> None:
+    """Delete a skipped language's outputs of one document, those l10n wrote as they still are, and its folder
+    once empty; never outside the project (fsguard)."""
     if absent is not None:
         absent += [str(directory / f"{doc_id}{suffix}") for suffix in SUFFIXES] + [str(directory)]
     for suffix in SUFFIXES:
         path = directory / f"{doc_id}{suffix}"
-        if path.is_file():
+        if path.is_file() or path.is_symlink():
+            fsguard.inside(path)
+            if path.is_symlink() or not record.ours(path):
+                report.kept.append(path)
+                continue
             path.unlink()
+            record.forget(path)
             report.removed.append(path)
     if directory.is_dir() and not any(directory.iterdir()):
-        directory.rmdir()
+        fsguard.inside(directory).rmdir()
 
 
 def _href(lang: str, doc_id: str, suffix: str, up: bool) -> str:
@@ -224,6 +266,7 @@ def build(config: Config, languages: tuple[str, ...], allow_fuzzy: bool = False,
     selected = set(languages)
     order = list(dict.fromkeys([*config.languages, *languages]))
     memo = Memo(config)
+    ours = Outputs(config)
     key = repr((tuple(languages), allow_fuzzy, min_complete) + ((formats,) if formats != FORMATS else ()))
     inputs = _inputs(config, languages, allow_fuzzy, min_complete, order)
     fact = memo.get("build", key)
@@ -258,7 +301,7 @@ def build(config: Config, languages: tuple[str, ...], allow_fuzzy: bool = False,
                 if below and policy.skip:
                     item.skipped = True
                     item.reason = f"{percent:.1f}% reviewed"
-                    _remove(directory, doc.id, report, absent)
+                    _remove(directory, doc.id, report, ours, absent)
                     continue
                 out = assemble(doc, po, lang, source_lang, config.segmentation, allow_fuzzy,
                                config.signatories.order)
@@ -271,7 +314,7 @@ def build(config: Config, languages: tuple[str, ...], allow_fuzzy: bool = False,
                     body = sum(len(block.parts) for block in out.body)
                     item.reason = (f"{missing} of {body} title and body passage(s) have no "
                                    f"{langs.language_name(lang, 'en')} text; publish.source_fallback: skip")
-                    _remove(directory, doc.id, report, absent)
+                    _remove(directory, doc.id, report, ours, absent)
                     continue
                 drafts = bool(item.unreviewed)
                 written = publication.record(config, doc, po, lang, allow_fuzzy)
@@ -309,6 +352,8 @@ def build(config: Config, languages: tuple[str, ...], allow_fuzzy: bool = False,
                         else _unavailable_row(lang, doc.id, index_lang, furn(index_lang)))
     if "html" in formats:
         _write(dist / INDEX, render.render_index(rows, index_lang, furn(index_lang)), report, outputs)
+    ours.record(outputs)
+    ours.save()
     if inputs == _inputs(config, languages, allow_fuzzy, min_complete, order):  # nothing changed meanwhile
         memo.put("build", key, {"inputs": inputs, "outputs": outputs, "absent": absent,
                                 "languages": [{**dataclasses.asdict(item), "files": [str(f) for f in item.files]}

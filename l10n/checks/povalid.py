@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ..catalog import Catalog, Entry
+from ..plural import PluralError, compile_plural
 from .base import CATALOG, ERROR, Context, Finding, check, q
 
 
@@ -55,110 +56,10 @@ class LineMap:
 
 # ---------------------------------------------------------------------------------------------------- plurals
 
-_PLURAL_TOKEN = re.compile(r"\s*(?:(\d+)|(n)|(\|\||&&|==|!=|<=|>=|[<>+\-*/%!?:()]))")
-
-
-class PluralError(ValueError):
-    """The Plural-Forms expression cannot be parsed or evaluated as gettext would."""
-
-
 def parse_plural(expression: str) -> Callable[[int], int]:
-    """Compile gettext's C subset (?: || && == != < > <= >= + - * / % ! n integers) into a function of n."""
-    tokens: list[str] = []
-    pos = 0
-    text = expression.strip()
-    while pos < len(text):
-        match = _PLURAL_TOKEN.match(text, pos)
-        if not match or match.end() == pos:
-            raise PluralError(f"unexpected {text[pos:].strip()[:10]!r}")
-        tokens.append(match.group(1) or match.group(2) or match.group(3))
-        pos = match.end()
-        while pos < len(text) and text[pos].isspace():
-            pos += 1
-    stream = _Tokens(tokens)
-    function = _ternary(stream)
-    if stream.peek() is not None:
-        raise PluralError(f"unexpected {stream.peek()!r}")
-    return function
-
-
-class _Tokens:
-    def __init__(self, tokens: list[str]) -> None:
-        self.tokens, self.pos = tokens, 0
-
-    def peek(self) -> str | None:
-        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
-
-    def take(self, expected: str | None = None) -> str:
-        token = self.peek()
-        if token is None or (expected is not None and token != expected):
-            raise PluralError(f"expected {expected or 'a value'}")
-        self.pos += 1
-        return token
-
-
-_MASK = (1 << 64) - 1  # gettext evaluates in unsigned long
-
-
-def _binary(operator: str, left: int, right: int) -> int:
-    if operator in "/%" and right == 0:
-        raise ZeroDivisionError
-    ops: dict[str, Callable[[int, int], int]] = {
-        "||": lambda a, b: int(bool(a) or bool(b)), "&&": lambda a, b: int(bool(a) and bool(b)),
-        "==": lambda a, b: int(a == b), "!=": lambda a, b: int(a != b), "<": lambda a, b: int(a < b),
-        ">": lambda a, b: int(a > b), "<=": lambda a, b: int(a <= b), ">=": lambda a, b: int(a >= b),
-        "+": lambda a, b: (a + b) & _MASK, "-": lambda a, b: (a - b) & _MASK, "*": lambda a, b: (a * b) & _MASK,
-        "/": lambda a, b: a // b, "%": lambda a, b: a % b,
-    }
-    return ops[operator](left, right)
-
-
-def _level(operators: tuple[str, ...], lower: Callable[[_Tokens], Callable[[int], int]]):
-    def parse(stream: _Tokens) -> Callable[[int], int]:
-        left = lower(stream)
-        while stream.peek() in operators:
-            operator = stream.take()
-            right = lower(stream)
-            left = (lambda l, r, o: lambda n: _binary(o, l(n), r(n)))(left, right, operator)
-        return left
-
-    return parse
-
-
-def _primary(stream: _Tokens) -> Callable[[int], int]:
-    token = stream.take()
-    if token == "!":
-        inner = _primary(stream)
-        return lambda n: int(not inner(n))
-    if token == "(":
-        inner = _ternary(stream)
-        stream.take(")")
-        return inner
-    if token == "n":
-        return lambda n: n
-    if token.isdigit():
-        value = int(token)
-        return lambda n: value
-    raise PluralError(f"unexpected {token!r}")
-
-
-_mul = _level(("*", "/", "%"), _primary)
-_add = _level(("+", "-"), _mul)
-_rel = _level(("<", ">", "<=", ">="), _add)
-_eq = _level(("==", "!="), _rel)
-_and = _level(("&&",), _eq)
-_or = _level(("||",), _and)
-
-
-def _ternary(stream: _Tokens) -> Callable[[int], int]:
-    condition = _or(stream)
-    if stream.peek() != "?":
-        return condition
-    stream.take("?")
-    yes = _ternary(stream)
-    stream.take(":")
-    no = _ternary(stream)
-    return lambda n: yes(n) if condition(n) else no(n)
+    """gettext's C subset (?: || && == != < > <= >= + - * / % ! n integers) as a function of n (l10n.plural:
+    without recursion, so no nesting depth msgfmt accepts raises RecursionError)."""
+    return compile_plural(expression.strip())
 
 
 _PLURAL_FORMS = re.compile(r"^\s*nplurals\s*=\s*(?P<n>[^;]*?)\s*;\s*plural\s*=\s*(?P<expr>.*?)\s*;?\s*$", re.S)

@@ -5,6 +5,8 @@ every setting that changes its output), the language pair, the source text and t
 that text (adding an unrelated glossary entry does not invalidate the cache). WAL mode and a busy timeout let
 several processes share the file; every write is one transaction, so a killed run leaves no half-written rows.
 A cache file that is not a database (corrupted, truncated) is moved aside and rebuilt: it only holds copies.
+One that cannot be used at all (a folder in its place, a read-only or full disk) means a run without a cache,
+with a warning.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from .. import fsguard
+from ..errors import L10nError, warn
 from .base import Translation
 
 SCHEMA = """
@@ -57,15 +61,29 @@ class Cache:
 
     def __init__(self, path: Path, timeout: float = 30.0) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
         try:
-            self._db = self._open(timeout)
-        except sqlite3.DatabaseError as exc:
-            if "not a database" not in str(exc) and "malformed" not in str(exc):
-                raise
-            self.path.replace(self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}"))
-            self._db = self._open(timeout)
+            fsguard.inside(self.path)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self._db = self._open(timeout)
+            except sqlite3.DatabaseError as exc:
+                if "not a database" not in str(exc) and "malformed" not in str(exc):
+                    raise
+                self.path.replace(self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}"))
+                self._db = self._open(timeout)
+        except (OSError, sqlite3.Error, L10nError) as exc:
+            self._give_up(exc)
+
+    def _give_up(self, exc: BaseException) -> None:
+        """Carry on without a cache: it only holds copies, so an unusable one (a folder in its place, a
+        read-only or full disk, a link out of the project) costs engine calls, not the run."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        reason = exc.message if isinstance(exc, L10nError) else getattr(exc, "strerror", None) or str(exc)
+        warn(f"{self.path}: {reason}; engine results are not cached in this run")
 
     def _open(self, timeout: float) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=timeout, check_same_thread=False, isolation_level=None)
@@ -96,13 +114,19 @@ class Cache:
         found: dict[str, Translation] = {}
         keys = list(wanted)
         with self._lock:
-            for start in range(0, len(keys), 500):  # stay under SQLite's bound-parameter limit
-                chunk = keys[start:start + 500]
-                rows = self._db.execute(
-                    f"SELECT key, text, engine, chain, unknown FROM translations "
-                    f"WHERE key IN ({','.join('?' * len(chunk))})", chunk).fetchall()
-                for key, text, engine, chain, unknown in rows:
-                    found[wanted[key]] = Translation(text, engine, tuple(json.loads(chain)), tuple(json.loads(unknown)))
+            try:
+                for start in range(0, len(keys), 500):  # stay under SQLite's bound-parameter limit
+                    if self._db is None:
+                        break
+                    chunk = keys[start:start + 500]
+                    rows = self._db.execute(
+                        f"SELECT key, text, engine, chain, unknown FROM translations "
+                        f"WHERE key IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+                    for key, text, engine, chain, unknown in rows:
+                        found[wanted[key]] = Translation(text, engine, tuple(json.loads(chain)),
+                                                         tuple(json.loads(unknown)))
+            except sqlite3.Error as exc:
+                self._give_up(exc)
         return found
 
     def put_many(self, engine_key: str, source: str, target: str,
@@ -118,17 +142,23 @@ class Cache:
         if not rows:
             return
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+            if self._db is None:
+                return
             try:
-                self._db.executemany("INSERT OR REPLACE INTO translations VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    self._db.executemany("INSERT OR REPLACE INTO translations VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:  # a full disk, say: the translations are in hand, only not kept
+                self._give_up(exc)
 
     def close(self) -> None:
         with self._lock:
-            self._db.close()
+            if self._db is not None:
+                self._db.close()
 
     def __enter__(self) -> Cache:
         return self
