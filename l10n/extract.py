@@ -17,7 +17,7 @@ from . import catalog, langs, provenance, state, usercache
 from .catalog import Catalog, Entry
 from .config import Config, document_id
 from .document import COUNTRY, ORGANISATION, Document, Segment, load_document, territory_name, territory_naming
-from .errors import L10nError
+from .errors import ConcurrentEditError, L10nError
 
 _ROLE_NOTES = {
     ORGANISATION: "organisation: a proper name, kept as written unless it has an official name in your language",
@@ -162,6 +162,9 @@ def _po_header(config: Config, lang: str, doc_id: str, pot: Catalog, old: Catalo
     return header
 
 
+MERGE_ATTEMPTS = 3  # a catalog saved by a translator during each of them: exit 7, "run the command again"
+
+
 def update(config: Config, languages: tuple[str, ...]) -> StageReport:
     """Create or merge every language's PO from the POT, then fill terminology that needs no translator."""
     report = StageReport()
@@ -178,13 +181,19 @@ def update(config: Config, languages: tuple[str, ...]) -> StageReport:
                 report.record(target, False)
                 continue
             doc, pot, terminology = inputs.load()
-            old = catalog.load_or_none(target)
-            result = catalog.merge(pot, old, target, _po_header(config, lang, doc.id, pot, old))
-            filled = fill_terminology(result.catalog, doc, config, lang, terminology)
-            counts = {"kept": result.kept, "fuzzy": result.fuzzy, "new": result.added,
-                      "obsolete": result.obsoleted, "terminology": filled}
+            for attempt in range(MERGE_ATTEMPTS):
+                old = catalog.load_or_none(target)
+                result = catalog.merge(pot, old, target, _po_header(config, lang, doc.id, pot, old))
+                filled = fill_terminology(result.catalog, doc, config, lang, terminology)
+                counts = {"kept": result.kept, "fuzzy": result.fuzzy, "new": result.added,
+                          "obsolete": result.obsoleted, "terminology": filled}
+                try:
+                    wrote = catalog.save(result.catalog)
+                    break
+                except ConcurrentEditError:  # a translator saved meanwhile: merge their file instead
+                    if attempt == MERGE_ATTEMPTS - 1:
+                        raise
             report.counts[f"{lang}/{doc.id}"] = counts
-            wrote = catalog.save(result.catalog)
             report.record(target, wrote)
             if not wrote and pot.header_field("POT-Creation-Date"):
                 # seen to be a fixed point (a catalog just written is checked by pretranslate, which rewrites it)

@@ -132,7 +132,7 @@ def decode(data: bytes, path: Path) -> tuple[str, str, str, bool]:
 
 
 # Every printable ASCII character, and the escapes a codec such as unicode_escape would interpret.
-_ASCII_SAMPLE = bytes(range(0x20, 0x7F)) + b"\t\n\r\\u0041\\x41\\n"
+_ASCII_SAMPLE = bytes(c for c in range(0x20, 0x7F) if c != 0x5C) + b"\t\n\r\\\\ \\u0041 \\x41"
 
 
 @cache
