@@ -700,7 +700,7 @@ def _swap_in(path: Path, data: bytes, expected: bytes | None) -> None:
         if expected is None:
             if not _rename_noreplace(tmp, path):
                 raise _edited(path)
-        elif not _exchange(tmp, path):  # renameat2 missing, or the file system lacks it: only a rename is left
+        elif not _exchange_existing(tmp, path):  # renameat2 missing, or the file system lacks it: a rename
             if _read_or_none(path) != expected:
                 raise _edited(path)
             os.replace(tmp, path)
@@ -761,6 +761,15 @@ def _rename2(source: str | Path, target: str | Path, flags: int) -> bool:
 
 def _exchange(a: str | Path, b: str | Path) -> bool:
     return _rename2(a, b, _RENAME_EXCHANGE)
+
+
+def _exchange_existing(tmp: str, path: Path) -> bool:
+    """_exchange, where a file that vanished meanwhile (an editor that moves the old file aside before writing
+    the new one) is an edit under way, not an error of the system."""
+    try:
+        return _exchange(tmp, path)
+    except FileNotFoundError:
+        raise _edited(path) from None
 
 
 def _rename_noreplace(source: str, target: Path) -> bool:

@@ -63,7 +63,8 @@ def _system_error(exc: BaseException) -> L10nError | None:
     if isinstance(exc, OSError):
         if exc.filename is None:
             return L10nError(exc.strerror or str(exc))
-        where = f"{os.fsdecode(exc.filename)}" + (f" -> {os.fsdecode(exc.filename2)}" if exc.filename2 else "")
+        name = lambda f: os.fsdecode(f) if isinstance(f, (str, bytes, os.PathLike)) else str(f)  # noqa: E731
+        where = name(exc.filename) + (f" -> {name(exc.filename2)}" if exc.filename2 is not None else "")
         return L10nError(exc.strerror or str(exc), where)
     sqlite3 = sys.modules.get("sqlite3")  # only a command that opened a database can meet its errors
     if sqlite3 is not None and isinstance(exc, sqlite3.Error):
