@@ -418,6 +418,7 @@ def test_item_07_debug_shows_the_traceback(project, cli):
     assert result.stderr.rstrip().endswith(f"l10n: error: {project}/.l10n/lock: Is a directory")
 
 
+@pytest.mark.slow
 def test_item_07_no_traceback_from_the_real_entry_point(project):
     """The console script, not click's test runner: a folder in the cache's place and a file in dist's."""
     (project / ".l10n").mkdir()
