@@ -472,25 +472,25 @@ def signatories_import(ctx: Context, document: Path | None, dry_run: bool, file:
 
 def _intake_report(ctx: Context, report, dry_run: bool) -> None:
     for warning in report.warnings:
-        click.echo(f"l10n: warning: {warning}", err=True)
+        _echo(f"l10n: warning: {warning}", err=True)
     would = "would add" if dry_run else "added"
     groups = f" ({len(report.new_groups)} new group(s): {', '.join(report.new_groups)})" if report.new_groups else ""
-    click.echo(f"{report.document}: {would} {len(report.added)} organisation(s){groups}")
+    _echo(f"{report.document}: {would} {len(report.added)} organisation(s){groups}")
     for item in report.added:
-        click.echo(f"  + {item.group}: {item.name}")
+        _echo(f"  + {item.group}: {item.name}")
     if report.skipped:
-        click.echo(f"skipped {len(report.skipped)} duplicate(s):")
+        _echo(f"skipped {len(report.skipped)} duplicate(s):")
         for item in report.skipped:
-            click.echo(f"  {item.origin}: {item.name!r} {item.reason}")
+            _echo(f"  {item.origin}: {item.name!r} {item.reason}")
     if report.contacts:
         kept = "would keep" if dry_run else "kept"
-        click.echo(f"{kept} the private columns of {report.contacts} row(s) in private/contacts.csv (git-ignored)")
+        _echo(f"{kept} the private columns of {report.contacts} row(s) in private/contacts.csv (git-ignored)")
     if report.written:
-        click.echo("run `l10n update` (or `l10n run`) to bring them to every catalog")
+        _echo("run `l10n update` (or `l10n run`) to bring them to every catalog")
     for item in report.rejected:
-        click.echo(f"l10n: error: {item.origin}: {item.reason}", err=True)
+        _echo(f"l10n: error: {item.origin}: {item.reason}", err=True)
     if report.rejected:
-        click.echo(f"rejected {len(report.rejected)} row(s)", err=True)
+        _echo(f"rejected {len(report.rejected)} row(s)", err=True)
         sys.exit(1)
 
 
@@ -506,11 +506,12 @@ def signatories_list(ctx: Context, lang: str | None, allow_fuzzy: bool, fmt: str
     from .checks.signatories import document_issues
 
     for issue in document_issues(ctx.config, ctx.config.checks_disabled):
-        click.echo(f"l10n: warning: {issue.file}:{issue.line}: {issue.message}", err=True)
+        _echo(f"l10n: warning: {issue.file}:{issue.line}: {issue.message}", err=True)
     source = ctx.config.source_language
     chosen = ctx.languages((lang,))[0] if lang and lang not in (source, source.replace("-", "_")) else None
     listings = stage.listing(ctx.config, chosen, allow_fuzzy)
-    click.echo({"text": stage.to_text, "csv": stage.to_csv, "json": stage.to_json}[fmt](listings), nl=False)
+    _echo({"text": stage.to_text, "csv": stage.to_csv, "json": stage.to_json}[fmt](listings), nl=False, lines=True,
+          json=fmt == "json")
 
 
 @main.command()

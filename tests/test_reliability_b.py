@@ -386,3 +386,14 @@ def test_item_15_built_markdown_has_no_link_the_source_lacks(project, cli):
     assert cli("build", "--lang", "es").exit_code == 0
     markdown = (project / "dist" / "es" / "appeal.md").read_text(encoding="utf-8")
     assert "https://evil.example/" in _shown(markdown) and _links(markdown) == []
+
+
+def test_item_13_signatory_names_from_the_source_are_listed_escaped(project, cli):
+    source = project / "source" / "appeal.fr.txt"
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "Central sindical e popular CONLUTAS", "Central sindical e popular CONLUTAS \x1b]0;owned\x07\x9b2J"),
+        encoding="utf-8")
+    for fmt in ("text", "csv", "json"):
+        listed = cli("signatories", "list", "--format", fmt)
+        assert listed.exit_code == 0 and _raw_controls(listed.output) == [], fmt
+    assert "CONLUTAS \\x1b]0;owned\\x07\\x9b2J" in cli("signatories", "list").output
