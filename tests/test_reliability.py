@@ -258,6 +258,17 @@ def test_item_03_stale_outputs_are_removed_only_if_l10n_wrote_them(updated, cli)
     assert f"{es / 'appeal.html'}: stale, but not removed" in result.stderr
 
 
+def test_item_03_an_export_named_on_the_command_line_may_go_outside(updated, cli, outside):
+    (updated / "dist").mkdir()
+    (updated / "dist" / "exchange").symlink_to(outside, target_is_directory=True)
+    result = cli("export", "--format", "csv", "--lang", "es")  # the default place, through a link: refused
+    assert result.exit_code == 1 and "outside the project" in one_error(result)
+    assert _listing(outside) == {}
+    result = cli("export", "--format", "csv", "--lang", "es", "--output", str(outside / "es.csv"))
+    assert result.exit_code == 0, result.stderr
+    assert list(_listing(outside)) == ["es.csv"]
+
+
 # ---------------------------------------------------------------------------------------------------- item 4
 
 

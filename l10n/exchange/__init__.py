@@ -127,7 +127,7 @@ def export(config: Config, lang: str, fmt: str, path: Path | None = None, xliff_
         from . import sheets
 
         data = sheets.dumps(table, lang, fmt)
-    catalog.atomic_write(target, data)
+    catalog.atomic_write(target, data, confined=path is None)  # a path named with --output is the user's choice
     return target
 
 
