@@ -287,9 +287,10 @@ class Config(Schema):
     documents: ProjectPaths
     languages: Tags
     segmentation: choice(*SEGMENTATIONS) = "paragraph"
-    locales_dir: ProjectPath = Path("locales")
-    dist_dir: ProjectPath = Path("dist")
-    cache_dir: ProjectPath = Path(".l10n")
+    # defaults are checked too: a `dist` or `.l10n` linked out of the project is a configuration error
+    locales_dir: ProjectPath = Field("locales", validate_default=True)
+    dist_dir: ProjectPath = Field("dist", validate_default=True)
+    cache_dir: ProjectPath = Field(".l10n", validate_default=True)
     signatories: SignatoriesConfig = Field(default_factory=SignatoriesConfig)
     engines: Names = ("apertium",)
     engines_by_language: Annotated[dict[Tag, Names],

@@ -236,8 +236,8 @@ def test_item_03_a_cache_linked_out_of_the_project_is_not_created(updated, cli, 
 def test_item_03_the_lock_folder_linked_out_of_the_project_is_refused(project, cli, outside):
     (project / ".l10n").symlink_to(outside, target_is_directory=True)
     result = cli("extract")
-    assert result.exit_code == 1
-    assert one_error(result).startswith(f"l10n: error: {project}/.l10n: resolves to {outside}, outside the project")
+    assert result.exit_code == 2  # the configured folder itself: a configuration error
+    assert one_error(result) == f"l10n: error: {project}/l10n.yaml: cache_dir '.l10n' points outside the project"
     assert _listing(outside) == {}
 
 

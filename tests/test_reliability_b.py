@@ -397,3 +397,14 @@ def test_item_13_signatory_names_from_the_source_are_listed_escaped(project, cli
         listed = cli("signatories", "list", "--format", fmt)
         assert listed.exit_code == 0 and _raw_controls(listed.output) == [], fmt
     assert "CONLUTAS \\x1b]0;owned\\x07\\x9b2J" in cli("signatories", "list").output
+
+
+def test_item_08_default_folders_are_checked_like_configured_ones(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "dist").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(ConfigError, match=r"dist_dir 'dist' points outside the project"):
+        parse_config(BASE_CONFIG, tmp_path / "p" / "l10n.yaml")
+    config = parse_config({**BASE_CONFIG, "dist_dir": "public"}, tmp_path / "p" / "l10n.yaml")
+    assert (config.locales_dir, config.dist_dir, config.cache_dir) == (Path("locales"), Path("public"), Path(".l10n"))
