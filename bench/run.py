@@ -48,7 +48,7 @@ APERTIUM_LIMIT = 1.2
 MEMORY_LIMIT_MB = 500.0
 
 #: every stage the report carries, in pipeline order (the smoke test checks that each one is there)
-STAGES = ("extract (new user cache)", "extract (new project)", "extract", "update", "pretranslate", "status", "check",
+STAGES = ("extract", "update", "pretranslate", "status", "check",
           "build", "run (first)", "run (unchanged)", "update (source changed)")
 
 
@@ -359,46 +359,9 @@ def bench_size(size: int, languages: Sequence[str], work: Path, seed: int, repea
         shown = ", ".join(f"{r.name} {r.measure.wall:.2f}s (×{r.ratio(measure):.2f})" for r in refs)
         log(f"  [{size}] {name}: {measure.wall:.2f}s, {measure.rss_mb:.0f} MB" + (f"; {shown}" if shown else ""))
 
-    # extract ⟷ txt2po, in the same rounds, three ways. On a machine where l10n never ran: its per-user cache
-    # (CLDR answers, parsed YAML) empty, Babel and PyYAML imported and asked. In a new project: the CLDR answers
-    # known, the project's l10n.yaml read for the first time. In a project whose l10n.yaml was read before, as
-    # every later extract (after a change to the source). Each from the project as generated, with no catalog.
-    pristine = base / "pristine"
-    shutil.copytree(project, pristine)
-    shared = Path(ENV["XDG_CACHE_HOME"]) / "l10n"
-    run(l10n("extract"), project)  # the project's config read: its parsed YAML and the CLDR answers kept
-    shutil.rmtree(project / "locales")
-    shutil.rmtree(project / ".l10n")
-
-    def fresh_copy(where: Path, cache: Path, keep: tuple[str, ...]) -> Callable[[], None]:
-        def setup() -> None:
-            shutil.rmtree(where, ignore_errors=True)
-            shutil.copytree(pristine, where)
-            shutil.rmtree(cache, ignore_errors=True)
-            (cache / "l10n").mkdir(parents=True)
-            for name in keep:
-                shutil.copy(shared / name, cache / "l10n" / name)
-        return setup
-
-    def with_cache(cache: Path) -> dict[str, str]:
-        return {**ENV, "XDG_CACHE_HOME": str(cache)}
-
-    new_machine, new_project = base / "new-machine", base / "new-project"
-    first_run, first_in_project, later, txt2po = interleaved(
-        repeat,
-        Runner([l10n("extract")], new_machine, before=fresh_copy(new_machine, base / "cache-empty", ()),
-               env=with_cache(base / "cache-empty")),
-        Runner([l10n("extract")], new_project, before=fresh_copy(new_project, base / "cache-cldr", ("cldr.json",)),
-               env=with_cache(base / "cache-cldr")),
-        ours("extract"),
-        theirs(tool("txt2po") + ["-P", "--progress=none", "-i", str(source), "-o", str(ref / "txt2po.pot")]))
-    # Both are caches being filled, once per machine and once per version of l10n.yaml, as Python compiles
-    # bytecode on a module's first import (which this benchmark leaves out of both sides): shown, not judged.
-    record("extract (new user cache)", first_run, Reference("txt2po", TTK, txt2po), judged=False,
-           note="Babel and PyYAML imported and asked: the first run on a machine")
-    record("extract (new project)", first_in_project, Reference("txt2po", TTK, txt2po), judged=False,
-           note="l10n.yaml parsed by PyYAML: the first command in a project")
-    record("extract", later, Reference("txt2po", TTK, txt2po))
+    # extract ⟷ txt2po, from the project as generated, with no catalog
+    stage("extract", ours("extract"), ("txt2po", TTK, theirs(
+        tool("txt2po") + ["-P", "--progress=none", "-i", str(source), "-o", str(ref / "txt2po.pot")])))
 
     # update (creating every catalog) ⟷ msgmerge --previous from a header-only PO, once per language
     init = ref / "init"
@@ -650,7 +613,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     languages = [s.strip() for s in args.languages.split(",") if s.strip()]
     work = args.workdir or Path(tempfile.mkdtemp(prefix="l10n-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    ENV["XDG_CACHE_HOME"] = str(work / "user-cache")  # l10n's per-user CLDR cache: this run's own, not the user's
     command = "python3 bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
     started = time.perf_counter()
     try:

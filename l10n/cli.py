@@ -18,7 +18,7 @@ from typing import Callable, Iterator
 
 import click
 
-from . import __version__, errors, fsguard, usercache
+from . import __version__, errors, fsguard
 from .build import FORMATS
 from .config import Config, load_config
 from .errors import L10nError, LockError
@@ -192,7 +192,6 @@ refresh_option = click.option("--refresh-machine", is_flag=True,
 def main(click_ctx: click.Context, config_path: Path | None, debug: bool) -> None:
     """Translate a document through gettext PO catalogs: extract, update, pretranslate, check, status, build."""
     click_ctx.obj = Context(config_path, debug)
-    click_ctx.call_on_close(usercache.save_all)  # what the command asked Babel or PyYAML, kept for the next one
 
 
 pass_ctx = click.make_pass_decorator(Context)
@@ -590,36 +589,9 @@ def import_(ctx: Context, file: Path) -> None:
 
 
 def entry() -> None:
-    """The `l10n` command. A command is one short process whose hundreds of thousands of small objects mostly live
-    until it ends: the cyclic collector rescanned them over and over (half of `update` at 20,000 segments × 10
-    languages with the default threshold, a sixth with a raised one, growing faster than the work:
-    bench/README.md). Reference counting frees what is dropped; the few cycles left (385,000 objects in a
-    20,000-segment `run`, no change to its peak memory) go with the process. Tests calling `main` keep the GC.
-
-    For the same reason the process ends without the interpreter's teardown, which frees every module, class
-    and function one by one (5 % of `extract` at 1,000 segments): once the atexit handlers have run and the
-    output is flushed, as mypy ends its runs. Every file l10n writes is closed (and renamed) before the command
-    returns. Python's own exit is kept when another thread still runs, when the exit status is not a number,
-    and when flushing fails (a closed pipe: Python reports it as usual)."""
+    """The `l10n` command. A command is one short process whose many small objects mostly live until it ends:
+    the cyclic collector rescanned them over and over, a large share of `update` on a big project
+    (bench/README.md). Reference counting frees what is dropped; the few cycles left go with the process.
+    Tests calling `main` keep the GC."""
     gc.disable()
-    try:
-        main()
-    except SystemExit as stop:
-        _exit_now(stop)
-        raise
-
-
-def _exit_now(stop: SystemExit) -> None:
-    import atexit
-    import threading
-
-    run_handlers = getattr(atexit, "_run_exitfuncs", None)
-    if run_handlers is None or not isinstance(stop.code, (int, type(None))) or threading.active_count() > 1:
-        return
-    run_handlers()
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        return
-    os._exit(stop.code or 0)
+    main()

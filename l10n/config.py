@@ -3,7 +3,6 @@ its key path, and every path kept inside the project."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
@@ -11,7 +10,7 @@ from typing import Annotated, Any, ClassVar
 from pydantic import BeforeValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from . import langs, usercache
+from . import langs
 from .errors import ConfigError
 from .schema import (EXPECTED, PHRASE, UNKNOWN, WHOLE, Count, Delay, Flag, OptionalText, Positive, Schema, Seconds,
                      Text, TextMap, Texts, Tries, Url, choice, contextual, fail, is_number, is_texts, is_whole,
@@ -356,43 +355,19 @@ class Config(Schema):
         return tuple(chosen)
 
 
-YAML_CACHE = "yaml.json"
-_YAML_KEPT = 32  # files (a project has two: l10n.yaml and its glossary)
-_YAML_LARGEST = 65536  # characters: a larger file is parsed every time rather than read with every cached one
-_YAML_EXPANDED = 8 * _YAML_LARGEST  # characters of JSON: data that aliases made larger is parsed (and bounded) anew
-
-
 def read_yaml(path: Path, invalid: str, unreadable: str) -> Any:
     """A YAML file's data, or a ConfigError naming the file (and the line, for a syntax error): `invalid` and
-    `unreadable` begin its message. What PyYAML made of a file's exact text is kept per user (usercache,
-    `yaml.json`) when JSON holds it exactly: importing PyYAML costs more than a command on a small project
-    (bench/README.md), and l10n.yaml and the glossary seldom change. Data JSON would alter (dates, binary, sets,
-    keys that are not strings, NaN) is parsed every time, and so is data much larger than a file kept: only what
-    passed `_bounded` is ever kept, and a kept answer larger than that could hold is not trusted."""
+    `unreadable` begin its message."""
     try:
         text = path.read_text(encoding="utf-8")
     except (UnicodeDecodeError, OSError) as exc:
         raise ConfigError(f"{unreadable}: {exc}", path) from None
-    answers = usercache.answers(YAML_CACHE, "yaml")
-    key = str(path.absolute())
-    known = answers.get("files", key)
-    if (isinstance(known, list) and len(known) == 2 and known[0] == text and isinstance(known[1], str)
-            and len(known[1]) <= _YAML_EXPANDED):
-        return json.loads(known[1])  # new objects every time: a caller may change what it gets
-    data = _parse_yaml(text, path, invalid, unreadable)
-    if len(text) <= _YAML_LARGEST:
-        try:
-            encoded = json.dumps(data)  # ASCII: lone surrogates (pure-Python PyYAML accepts them) are escaped
-        except (TypeError, ValueError):  # a type JSON lacks, or a cycle (YAML aliases can make one)
-            return data
-        if len(encoded) <= _YAML_EXPANDED and json.loads(encoded) == data:
-            answers.put("files", key, [text, encoded], limit=_YAML_KEPT)
-    return data
+    return _parse_yaml(text, path, invalid, unreadable)
 
 
 def _parse_yaml(text: str, path: Path, invalid: str, unreadable: str) -> Any:
     """Parsed by libyaml when PyYAML was built with it (Debian's and the wheels are): the same documents and
-    errors, about ten times faster than the pure-Python parser (2.3 -> 0.3 ms for l10n.yaml). The document is
+    errors, several times faster than the pure-Python parser. The document is
     composed first (aliases there are shared nodes, nothing is expanded) and refused when its expansion would
     be too large or too deep (`_bounded`), before any Python object is built from it."""
     import yaml

@@ -13,11 +13,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import catalog, langs, provenance, state, usercache
+from . import catalog, langs, provenance, state
 from .catalog import Catalog, Entry
 from .config import Config, document_id
 from .document import COUNTRY, ORGANISATION, Document, Segment, load_document, territory_name, territory_naming
 from .errors import ConcurrentEditError, L10nError
+from .stamped import StampedSections
 
 _ROLE_NOTES = {
     ORGANISATION: "organisation: a proper name, kept as written unless it has an official name in your language",
@@ -372,7 +373,7 @@ def config_digest(config: Config) -> str:
     return hashlib.sha256(repr(config).encode()).hexdigest()
 
 
-class Memo(usercache.StampedSections):
+class Memo(StampedSections):
     """Facts earlier runs established about the files they wrote or checked, keyed by the files' digests, so
     that `l10n run` with nothing changed costs a few hashes instead of parsing and writing every catalog.
 

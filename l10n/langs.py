@@ -1,8 +1,6 @@
 """Language tags, plural forms, names and collation, all from CLDR (Babel, ICU): a new language needs no code.
 
-Babel is imported only when CLDR must be asked. The answers most commands need (canonical tags, territory names)
-are kept per user for the installed Babel (usercache, `cldr.json`), so that `extract`, `status` or a `run` with
-nothing to do start without loading Babel and its data."""
+Babel is imported only when CLDR must be asked, and each answer is kept for the rest of the process."""
 
 from __future__ import annotations
 
@@ -11,13 +9,10 @@ import unicodedata
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from . import usercache
-
 if TYPE_CHECKING:
     from babel import Locale
 
 _TAG_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
-CACHE_NAME = "cldr.json"
 
 
 @lru_cache(maxsize=None)
@@ -33,21 +28,10 @@ def locale(tag: str) -> Locale:
         raise ValueError(f"{tag!r} is not a language known to CLDR") from exc
 
 
-def _cached() -> usercache.Answers:
-    return usercache.answers(CACHE_NAME, "babel")
-
-
 def canonical(tag: str) -> str:
-    """The BCP 47 spelling used in config, directory names and HTML (`pt-BR`). Only a valid tag's answer is
-    kept: a bad one is asked of Babel every time, for its message."""
-    answers = _cached()
-    known = answers.get("canonical", tag) if isinstance(tag, str) else None
-    if isinstance(known, str):
-        return known
+    """The BCP 47 spelling used in config, directory names and HTML (`pt-BR`)."""
     loc = locale(tag)
-    code = "-".join(p for p in (loc.language, loc.script, loc.territory, loc.variant) if p)
-    answers.put("canonical", tag, code)
-    return code
+    return "-".join(p for p in (loc.language, loc.script, loc.territory, loc.variant) if p)
 
 
 def gettext_code(tag: str) -> str:
@@ -67,21 +51,10 @@ def plural_forms(tag: str) -> str:
     return f"nplurals={plural.num_plurals}; plural={plural.plural_expr};"
 
 
-def nplurals(tag: str) -> int:
-    return _plural(tag).num_plurals
-
-
 @lru_cache(maxsize=None)
 def territory_names(tag: str) -> dict[str, str]:
-    """Code → CLDR name of every ISO 3166 / UN M.49 territory in the given language (shared: do not modify).
-    Babel loads the language's whole CLDR data to give them, which costs more than parsing a long document."""
-    answers = _cached()
-    known = answers.get("territories", tag)
-    if isinstance(known, dict) and all(isinstance(v, str) for v in known.values()):
-        return known
-    names = dict(locale(tag).territories)
-    answers.put("territories", tag, names)
-    return names
+    """Code → CLDR name of every ISO 3166 / UN M.49 territory in the given language (shared: do not modify)."""
+    return dict(locale(tag).territories)
 
 
 def territory_name(code: str, tag: str) -> str | None:

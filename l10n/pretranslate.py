@@ -184,7 +184,7 @@ def pretranslate(config: Config, languages: tuple[str, ...], engine: str | None 
 
 PARALLEL_LANGUAGES = 8
 # One language at a time does anything but wait for an engine: the catalog writer (it cut a UTF-8 sequence in
-# two when two threads saved at once), the memo and the per-user answers are not made for threads. A thread
+# two when two threads saved at once) and the memo are not made for threads. A thread
 # lets go only while an engine works.
 _WORKING = threading.Lock()
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from l10n import document, langs, usercache
+from l10n import document, langs
 from l10n.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,19 +18,11 @@ DATA = Path(__file__).resolve().parent / "data"
 
 
 @pytest.fixture(autouse=True)
-def cldr_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Every test its own per-user cache directory (usercache: CLDR answers, parsed YAML), empty: none reads or
-    writes the user's, and none depends on what an earlier test left there. Subprocesses inherit it. The
-    per-process memos that sit in front of the CLDR answers are emptied too, so that a test sees what a new
-    process would read and write. Returns the CLDR answers' file."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+def fresh_cldr_answers() -> None:
+    """The per-process memos in front of CLDR emptied, so that a test sees what a new process would."""
     langs.territory_names.cache_clear()
     document._territories.cache_clear()
     document.aliases.cache_clear()
-    path = usercache.cache_path(langs.CACHE_NAME)
-    assert path is not None
-    yield path
-    usercache.save_all()  # into this test's directory, not at the end of the session into a removed one
 
 
 @pytest.fixture

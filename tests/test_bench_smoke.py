@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-STAGES = ["extract (new user cache)", "extract (new project)", "extract", "update", "pretranslate", "status", "check",
+STAGES = ["extract", "update", "pretranslate", "status", "check",
           "build", "run (first)", "run (unchanged)", "update (source changed)"]
-REFERENCES = {"extract (new user cache)": ["txt2po"], "extract (new project)": ["txt2po"], "extract": ["txt2po"],
+REFERENCES = {"extract": ["txt2po"],
               "update": ["msgmerge --previous"], "pretranslate": ["podebug"],
               "status": ["msgfmt --statistics", "pocount"], "check": ["pofilter"], "build": ["po2txt"],
               "update (source changed)": ["msgmerge --previous"]}
@@ -43,8 +43,6 @@ def test_benchmark_reports_every_stage(tmp_path: Path) -> None:
     unchanged = size["run_unchanged"]
     assert unchanged["written"] == [] and unchanged["written_by_second_check"] == []
     assert unchanged["engine_modules_imported"] == []
-    # the per-user CLDR cache the commands filled is the run's own, not the user's
-    assert json.loads((tmp_path / "work" / "user-cache" / "l10n" / "cldr.json").read_text("utf-8"))["territories"]
     if apertium != "0":
         assert [row["pair"] for row in data["apertium"]] == ["fr→es", "fr→es→en"]
         assert all(row["segments"] == 3 and row["ours_s"] > 0 and row["raw_s"] > 0 for row in data["apertium"])

@@ -25,7 +25,7 @@ from ..document import load_document
 from ..errors import CatalogError
 from ..extract import Memo, code_digest, config_digest, file_digest, po_path, pot_path
 from ..status import count, remember_counts
-from ..usercache import StampedSections
+from ..stamped import StampedSections
 from . import FORMATS, render
 from .assemble import FALLBACK, MACHINE, REVIEWED, UNREVIEWED, Assembled, assemble
 
