@@ -132,8 +132,8 @@ def _writing(ctx: Context) -> Iterator[None]:
 @contextlib.contextmanager
 def _project_lock(path: Path) -> Iterator[None]:
     """An exclusive flock(2) on `.l10n/lock`, the lock flock(1) and filelock take too; the kernel drops it when the
-    process ends, however it ends. Taken directly rather than through filelock, whose import alone cost a tenth
-    of a run with nothing to do (bench/README.md); Windows, without flock, still uses filelock."""
+    process ends, however it ends. Taken directly rather than through filelock, whose import alone was a
+    visible part of a run with nothing to do; Windows, without flock, still uses filelock."""
     busy = LockError("another l10n process is writing this project; wait for it to finish", path)
     if sys.platform == "win32":  # pragma: no cover (CI runs on Debian)
         from filelock import FileLock, Timeout

@@ -33,7 +33,7 @@ _DATELINE = re.compile(r"^\S.{0,80}\b\d{4}\.?$")
 class Segment:
     """One translatable unit: the text, what it is, and where it stands in the source.
 
-    Not frozen, though never changed: a frozen dataclass is built three times slower, and a document makes one
+    Not frozen, though never changed: a frozen dataclass is slower to build, and a document makes one
     per paragraph and organisation at every stage."""
 
     text: str
@@ -245,7 +245,7 @@ def _chunks(text: str) -> list[list[tuple[int, str]]]:
     """Runs of non-blank lines, each line with its 1-based number: blank-line runs of any length separate them.
     Most lines need no tidying: their only white space is single spaces between words (str.isprintable rejects
     every other white space character), and they are kept as they are. Others are tidied by str.split(), or by
-    the pattern (about 85 ns a character, several times slower) when they hold a no-break space, which split()
+    the pattern (slower) when they hold a no-break space, which split()
     would break at."""
     chunks: list[list[tuple[int, str]]] = []
     current: list[tuple[int, str]] = []

@@ -9,8 +9,8 @@ How a batch goes through a chain such as fr→es→en:
   untouched, so outputs are aligned by id; `.[]` is the sentence end the deformatters add; null-flush mode makes
   every program finish a block before reading the next, so no text changes the translation of the next one
   (plain text lets them run into each other: fr→es→it, the appeal's "Depuis 2019" comes out "Da 2019" after
-  the paragraph before it and "Dal 2019" on its own). The flushing costs about 8 % more CPU than `apertium` on
-  plain text; `-f html` (Transfuse) isolated paragraphs too, but cost up to 1.8× and swallowed `~`.
+  the paragraph before it and "Dal 2019" on its own). The flushing costs a little more CPU than `apertium` on
+  plain text; `-f html` (Transfuse) isolated paragraphs too, but cost much more and swallowed `~`.
 * What must not be translated (keep terms, URLs, e-mail addresses, hashtags, @handles) is replaced by a
   placeholder word such as `Zq3kx` that no dictionary knows: Apertium treats it like an unknown proper noun,
   so the grammar around it stays sound (wrapping in `<code>` was tried: it hides the word from the tagger and
