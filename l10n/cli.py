@@ -1,8 +1,5 @@
-"""The command line: parse options, call one core function, print its report, choose the exit code.
-
-Exit codes: 0 success; 1 error (unreadable source, engine failure…); 2 usage or config error; 3 quality checks found
-errors; 4 a language is below --fail-under; 5 malformed catalog; 6 another l10n process holds the project lock;
-7 a catalog changed on disk during the run and could not be merged."""
+"""The command line: parse options, call one core function, print its report, choose the exit code (the codes
+are defined in errors.py)."""
 
 from __future__ import annotations
 
@@ -21,10 +18,8 @@ import click
 from . import __version__, errors, fsguard
 from .build import FORMATS
 from .config import Config, load_config
-from .errors import L10nError, LockError
+from .errors import EXIT_ERROR, EXIT_QA, EXIT_THRESHOLD, L10nError, LockError
 from .terminal import printable
-
-EXIT_QA, EXIT_THRESHOLD = 3, 4
 
 
 class Context:
@@ -183,9 +178,59 @@ refresh_option = click.option("--refresh-machine", is_flag=True,
                               help="Redo drafts whose text is still exactly what an engine wrote.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", "config_path", type=click.Path(path_type=Path), metavar="PATH",
-              help="Project config (default: ./l10n.yaml).")
+class _OneLineUsageError(click.UsageError):
+    """click's usage error as l10n reports every error: one line, then where to find help."""
+
+    def show(self, file=None) -> None:  # noqa: ANN001 (click's signature)
+        _echo(f"l10n: error: {self.format_message()}", err=True)
+        if self.ctx is not None and self.ctx.command.get_help_option(self.ctx) is not None:
+            _echo(f"Try '{self.ctx.command_path} --help'.", err=True)
+
+
+@contextlib.contextmanager
+def _one_line_usage() -> Iterator[None]:
+    try:
+        yield
+    except click.exceptions.NoArgsIsHelpError:
+        raise  # a group called without a command shows its help
+    except click.UsageError as exc:
+        if isinstance(exc, _OneLineUsageError):
+            raise
+        raise _OneLineUsageError(exc.format_message(), exc.ctx) from None
+
+
+class _Group(click.Group):
+    """The l10n groups: usage errors (an unknown option, a bad value) are one line plus a hint."""
+
+    def make_context(self, *args, **kwargs) -> click.Context:  # noqa: ANN002, ANN003
+        with _one_line_usage():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context):  # noqa: ANN201
+        with _one_line_usage():
+            return super().invoke(ctx)
+
+
+_CONFIG_HELP = "Project config (default: the nearest l10n.yaml here or in a parent folder)."
+
+
+def _config_after_command(click_ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
+    """`l10n status --config X` as `l10n --config X status`: the one given last wins."""
+    if value is not None:
+        click_ctx.find_object(Context).config_path = value
+
+
+def _accept_config_everywhere(group: click.Group) -> None:
+    """Every command takes `--config` after its name too, as users type it."""
+    for command in group.commands.values():
+        command.params.append(click.Option(["--config"], type=click.Path(path_type=Path), metavar="PATH",
+                                           expose_value=False, callback=_config_after_command, help=_CONFIG_HELP))
+        if isinstance(command, click.Group):
+            _accept_config_everywhere(command)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", type=click.Path(path_type=Path), metavar="PATH", help=_CONFIG_HELP)
 @click.option("--debug", is_flag=True, help="Show the traceback behind an error message.")
 @click.version_option(__version__)
 @click.pass_context
@@ -426,7 +471,7 @@ def check(ctx: Context, langs: tuple[str, ...], fmt: str, summary: bool) -> None
         sys.exit(EXIT_QA)
 
 
-@main.group()
+@main.group(cls=_Group)
 def signatories() -> None:
     """Grow and list the signatory list: add, import (CSV from a form), list."""
 
@@ -490,7 +535,7 @@ def _intake_report(ctx: Context, report, dry_run: bool) -> None:
         _echo(f"l10n: error: {item.origin}: {item.reason}", err=True)
     if report.rejected:
         _echo(f"rejected {len(report.rejected)} row(s)", err=True)
-        sys.exit(1)
+        sys.exit(EXIT_ERROR)
 
 
 @signatories.command("list")
@@ -586,6 +631,9 @@ def import_(ctx: Context, file: Path) -> None:
     _echo(f"{report.lang}: {len(report.updated)} entr{'y' if len(report.updated) == 1 else 'ies'} updated, "
           f"{report.unchanged} unchanged, {len(report.rejected)} not merged")
     _echo_written("wrote", report.written, [], ctx.config.root)
+
+
+_accept_config_everywhere(main)
 
 
 def entry() -> None:

@@ -435,10 +435,17 @@ def _children(node: Any) -> list[Any]:
 
 
 def find_config(explicit: Path | None = None, cwd: Path | None = None) -> Path:
-    path = explicit if explicit is not None else (cwd or Path.cwd()) / CONFIG_NAME
-    if not path.is_file():
-        raise ConfigError("no project config found (create l10n.yaml or pass --config PATH)", path)
-    return path
+    """The explicit path, or the nearest l10n.yaml in the current directory or above it, as git finds its
+    repository: a command run from `locales/es/` works on its project."""
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError("no project config found (create l10n.yaml or pass --config PATH)", explicit)
+        return explicit
+    start = cwd or Path.cwd()
+    for folder in (start, *start.absolute().parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder / CONFIG_NAME
+    raise ConfigError("no project config found (create l10n.yaml or pass --config PATH)", start / CONFIG_NAME)
 
 
 def load_config(explicit: Path | None = None, cwd: Path | None = None) -> Config:

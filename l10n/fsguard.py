@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import L10nError
+from .errors import EXIT_ERROR, L10nError
 
 _root: Path | None = None
 
@@ -22,7 +22,7 @@ _root: Path | None = None
 class OutsideProjectError(L10nError):
     """A path the tool was about to write resolves outside the project (through a symbolic link)."""
 
-    exit_code = 1
+    exit_code = EXIT_ERROR
 
 
 @contextlib.contextmanager

@@ -21,7 +21,7 @@ from .config import Config, GroupSpec
 from .document import (_DIGITS, _LOOSE_SPACE, LAST, REGION, SIMILARITY, Document, Group, Organisation, _fold,
                        load_document, organisation_key, parse, publication_order, territory_key, territory_naming,
                        territory_of, territory_suggestion)
-from .errors import ConcurrentEditError, ConfigError, L10nError, SourceError
+from .errors import EXIT_ERROR, ConcurrentEditError, ConfigError, L10nError, SourceError
 from .extract import keyed_segments, po_path
 
 MAX_NAME = 200  # characters: longer is a paste gone wrong, not an organisation's name
@@ -47,7 +47,7 @@ _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u20
 class IntakeError(L10nError):
     """A signatory file that cannot be read as a table (encoding, missing columns)."""
 
-    exit_code = 1
+    exit_code = EXIT_ERROR
 
 
 @dataclass(frozen=True)

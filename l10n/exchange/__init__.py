@@ -18,7 +18,7 @@ from pathlib import Path
 from .. import catalog, provenance
 from ..catalog import Catalog, Entry
 from ..config import Config, document_id
-from ..errors import L10nError
+from ..errors import EXIT_ERROR, L10nError
 from ..extract import po_path
 from ..status import entry_state
 
@@ -32,7 +32,7 @@ _KEY = re.compile(r"([0-9a-f]{12})\.([0-9a-f]{12})\.([a-z]+)")
 class ExchangeError(L10nError):
     """A file to import that l10n cannot read, or that is not one of its exports."""
 
-    exit_code = 1
+    exit_code = EXIT_ERROR
 
 
 @dataclass
