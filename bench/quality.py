@@ -33,7 +33,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from l10n import catalog, provenance  # noqa: E402
+from l10n import provenance  # noqa: E402
+
+from l10n import po as pofile
 from l10n.status import entry_state  # noqa: E402
 from l10n.glossary import load_glossary  # noqa: E402
 
@@ -80,7 +82,7 @@ class French:
 
 
 def measure(path: Path, lang: str, french: French) -> dict:
-    entries = [e for e in catalog.load(path).active if any(c.split()[0] in BODY for c in e.extracted_comments)]
+    entries = [e for e in pofile.load(path).active if any(c.split()[0] in BODY for c in e.extracted_comments)]
     drafted = [e for e in entries if e.translation]
     words = [w for e in drafted for w in _WORD.findall(e.translation)]
     left = sum(french.left(w, lang) for w in words)
@@ -97,14 +99,14 @@ def measure(path: Path, lang: str, french: French) -> dict:
 
 def review_spanish(path: Path, corrected: dict[str, str] | None = None) -> None:
     """Accept every Spanish draft; with `corrected` (French opening words → Spanish), write those texts first."""
-    cat = catalog.load(path)
+    cat = pofile.load(path)
     for entry in cat.active:
         for opening, text in (corrected or {}).items():
             if entry.msgid.startswith(opening):
                 entry.msgstr = " ".join(text.split())
         if entry.translation and entry.fuzzy:
             entry.set_fuzzy(False)
-    catalog.save(cat)
+    pofile.save(cat)
 
 
 def row(doc: str, lang: str, stage: str, m: dict) -> str:

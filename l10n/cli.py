@@ -100,7 +100,7 @@ def _warn(message: str) -> None:
 
 def writes_project(func: Callable) -> Callable:
     """One writer at a time per project: a second l10n process stops with a clear message. The writer first
-    removes the temporary files an interrupted one left (catalog.remove_leftovers)."""
+    removes the temporary files an interrupted one left (pofile.remove_leftovers)."""
 
     @functools.wraps(func)
     def wrapper(ctx: Context, *args, **kwargs):
@@ -116,7 +116,7 @@ def _writing(ctx: Context) -> Iterator[None]:
     config = ctx.config
     lock_dir = fsguard.inside(config.root / config.cache_dir)
     lock_dir.mkdir(parents=True, exist_ok=True)
-    from .catalog import remove_leftovers  # writing commands load it anyway; --help and status need not
+    from .po import remove_leftovers  # writing commands load it anyway; --help and status need not
 
     with _project_lock(lock_dir / "lock"):
         for folder in (config.locales_dir, config.dist_dir, config.cache_dir):  # what a killed run left
@@ -435,7 +435,7 @@ def check(ctx: Context, langs: tuple[str, ...], fmt: str, summary: bool) -> None
     """Run quality checks on every catalog: `path:line: severity [check-id] message`; exit 3 on errors."""
     import json
 
-    from .catalog import load_or_none
+    from .po import load_or_none
     from .checks import CHECKS, check_file
     from .checks import summary as quality
     from .checks.signatories import document_issues

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from . import catalog, langs
+from . import langs
+from . import po as pofile
 from .checks import CHECKS, Issue, check_file
 from .checks import summary as quality
 from .checks.base import ERROR, WARNING
@@ -176,7 +177,7 @@ def dashboard_rows(config: Config, languages: tuple[str, ...]) -> list[Dashboard
                                 config.accepted_words(row.lang))
             errors, warnings = qa_counts(issues)
             shown, iso = last_change(row.last_change, path)
-            quality.add(counts, catalog.load_or_none(path), issues)
+            quality.add(counts, pofile.load_or_none(path), issues)
         href = review_href(row.lang)
         rows.append(DashboardRow(row, langs.language_name(row.lang, "en"), langs.language_name(row.lang),
                                  langs.direction(row.lang), errors, warnings, shown, iso, href,
@@ -229,7 +230,7 @@ def build_dashboard(config: Config, languages: tuple[str, ...]) -> DashboardRepo
     report.html, report.svg = dist / HTML_NAME, dist / SVG_NAME
     for path, text in ((report.html, render_html(report.rows, config.source_language)),
                        (report.svg, render_svg(report.rows))):
-        (report.written if catalog.write_if_changed(path, text) else report.unchanged).append(path)
+        (report.written if pofile.write_if_changed(path, text) else report.unchanged).append(path)
     return report
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from . import langs
-from .catalog import Catalog, Entry
+from .po import Catalog, Entry
 from .engines.context import DraftContext, SegmentContext
 from .engines.validate import Expect
 from .glossary import Glossary

@@ -13,8 +13,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import catalog, langs, provenance, state
-from .catalog import Catalog, Entry
+from . import langs, provenance, state
+from . import po as pofile
+from .po import Catalog, Entry
 from .config import Config, document_id
 from .document import COUNTRY, ORGANISATION, Document, Segment, load_document, territory_name, territory_naming
 from .errors import ConcurrentEditError, L10nError
@@ -124,13 +125,13 @@ def extract(config: Config) -> StageReport:
         doc = load_document(config, path)
         report.warnings.extend(doc.warnings)
         pot = template(config, doc)
-        old = catalog.load_or_none(pot.path)
+        old = pofile.load_or_none(pot.path)
         if old is not None:
             pot.loaded_digest = old.loaded_digest
             date = old.header_field("POT-Creation-Date")
             if date and _same_entries(old, pot):
                 pot.set_header_field("POT-Creation-Date", date)
-        report.record(pot.path, catalog.save(pot))
+        report.record(pot.path, pofile.save(pot))
         if facts["source"] is not None and pot.header_field("POT-Creation-Date"):
             # A dated POT made from this source is kept as it is by the next extract (README: byte-identical).
             memo.put("extract", path.as_posix(), {"source": facts["source"], "pot": pot.loaded_digest,
@@ -141,7 +142,7 @@ def extract(config: Config) -> StageReport:
 
 def _same_entries(a: Catalog, b: Catalog) -> bool:
     strip = lambda c: Catalog(path=c.path, header=Entry(msgid=""), entries=c.entries)  # noqa: E731
-    return catalog.dumps(strip(a)) == catalog.dumps(strip(b))
+    return pofile.dumps(strip(a)) == pofile.dumps(strip(b))
 
 
 def _po_header(config: Config, lang: str, doc_id: str, pot: Catalog, old: Catalog | None) -> Entry:
@@ -155,7 +156,7 @@ def _po_header(config: Config, lang: str, doc_id: str, pot: Catalog, old: Catalo
                        msgstr=_header_text(doc_id, {**fields, "PO-Revision-Date": now(),
                                                     "Language-Team": langs.language_name(lang, "en")}))
         return header
-    header = catalog._copy(old.header)
+    header = old.header.copy()
     header.msgstr = old.header.msgstr
     fake = Catalog(path=old.path, header=header)
     for name, value in fields.items():
@@ -183,13 +184,13 @@ def update(config: Config, languages: tuple[str, ...]) -> StageReport:
                 continue
             doc, pot, terminology = inputs.load()
             for attempt in range(MERGE_ATTEMPTS):
-                old = catalog.load_or_none(target)
-                result = catalog.merge(pot, old, target, _po_header(config, lang, doc.id, pot, old))
+                old = pofile.load_or_none(target)
+                result = pofile.merge(pot, old, target, _po_header(config, lang, doc.id, pot, old))
                 filled = fill_terminology(result.catalog, doc, config, lang, terminology)
                 counts = {"kept": result.kept, "fuzzy": result.fuzzy, "new": result.added,
                           "obsolete": result.obsoleted, "terminology": filled}
                 try:
-                    wrote = catalog.save(result.catalog)
+                    wrote = pofile.save(result.catalog)
                     break
                 except ConcurrentEditError:  # a translator saved meanwhile: merge their file instead
                     if attempt == MERGE_ATTEMPTS - 1:
@@ -217,7 +218,7 @@ class UpdateInputs:
     def load(self) -> tuple[Document, Catalog, list[tuple[tuple[str | None, str], Segment]]]:
         if self._loaded is None:
             doc = load_document(self.config, self.path)
-            pot = catalog.load_or_none(pot_path(self.config, self.path)) or template(self.config, doc)
+            pot = pofile.load_or_none(pot_path(self.config, self.path)) or template(self.config, doc)
             self._loaded = (doc, pot, terminology_segments(doc, self.config))
         return self._loaded
 
@@ -246,7 +247,7 @@ class UpdateInputs:
             return  # (pretranslate asks without having read the source) no fact, and no new error either
         if not pot.header_field("POT-Creation-Date"):
             return  # without it, every merge stamps the current time: nothing is a fixed point
-        again = catalog.merge(pot, po, po.path, _po_header(self.config, lang, doc.id, pot, po))
+        again = pofile.merge(pot, po, po.path, _po_header(self.config, lang, doc.id, pot, po))
         filled = fill_terminology(again.catalog, doc, self.config, lang, terminology)
         if same_catalog(again.catalog, po):
             self.record(memo, lang, po.loaded_digest, {"kept": again.kept, "fuzzy": again.fuzzy,

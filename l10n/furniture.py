@@ -14,7 +14,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable, Union
 
-from . import catalog, langs
+from . import langs
+from . import po as pofile
 from .config import FURNITURE_ID
 
 PROJECT_FILE = f"{FURNITURE_ID}.po"  # a name no document may take (config.RESERVED_IDS)
@@ -111,7 +112,7 @@ def chain(tag: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _translations(po: catalog.Catalog, lang: str) -> dict[str, Text]:
+def _translations(po: pofile.Catalog, lang: str) -> dict[str, Text]:
     """Reviewed entries whose placeholders match the msgid; anything else is as good as untranslated."""
     return {e.msgid: Text(e.msgstr, lang) for e in po.active
             if e.translated and e.msgctxt is None and _fields(e.msgstr) == _fields(e.msgid)}
@@ -123,14 +124,14 @@ def shipped(tag: str) -> dict[str, Text]:
     resource = resources.files("l10n").joinpath("data", "furniture", f"{tag}.po")
     if not resource.is_file():
         return {}
-    return _translations(catalog.loads(resource.read_bytes(), Path(str(resource))), tag)
+    return _translations(pofile.loads(resource.read_bytes(), Path(str(resource))), tag)
 
 
 def _project(locales: Path | None, tag: str) -> dict[str, Text]:
     if locales is None:
         return {}
     path = locales / tag / PROJECT_FILE
-    return _translations(catalog.load(path), tag) if path.is_file() else {}
+    return _translations(pofile.load(path), tag) if path.is_file() else {}
 
 
 def load(lang: str, locales: Path | None = None) -> Furniture:

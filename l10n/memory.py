@@ -7,8 +7,10 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import catalog, langs
-from .errors import ConfigError
+from . import langs
+from . import po as pofile
+from . import errors
+from .errors import CatalogError, ConfigError
 
 
 @dataclass
@@ -84,7 +86,7 @@ def _tmx_units(path: Path, source: str, target: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def build_memory(threshold: int, catalogs: list[catalog.Catalog], compendia: list[Path], source: str,
+def build_memory(threshold: int, catalogs: list[pofile.Catalog], compendia: list[Path], source: str,
                  target: str) -> Memory:
     """Reviewed entries only: a draft must never seed other drafts."""
     memory = Memory(threshold)
@@ -97,6 +99,11 @@ def build_memory(threshold: int, catalogs: list[catalog.Catalog], compendia: lis
             for src, tgt in _tmx_units(path, source, target):
                 memory.add(src, tgt)
         else:
-            for src, tgt in catalog.read_compendium(path):
+            try:
+                pairs = pofile.read_compendium(path)
+            except CatalogError as exc:  # a compendium only helps: a broken one is skipped, said where it is broken
+                errors.warn(f"{exc}; compendium skipped")
+                continue
+            for src, tgt in pairs:
                 memory.add(src, tgt)
     return memory

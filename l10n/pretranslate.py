@@ -17,8 +17,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-from . import catalog, confidence, draftcontext, langs, provenance, siblings, state
-from .catalog import Catalog, Entry
+from . import confidence, draftcontext, langs, provenance, siblings, state
+from . import po as pofile
+from .po import Catalog, Entry
 from .config import Config
 from .engines import validate
 from .engines.base import Translation
@@ -270,7 +271,7 @@ def _language(config: Config, lang: str, glossary: Glossary, pool: EnginePool, e
     report = LanguageReport(lang)
     compendia = _compendia(config, lang)
     names = (engine,) if engine else config.engines_for(lang)
-    loaded = [(d, catalog.load_or_none(po_path(config, lang, d))) for d in config.documents]
+    loaded = [(d, pofile.load_or_none(po_path(config, lang, d))) for d in config.documents]
     catalogs = [c for _, c in loaded if c]
     memory = build_memory(config.memory.threshold, catalogs, compendia, config.source_language, lang)
     todo = [(po, e) for po in catalogs for e in po.active if _wanted(e, refresh_machine)]
@@ -497,12 +498,12 @@ def _save(po: Catalog, fills: list, report: LanguageReport, refresh_machine: boo
     if changed:
         po.set_header_field("PO-Revision-Date", now())
     try:
-        if catalog.save(po):
+        if pofile.save(po):
             report.written.append(po.path)
         return True
     except ConcurrentEditError:
         pass
-    fresh = catalog.load(po.path)
+    fresh = pofile.load(po.path)
     index = fresh.index()
     applied = 0
     for entry, text, origin, notes in fills:
@@ -512,7 +513,7 @@ def _save(po: Catalog, fills: list, report: LanguageReport, refresh_machine: boo
             applied += 1
     if applied:
         fresh.set_header_field("PO-Revision-Date", now())
-        catalog.save(fresh)
+        pofile.save(fresh)
         report.written.append(po.path)
     report.reasons.append(f"{po.path.name} changed on disk during the run: drafts merged into the new file, "
                           f"{len(fills) - applied} skipped where a translator had written")

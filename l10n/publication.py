@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import catalog, provenance, state
-from .catalog import Catalog
+from . import provenance, state
+from . import po as pofile
+from .po import Catalog
 from .config import Config, document_id
 from .document import COUNTRY, DATELINE, GROUP, ORGANISATION, PARAGRAPH, SIGNATORIES_HEADING, TITLE, Document
 from .errors import CatalogError
@@ -91,7 +92,7 @@ def record(config: Config, doc: Document, po: Catalog | None, lang: str, allow_f
         old = None  # a damaged record is replaced by the publication that just happened
     if old is not None and {k: v for k, v in old.items() if k != "date"} == new:
         return None
-    return path if catalog.write_if_changed(path, dumps({**new, "date": now()})) else None
+    return path if pofile.write_if_changed(path, dumps({**new, "date": now()})) else None
 
 
 @dataclass
@@ -148,7 +149,7 @@ def compare(config: Config, doc: Document, lang: str) -> Changes:
     result = Changes(lang, doc.id, old.get("date") if old is not None else None)
     if old is None:
         return result
-    po = catalog.load_or_none(config.root / config.locales_dir / lang / f"{doc.id}.po")
+    po = pofile.load_or_none(config.root / config.locales_dir / lang / f"{doc.id}.po")
     new = entries(doc, config.segmentation, po, bool(old.get("allow_fuzzy")))
     texts = _texts(doc, config.segmentation)
     describe = lambda e: {"role": e["role"], "text": texts[e["id"]][0], "line": texts[e["id"]][1]}  # noqa: E731

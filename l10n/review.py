@@ -20,8 +20,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import catalog, langs, provenance
-from .catalog import Entry
+from . import langs, provenance
+from . import po as pofile
+from .po import Entry
 from .checks import Issue, check_file
 from .checks.base import ERROR, INFO, WARNING
 from .checks.words import engine_unknown
@@ -314,7 +315,7 @@ def collect(config: Config, lang: str, glossary: Glossary, translator: BackTrans
     for doc in config.documents:
         path = po_path(config, lang, doc)
         shown = str(path.relative_to(config.root))
-        po = catalog.load_or_none(path)
+        po = pofile.load_or_none(path)
         report.documents.append(ReviewDocument(document_id(doc), shown, po is not None))
         if po is None:
             continue
@@ -369,7 +370,7 @@ def build_review(config: Config, lang: str, engine: str | None = None, *, glossa
             return build_review(config, lang, engine, glossary=glossary,
                                 translator=BackTranslator(config, cache, engine))
     report = collect(config, lang, glossary, translator)
-    report.written = catalog.write_if_changed(report.path, render(report))
+    report.written = pofile.write_if_changed(report.path, render(report))
     return report
 
 

@@ -16,8 +16,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import catalog, provenance
-from .catalog import Entry
+from . import provenance
+from . import po as pofile
+from .po import Entry
 from .config import Config
 from .extract import file_digest, po_path
 from .status import entry_state
@@ -101,7 +102,7 @@ class Siblings:
             for doc in self.config.documents:
                 path = po_path(self.config, lang, doc)
                 digests[path.relative_to(self.config.root).as_posix()] = file_digest(path)
-                po = catalog.load_or_none(path)
+                po = pofile.load_or_none(path)
                 for entry in po.active if po is not None else ():
                     state = entry_state(entry)
                     if state == REVIEWED:

@@ -16,7 +16,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import catalog, langs, state
+from . import langs, state
+from . import po as pofile
 from .config import Config, GroupSpec
 from .document import (_DIGITS, _LOOSE_SPACE, LAST, REGION, SIMILARITY, Document, Group, Organisation, _fold,
                        load_document, organisation_key, parse, publication_order, territory_key, territory_naming,
@@ -526,7 +527,7 @@ def _save_contacts(config: Config, rows: list[dict[str, str]]) -> int:
     folder.mkdir(exist_ok=True)
     ignore = folder / ".gitignore"
     if not ignore.exists():
-        catalog.atomic_write(ignore, b"# Contacts collected by l10n signatories import: never committed.\n*\n")
+        pofile.atomic_write(ignore, b"# Contacts collected by l10n signatories import: never committed.\n*\n")
     path = config.root / CONTACTS
     existing: list[dict[str, str]] = []
     if path.exists():
@@ -540,7 +541,7 @@ def _save_contacts(config: Config, rows: list[dict[str, str]]) -> int:
     writer = csv.DictWriter(out, CONTACT_FIELDS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     writer.writerows(existing + new)
-    catalog.atomic_write(path, out.getvalue().encode("utf-8"))
+    pofile.atomic_write(path, out.getvalue().encode("utf-8"))
     os.chmod(path, 0o600)
     return len(new)
 
@@ -554,7 +555,7 @@ def _write(source: _Source) -> None:
     if now != source.data:
         raise ConcurrentEditError("the source changed on disk during the intake; nothing was written: run it "
                                   "again", source.path)
-    catalog.atomic_write(source.path, source.encoded())
+    pofile.atomic_write(source.path, source.encoded())
 
 
 def import_file(config: Config, file: Path, document: Path | None = None, dry_run: bool = False) -> IntakeReport:
@@ -610,7 +611,7 @@ def listing(config: Config, lang: str | None = None, allow_fuzzy: bool = False) 
         shown = lang or config.source_language
         index = {}
         if lang is not None:
-            po = catalog.load_or_none(po_path(config, lang, path))
+            po = pofile.load_or_none(po_path(config, lang, path))
             index = po.index() if po is not None else {}
         texts: dict[tuple[int, str, int], str] = {}
         for key, seg in keyed_segments(doc, config.segmentation):
@@ -672,4 +673,4 @@ def sweep(config: Config, document: Path | None) -> None:
     folder = (config.root / _document(config, document)).parent
     for where in (folder, config.root / PRIVATE_DIR):
         if where != config.root and where.is_dir():
-            catalog.remove_leftovers(where)
+            pofile.remove_leftovers(where)

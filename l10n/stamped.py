@@ -34,7 +34,7 @@ class StampedSections:
         """Write the file if something changed since it was read or last saved."""
         if not self.dirty or not self.writable:
             return
-        from .catalog import atomic_write  # only when something changed
+        from .po import atomic_write  # only when something changed
 
         data = json.dumps({**self.stamp, **self.data}, ensure_ascii=False).encode("utf-8")
         try:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import provenance
-from .catalog import Entry
+from .po import Entry
 
 REVIEWED, AUTOMATIC, MACHINE, FUZZY, UNTRANSLATED = "reviewed", "automatic", "machine", "fuzzy", "untranslated"
 STATES = (REVIEWED, AUTOMATIC, MACHINE, FUZZY, UNTRANSLATED)

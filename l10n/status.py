@@ -10,8 +10,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import catalog, publication, state
-from .catalog import Catalog
+from . import publication, state
+from . import po as pofile
+from .po import Catalog
 from .config import Config, document_id
 from .document import Document, load_document
 from .extract import Memo, file_digest, po_path
@@ -74,7 +75,7 @@ def status(config: Config, languages: tuple[str, ...]) -> list[Row]:
             if known is not None:  # counted when build (or another stage) last read these very bytes
                 rows.append(Row(lang, document_id(doc), shown, known[0], known[1], min_confidence=threshold))
                 continue
-            po = catalog.load_or_none(path)
+            po = pofile.load_or_none(path)
             if po is None:
                 rows.append(Row(lang, document_id(doc), shown, Counts(), exists=False, min_confidence=threshold))
                 continue

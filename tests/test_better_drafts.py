@@ -11,7 +11,8 @@ import yaml
 
 from conftest import msgfmt_check
 from fakes.openai_server import FakeOpenAI, Script
-from l10n import catalog, provenance
+from l10n import provenance
+from l10n import po as pofile
 from l10n.config import load_config
 from l10n.pretranslate import pretranslate
 from l10n.status import entry_state
@@ -37,11 +38,11 @@ def with_llm(project: Path, server: FakeOpenAI, **settings) -> None:
                                        "purpose": "an appeal to free a political prisoner", **settings}})
 
 
-def paragraphs(cat: catalog.Catalog) -> list[catalog.Entry]:
+def paragraphs(cat: pofile.Catalog) -> list[pofile.Entry]:
     return [e for e in cat.active if "paragraph" in e.extracted_comments]
 
 
-def origin(entry: catalog.Entry) -> provenance.Provenance:
+def origin(entry: pofile.Entry) -> provenance.Provenance:
     found = provenance.parse(entry.translator_comments)
     assert found is not None, entry
     return found
@@ -64,7 +65,7 @@ def test_run_with_the_fake_server_drafts_every_text_segment_of_de_ru_uk(project,
     assert result.exit_code == 0, result.output
     for lang in ("de", "ru", "uk"):
         assert re.search(rf"^{lang}: 3 from glossary, 10 from llm; 0 left empty$", result.output, re.M)
-        cat = catalog.load(po(project, lang))
+        cat = pofile.load(po(project, lang))
         assert all(entry_state(e) != "untranslated" for e in cat.active)
         for entry in cat.active:
             found = origin(entry)
@@ -75,7 +76,7 @@ def test_run_with_the_fake_server_drafts_every_text_segment_of_de_ru_uk(project,
             assert re.findall(r"\d+", entry.msgid) == re.findall(r"\d+", entry.msgstr)
             for term in ("IK-18", "#FREE120"):
                 assert (term in entry.msgid) == (term in entry.msgstr)
-    ru = catalog.load(po(project, "ru")).active
+    ru = pofile.load(po(project, "ru")).active
     first = next(e for e in ru if "IK-18" in e.msgid)
     assert "Азат Мифтахов" in first.msgstr and "Харп (IK-18)" in first.msgstr  # the glossary's ru variants
     assert "Алексей Навальный" in next(e.msgstr for e in ru if "Navalny" in e.msgid)
@@ -108,7 +109,7 @@ def test_eight_languages_drafted_in_parallel_give_sound_catalogs(updated, cli):
         assert f"{lang}: 3 from glossary, 10 from llm; 0 left empty" in result.output
         path = po(updated, lang)
         assert msgfmt_check(path).returncode == 0, msgfmt_check(path).stderr
-        assert catalog.dumps(catalog.load(path)) == path.read_bytes()  # written whole, in the writer's layout
+        assert pofile.dumps(pofile.load(path)) == path.read_bytes()  # written whole, in the writer's layout
 
 
 def test_a_response_that_drops_a_keep_term_is_refused(updated, cli):
@@ -117,7 +118,7 @@ def test_a_response_that_drops_a_keep_term_is_refused(updated, cli):
         result = cli("pretranslate", "--lang", "de")
     assert result.exit_code == 0
     assert "de: 3 from glossary, 9 from llm; 1 left empty" in result.output
-    entry = next(e for e in catalog.load(po(updated, "de")).active if "IK-18" in e.msgid)
+    entry = next(e for e in pofile.load(po(updated, "de")).active if "IK-18" in e.msgid)
     assert "  source/appeal.fr.txt:5: llm: draft refused: keep term IK-18 missing\n" in result.output
     assert entry.msgstr == "" and not entry.fuzzy
 
@@ -125,7 +126,7 @@ def test_a_response_that_drops_a_keep_term_is_refused(updated, cli):
 def test_the_llm_is_told_the_reviewed_sibling_translations(updated, cli):
     assert cli("pretranslate", "--lang", "es").exit_code == 0
     review(updated, "es", [0])
-    spanish = paragraphs(catalog.load(po(updated, "es")))[0].msgstr
+    spanish = paragraphs(pofile.load(po(updated, "es")))[0].msgstr
     with FakeOpenAI() as server:
         with_llm(updated, server)
         assert cli("pretranslate", "--lang", "de").exit_code == 0
@@ -139,7 +140,7 @@ def test_agreement_with_a_second_engine_lowers_confidence(updated, cli):
     with FakeOpenAI() as server:
         with_llm(updated, server, confirm_with="pseudo")
         assert cli("pretranslate", "--lang", "de").exit_code == 0
-    drafts = [origin(e) for e in catalog.load(po(updated, "de")).active if origin(e).origin == "machine"]
+    drafts = [origin(e) for e in pofile.load(po(updated, "de")).active if origin(e).origin == "machine"]
     # the fake reverses words, pseudo-translation decorates them: they agree little
     assert drafts and all(0.5 <= d.confidence < 0.8 for d in drafts)
 
@@ -150,13 +151,13 @@ def test_agreement_with_a_second_engine_lowers_confidence(updated, cli):
 def review(project: Path, lang: str, numbers: list[int], texts: dict[int, str] | None = None) -> None:
     """Accept paragraphs by number (0-based) as a translator would: text kept (or written), fuzzy removed."""
     path = po(project, lang)
-    cat = catalog.load(path)
+    cat = pofile.load(path)
     found = paragraphs(cat)
     for n in numbers:
         if texts and n in texts:
             found[n].msgstr = texts[n]
         found[n].set_fuzzy(False)
-    catalog.save(cat)
+    pofile.save(cat)
 
 
 SPANISH = {  # what a Spanish translator made of the first three paragraphs' drafts
@@ -178,18 +179,18 @@ SPANISH = {  # what a Spanish translator made of the first three paragraphs' dra
 def test_reviewed_spanish_redrafts_untouched_pivot_drafts_and_never_human_text(updated, cli):
     assert cli("pretranslate").exit_code == 0
     it_path = po(updated, "it")
-    it = catalog.load(it_path)
+    it = pofile.load(it_path)
     human = paragraphs(it)[2]
     human.msgstr = "Testo scritto da una traduttrice."  # edited by hand, still flagged fuzzy
-    catalog.save(it)
-    before = {lang: [e.msgstr for e in paragraphs(catalog.load(po(updated, lang)))] for lang in ("en", "it", "pt")}
+    pofile.save(it)
+    before = {lang: [e.msgstr for e in paragraphs(pofile.load(po(updated, lang)))] for lang in ("en", "it", "pt")}
     ca_before = po(updated, "ca").read_bytes()
     review(updated, "es", [0, 1, 2], SPANISH)
     result = cli("pretranslate")
     assert result.exit_code == 0, result.output
-    spanish = paragraphs(catalog.load(po(updated, "es")))
+    spanish = paragraphs(pofile.load(po(updated, "es")))
     for lang in ("en", "it", "pt"):
-        after = paragraphs(catalog.load(po(updated, lang)))
+        after = paragraphs(pofile.load(po(updated, lang)))
         redone = [0, 1] if lang == "it" else [0, 1, 2]
         assert f"{lang}: {len(redone)} from apertium es(reviewed)" in result.output
         for n in redone:
@@ -198,7 +199,7 @@ def test_reviewed_spanish_redrafts_untouched_pivot_drafts_and_never_human_text(u
             assert entry_state(after[n]) == "machine" and after[n].msgstr != before[lang][n]
         assert [e.msgstr for e in after[3:]] == before[lang][3:]
         assert all(origin(e).detail == f"apertium fr>es>{lang}" for e in after[3:])
-    assert paragraphs(catalog.load(it_path))[2].msgstr == "Testo scritto da una traduttrice."
+    assert paragraphs(pofile.load(it_path))[2].msgstr == "Testo scritto da una traduttrice."
     assert po(updated, "ca").read_bytes() == ca_before  # drafted fr>ca directly: nothing shorter exists
     assert [e.msgstr for e in spanish[:3]] == list(SPANISH.values())
     again = cli("pretranslate")
@@ -207,18 +208,18 @@ def test_reviewed_spanish_redrafts_untouched_pivot_drafts_and_never_human_text(u
     review(updated, "es", [1], {1: SPANISH[1].replace("Es tristemente célebre", "Es famosa")})
     third = cli("pretranslate")
     assert "it: 1 from apertium es(reviewed)" in third.output and "en: 1 from apertium es(reviewed)" in third.output
-    assert "famos" in paragraphs(catalog.load(po(updated, "it")))[1].msgstr
+    assert "famos" in paragraphs(pofile.load(po(updated, "it")))[1].msgstr
 
 
 def test_ukrainian_from_reviewed_russian_through_rus_ukr(updated, cli):
     russian = "С 2019 года Азат Мифтахов находится в заключении. Его перевели в тюрьму Харп (ИК-18)."
-    cat = catalog.load(po(updated, "ru"))
+    cat = pofile.load(po(updated, "ru"))
     entry = paragraphs(cat)[0]
     entry.msgstr = russian
-    catalog.save(cat)
+    pofile.save(cat)
     result = cli("pretranslate", "--lang", "uk")
     assert result.exit_code == 0 and "uk: 1 from apertium ru(reviewed), 3 from glossary; 9 left empty" in result.output
-    drafted = paragraphs(catalog.load(po(updated, "uk")))[0]
+    drafted = paragraphs(pofile.load(po(updated, "uk")))[0]
     assert origin(drafted).detail.startswith("apertium ru(reviewed)>uk via:")
     assert "Азат Міфтахов" in drafted.msgstr and "2019" in drafted.msgstr and "Харп" in drafted.msgstr
     assert drafted.msgstr.startswith("З 2019 року Азат Міфтахов")  # Ukrainian, not the Russian text
@@ -229,15 +230,15 @@ def test_a_forced_pivot_uses_the_sibling_draft_then_its_review(updated, cli):
     assert cli("pretranslate", "--lang", "ca").exit_code == 0
     result = cli("pretranslate", "--lang", "it")
     assert "it: 10 from apertium ca(machine)" in result.output
-    it = paragraphs(catalog.load(po(updated, "it")))
-    ca = paragraphs(catalog.load(po(updated, "ca")))
+    it = paragraphs(pofile.load(po(updated, "it")))
+    ca = paragraphs(pofile.load(po(updated, "ca")))
     first = origin(it[0])
     assert first.detail.startswith("apertium ca(machine)>it via:")
     assert first.confidence <= origin(ca[0]).confidence  # the product of both steps' confidences
     review(updated, "ca", [0])
     result = cli("pretranslate", "--lang", "it")
     assert "it: 1 from apertium ca(reviewed)" in result.output and "1 untouched draft(s) redrafted" in result.output
-    assert origin(paragraphs(catalog.load(po(updated, "it")))[0]).detail.startswith("apertium ca(reviewed)>it via:")
+    assert origin(paragraphs(pofile.load(po(updated, "it")))[0]).detail.startswith("apertium ca(reviewed)>it via:")
 
 
 def test_pivots_must_name_project_languages(updated, cli):
@@ -258,7 +259,7 @@ def test_min_confidence_leaves_doubtful_drafts_empty_and_says_how_many(updated, 
     drafted, empty = map(int, match.groups())
     assert empty > 0 and drafted + empty == 10
     assert f"  {empty} left empty: no draft reached confidence 0.95" in result.output
-    cat = catalog.load(po(updated, "es"))
+    cat = pofile.load(po(updated, "es"))
     title = next(e for e in cat.active if "title" in e.extracted_comments)
     assert title.msgstr == ""  # MATHÉMATICIEN, GEÔLES, POUTINIENNES unknown
     kept = [origin(e) for e in cat.active if e.msgstr and origin(e).origin == "machine"]
@@ -269,7 +270,7 @@ def test_min_confidence_leaves_doubtful_drafts_empty_and_says_how_many(updated, 
 
 def test_apertium_confidence_is_the_share_of_known_words(updated):
     pretranslate(load_config(), ("es",))
-    cat = catalog.load(po(updated, "es"))
+    cat = pofile.load(po(updated, "es"))
     title = next(e for e in cat.active if "title" in e.extracted_comments)
     words = re.findall(r"[^\W\d_]+", title.msgstr)
     assert origin(title).confidence == round(1 - 3 / len(words), 2)  # three unknown words
@@ -281,7 +282,7 @@ def test_apertium_confidence_is_the_share_of_known_words(updated):
 def test_confidence_in_status_json_dashboard_and_review(updated, cli):
     configure(updated, pretranslate={"min_confidence": 0.95})
     assert cli("pretranslate", "--lang", "es").exit_code == 0
-    cat = catalog.load(po(updated, "es"))
+    cat = pofile.load(po(updated, "es"))
     values = [origin(e).confidence for e in cat.active if entry_state(e) == "machine" and origin(e).origin == "machine"]
     low = sum(v < 0.95 for v in values)
     assert 0 < low < len(values)
@@ -307,8 +308,8 @@ def test_italian_and_portuguese_from_reviewed_catalan_without_any_pivot_setting(
     assert result.exit_code == 0, result.output
     for lang in ("it", "pt"):  # fr>es>it: two machine steps; ca(reviewed)>it: one
         assert f"{lang}: 1 from apertium ca(reviewed)" in result.output
-        first = paragraphs(catalog.load(po(updated, lang)))[0]
+        first = paragraphs(pofile.load(po(updated, lang)))[0]
         assert origin(first).detail.startswith(f"apertium ca(reviewed)>{lang} via:")
         assert "2019" in first.msgstr and "IK-18" in first.msgstr
-    english = paragraphs(catalog.load(po(updated, "en")))[0]
+    english = paragraphs(pofile.load(po(updated, "en")))[0]
     assert origin(english).detail == "apertium fr>es>en"  # no Catalan→English pair: ca>it>es>en would be longer

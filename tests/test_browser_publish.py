@@ -6,7 +6,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 
-from l10n import catalog
+from l10n import po as pofile
 from l10n.build import render
 from tests.conftest import dump_dom
 from tests.test_render_safety import HOSTILE, md_problems, write_hostile_catalog
@@ -55,11 +55,11 @@ def test_hostile_spanish_catalog_runs_no_script_in_chromium(project, cli):
     assert cli("extract").exit_code == 0
     assert cli("update", "--lang", "es").exit_code == 0
     write_hostile_catalog(project)
-    po = catalog.load(project / "locales" / "es" / "appeal.po")
+    po = pofile.load(project / "locales" / "es" / "appeal.po")
     linked = next(e for e in po.active if e.msgid.startswith("Nous appelons"))
     linked.msgstr = ('Véase https://example.org/llamamiento?a=1&b="x"onmouseover=alert(1) javascript:alert(1) '
                      '<a href="https://evil.example/">enlace</a>')
-    catalog.save(po)
+    pofile.save(po)
     result = cli("build", "--lang", "es")
     assert result.exit_code == 0, result.output
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from l10n import catalog
+from l10n import po as pofile
 from l10n.errors import CatalogError
 
 PO = Path(__file__).resolve().parent / "data" / "po"
@@ -36,7 +36,7 @@ FIXTURES = [
 def _error(data: bytes | str, name: str = "t.po") -> CatalogError:
     raw = data.encode("utf-8") if isinstance(data, str) else data
     with pytest.raises(CatalogError) as info:
-        catalog.loads(raw, Path(name))
+        pofile.loads(raw, Path(name))
     return info.value
 
 
@@ -52,7 +52,7 @@ def _assert_one_line(exc: CatalogError, path: Path | str, line: int, words: str)
 def test_malformed_fixture_is_one_line_error(name: str, line: int, words: str) -> None:
     path = PO / name
     with pytest.raises(CatalogError) as info:
-        catalog.load(path)
+        pofile.load(path)
     _assert_one_line(info.value, path, line, words)
 
 
@@ -162,19 +162,19 @@ GOOD_PLURAL_FORMS = [
 @pytest.mark.parametrize("value", GOOD_PLURAL_FORMS)
 def test_valid_plural_forms_load(value: str) -> None:
     text = f'msgid ""\nmsgstr ""\n"Plural-Forms: {value}\\n"\n\nmsgid "a"\nmsgstr "b"\n'
-    cat = catalog.loads(text.encode(), Path("t.po"))
+    cat = pofile.loads(text.encode(), Path("t.po"))
     assert cat.header_field("Plural-Forms") == value
 
 
 def test_plural_forms_within_nplurals_load() -> None:
     body = 'msgid "a"\nmsgid_plural "as"\nmsgstr[0] "x"\nmsgstr[1] "y"\n'
-    cat = catalog.loads((HEADER + body).encode(), Path("t.po"))
+    cat = pofile.loads((HEADER + body).encode(), Path("t.po"))
     assert cat.entries[0].msgstr_plural == {0: "x", 1: "y"}
 
 
 def test_obsolete_entries_are_not_held_to_the_current_nplurals() -> None:
     body = '#~ msgid "a"\n#~ msgid_plural "as"\n#~ msgstr[0] "x"\n#~ msgstr[1] "y"\n#~ msgstr[2] "z"\n'
-    cat = catalog.loads((HEADER + body).encode(), Path("t.po"))
+    cat = pofile.loads((HEADER + body).encode(), Path("t.po"))
     assert cat.entries[0].msgstr_plural == {0: "x", 1: "y", 2: "z"}
 
 
@@ -206,5 +206,5 @@ def test_error_lines_count_crlf_and_bom() -> None:
 
 def test_load_reports_unreadable_path(tmp_path: Path) -> None:
     with pytest.raises(CatalogError) as info:
-        catalog.load(tmp_path / "missing.po")
+        pofile.load(tmp_path / "missing.po")
     assert str(info.value).startswith(f"{tmp_path / 'missing.po'}: cannot read catalog")

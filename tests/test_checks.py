@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from l10n import provenance
-from l10n.catalog import Catalog, Entry, atomic_write, dumps, load
+from l10n.po import Catalog, Entry, atomic_write, dumps, load
+from l10n.po.plural import compile_plural
 from l10n.checks import CHECKS, Issue, check_catalog, check_file, ignored_checks
 from l10n.checks import povalid
 from l10n.glossary import load_glossary
@@ -261,12 +262,12 @@ def test_po_valid_finds_what_msgfmt_rejects(entries, header, expected):
 
 
 def test_plural_expression_evaluates_like_c():
-    spanish = povalid.parse_plural("(n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2)")
+    spanish = compile_plural("(n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2)")
     assert [spanish(n) for n in (0, 1, 2, 1000000)] == [2, 0, 2, 1]
-    russian = povalid.parse_plural("(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) "
+    russian = compile_plural("(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) "
                                    "? 1 : 2)")
     assert [russian(n) for n in (1, 3, 5, 11, 21, 22)] == [0, 1, 2, 2, 0, 1]
-    assert povalid.parse_plural("!(n == 1)")(1) == 0
+    assert compile_plural("!(n == 1)")(1) == 0
 
 
 BROKEN_PO = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "a"\nmsgstr "b\n'

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import itertools
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -13,9 +13,9 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 
-from l10n import catalog
+from l10n import po as pofile
+from l10n.po import files
 from tests.conftest import msgfmt_check
 
 
@@ -69,33 +69,26 @@ def test_catalogs_are_synced_to_disk_and_the_memo_is_not(project, cli, monkeypat
     assert len(names) == 2 and names[0].startswith(".appeal.pot.") and names[1] == "locales", names
 
 
-def test_the_temporary_file_never_opens_an_existing_name(tmp_path, monkeypatch):
-    """Names left by a killed process with the same id are skipped, a symbolic link among them is not followed,
-    and the file appears whole with the usual permissions."""
-    monkeypatch.setattr(catalog, "_serial", itertools.count())
+def test_the_temporary_file_never_opens_an_existing_name(tmp_path):
+    """tempfile.mkstemp names the temporary file: created exclusively beside the target (an existing name, even a
+    symbolic link out of the folder, is never opened), named with our process id for the leftover sweep, and the
+    file appears whole with the usual permissions, no temporary file left."""
     target, outside = tmp_path / "locales" / "appeal.pot", tmp_path / "outside.txt"
     target.parent.mkdir()
     outside.write_text("not to be touched")
-    taken = [target.parent / f".appeal.pot.{os.getpid()}-{n}.tmp" for n in range(3)]
-    taken[0].write_text("a leftover")
-    taken[1].symlink_to(outside)
-    taken[2].mkdir()
-    catalog.atomic_write(target, b"msgid \"\"\n")
+    link = target.parent / f".appeal.pot.{os.getpid()}-x.tmp"
+    link.symlink_to(outside)
+    fd, name = files._new_file_beside(target)
+    os.close(fd)
+    assert re.fullmatch(rf"\.appeal\.pot\.{os.getpid()}-\w+\.tmp", Path(name).name) and Path(name).parent == target.parent
+    os.unlink(name)
+    pofile.atomic_write(target, b"msgid \"\"\n")
     assert target.read_bytes() == b"msgid \"\"\n" and target.stat().st_mode & 0o777 == 0o644
-    assert outside.read_text() == "not to be touched" and taken[0].read_text() == "a leftover"
-    assert sorted(p.name for p in target.parent.iterdir()) == sorted(["appeal.pot", *(p.name for p in taken)])
+    assert outside.read_text() == "not to be touched"
+    assert sorted(p.name for p in target.parent.iterdir()) == sorted(["appeal.pot", link.name])
     target.chmod(0o600)
-    catalog.atomic_write(target, b"")  # a new version keeps the permissions the file had
+    pofile.atomic_write(target, b"")  # a new version keeps the permissions the file had
     assert target.read_bytes() == b"" and target.stat().st_mode & 0o777 == 0o600
-
-
-def test_no_free_temporary_name_is_an_error_that_writes_nothing(tmp_path, monkeypatch):
-    monkeypatch.setattr(catalog, "_serial", itertools.repeat(7))
-    target = tmp_path / "appeal.pot"
-    (tmp_path / f".appeal.pot.{os.getpid()}-7.tmp").write_text("taken")
-    with pytest.raises(FileExistsError, match="no free name for a temporary file"):
-        catalog.atomic_write(target, b"data")
-    assert not target.exists()
 
 
 def test_a_writing_command_removes_what_a_killed_writer_left(project, cli):

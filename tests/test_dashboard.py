@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from l10n import catalog, dashboard
+from l10n import dashboard
+
+from l10n import po as pofile
 from l10n.checks import CHECKS, check_file
 from l10n.config import load_config
 from l10n.extract import po_path
@@ -65,12 +67,12 @@ def read_page(path: Path) -> DashboardPage:
 def write_hostile(project: Path, lang: str = "es") -> str:
     """A translator's reviewed translation that is markup, on the first paragraph; returns its source text."""
     config = load_config(project / "l10n.yaml")
-    po = catalog.load(po_path(config, lang, config.documents[0]))
+    po = pofile.load(po_path(config, lang, config.documents[0]))
     entry = next(e for e in po.active if "paragraph" in e.extracted_comments)
     entry.msgstr = HOSTILE
     entry.set_fuzzy(False)
     po.set_header_field("PO-Revision-Date", "<b>2026-01-01</b>")
-    catalog.save(po)
+    pofile.save(po)
     return entry.msgid
 
 

@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from l10n import catalog, provenance
+from l10n import provenance
+
+from l10n import po as pofile
 from l10n.status import entry_state
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -40,7 +42,7 @@ def spanish(project: Path, cli) -> Path:
     run(cli, "update", "--lang", "es")
     run(cli, "pretranslate", "--lang", "es", "--engine", "pseudo")
     path = project / "locales" / "es" / "appeal.po"
-    po = catalog.load(path)
+    po = pofile.load(path)
     drafts = [e for e in po.active if entry_state(e) == "machine"]
     drafts[0].msgstr = "Texto revisado por una persona."
     drafts[0].set_fuzzy(False)
@@ -52,7 +54,7 @@ def spanish(project: Path, cli) -> Path:
     drafts[3].set_fuzzy(False)
     drafts[4].msgstr = "  Dos  espacios,\tun tabulador\ny dos líneas "  # what a careless cell would lose
     drafts[4].set_fuzzy(False)
-    catalog.save(po)
+    pofile.save(po)
     return path
 
 
@@ -89,7 +91,7 @@ def test_xliff20_maps_states_roles_and_provenance(spanish: Path, cli) -> None:
     root = etree.parse(str(_export(cli, "xliff 2.0"))).getroot()
     assert root.get("srcLang") == "fr" and root.get("trgLang") == "es"
     segments = {u.find(f"{NS20}segment/{NS20}source").text: u for u in root.iter(f"{NS20}unit")}
-    po = catalog.load(spanish)
+    po = pofile.load(spanish)
     seen = set()
     for entry in po.active:
         unit = segments[entry.msgid]
@@ -186,7 +188,7 @@ def _edit(path: Path, name: str, source: str, text: str) -> None:
 @pytest.mark.parametrize("name", FORMATS)
 def test_one_edited_row_changes_exactly_one_entry(spanish: Path, cli, name: str) -> None:
     before = spanish.read_bytes()
-    po = catalog.load(spanish)
+    po = pofile.load(spanish)
     draft = next(e for e in po.active if entry_state(e) == "machine")
     path = _export(cli, name)
     _edit(path, name, draft.msgid, "Una traducción de verdad, escrita por una voluntaria.")
@@ -194,19 +196,19 @@ def test_one_edited_row_changes_exactly_one_entry(spanish: Path, cli, name: str)
     assert "1 entry updated" in result.output, result.output
     changed = _changed_entries(before, spanish.read_bytes())
     assert len(changed) == 1 and "Una traducción de verdad" in changed[0]
-    after = catalog.load(spanish).index()[draft.key]
+    after = pofile.load(spanish).index()[draft.key]
     assert after.msgstr == "Una traducción de verdad, escrita por una voluntaria."
     assert entry_state(after) == "reviewed"  # a human's text, accepted: provenance digest no longer matches
-    assert catalog.load(spanish).header.msgstr == po.header.msgstr
+    assert pofile.load(spanish).header.msgstr == po.header.msgstr
 
 
 def test_a_row_whose_source_changed_since_the_export_is_reported_not_merged(spanish: Path, cli) -> None:
     path = _export(cli, "xliff 2.0")
-    po = catalog.load(spanish)
+    po = pofile.load(spanish)
     target = next(e for e in po.active if entry_state(e) == "machine")
     _edit(path, "xliff 2.0", target.msgid, "Traducción para un texto que ya no existe.")
     target.msgid += " (texte modifié)"  # what `update` does after the source changed: a new msgid
-    catalog.save(po)
+    pofile.save(po)
     before = spanish.read_bytes()
     result = run(cli, "import", str(path))
     assert "the source changed since the export: not merged" in result.stderr
@@ -216,12 +218,12 @@ def test_a_row_whose_source_changed_since_the_export_is_reported_not_merged(span
 
 def test_an_entry_changed_in_the_catalog_meanwhile_is_not_overwritten(spanish: Path, cli) -> None:
     path = _export(cli, "csv")
-    po = catalog.load(spanish)
+    po = pofile.load(spanish)
     entry = next(e for e in po.active if entry_state(e) == "machine")
     _edit(path, "csv", entry.msgid, "Versión de la hoja de cálculo.")
     entry.msgstr = "Versión que otra persona guardó en Poedit."
     entry.set_fuzzy(False)
-    catalog.save(po)
+    pofile.save(po)
     before = spanish.read_bytes()
     result = run(cli, "import", str(path))
     assert "changed in the catalog since the export: not merged" in result.stderr
@@ -239,7 +241,7 @@ def test_approving_a_draft_in_the_state_column(spanish: Path, cli) -> None:
     row[4].value = "reviewed"
     book.save(path)
     run(cli, "import", str(path))
-    entry = next(e for e in catalog.load(spanish).active if e.msgid == source)
+    entry = next(e for e in pofile.load(spanish).active if e.msgid == source)
     assert entry_state(entry) == "reviewed" and not entry.fuzzy
 
 
@@ -259,7 +261,7 @@ def test_an_okapi_shaped_xliff12_updates_exactly_the_edited_units(project: Path,
     assert "the source changed since the export" in result.stderr
     changed = _changed_entries(before, po.read_bytes())
     assert len(changed) == 2
-    index = catalog.load(po).index()
+    index = pofile.load(po).index()
     assert index[(None, "Nous exigeons l'arrêt des tortures et la libération d'Azat Miftakhov.")].msgstr == \
         "Exigimos el fin de las torturas y la liberación de Azat Miftakhov."
     sauvons = index[(None, "La vie d'Azat Miftakhov est en danger immédiat. Sauvons Azat avant qu'il ne soit "
@@ -343,16 +345,16 @@ def test_xlsx_acceptance_edit_formula_and_changed_source(spanish: Path, cli) -> 
     moved[3].value = "Traducción de una frase que ya cambió."
     book.save(path)
     assert b"<f>SUM(A1:A3)</f>" in _zip_member(path, "xl/worksheets/sheet1.xml")
-    po = catalog.load(spanish)
+    po = pofile.load(spanish)
     moved_entry = po.index()[(None, moved[2].value)]
     moved_entry.msgid = moved_entry.msgid + " (modifié)"
-    catalog.save(po)
+    pofile.save(po)
     before = spanish.read_bytes()
 
     result = run(cli, "import", str(path))
     assert "2 entries updated" in result.output and "1 not merged" in result.output, result.output
     assert f"{path.name}: row {moved[0].row}: the source changed since the export" in result.stderr
-    index = catalog.load(spanish).index()
+    index = pofile.load(spanish).index()
     assert index[(None, edited[2].value)].msgstr == "Una traducción revisada."
     assert index[(None, formula[2].value)].msgstr == "=SUM(A1:A3)"
     assert len(_changed_entries(before, spanish.read_bytes())) == 2
@@ -373,7 +375,7 @@ def test_a_formula_typed_in_an_ods_cell_is_read_as_its_text(spanish: Path, cli) 
     doc.save(str(path))
     run(cli, "import", str(path))
     source = str(row.getElementsByType(TableCell)[2])
-    assert catalog.load(spanish).index()[(None, source)].msgstr == "=[.A1]+[.A2]"
+    assert pofile.load(spanish).index()[(None, source)].msgstr == "=[.A1]+[.A2]"
 
 
 # ---------------------------------------------------------------------------------------------------- safety
@@ -414,7 +416,7 @@ def test_a_spreadsheet_without_our_header_is_refused(spanish: Path, cli) -> None
 def test_a_cat_tool_review_approves_a_fuzzy_unit_and_a_reset_makes_a_reviewed_one_fuzzy(spanish: Path, cli) -> None:
     path = _export(cli, "xliff 2.0")
     tree = etree.parse(str(path))
-    po = catalog.load(spanish)
+    po = pofile.load(spanish)
     fuzzy = next(e for e in po.active if entry_state(e) == "fuzzy")
     reviewed = next(e for e in po.active if entry_state(e) == "reviewed")
     for segment in tree.iter(f"{NS20}segment"):
@@ -427,7 +429,7 @@ def test_a_cat_tool_review_approves_a_fuzzy_unit_and_a_reset_makes_a_reviewed_on
     tree.write(str(path), xml_declaration=True, encoding="UTF-8")
     result = run(cli, "import", str(path))
     assert "2 entries updated" in result.output
-    index = catalog.load(spanish).index()
+    index = pofile.load(spanish).index()
     assert entry_state(index[fuzzy.key]) == "reviewed" and index[fuzzy.key].msgstr == fuzzy.msgstr
     assert entry_state(index[reviewed.key]) == "fuzzy" and index[reviewed.key].msgstr == reviewed.msgstr
 
@@ -438,7 +440,7 @@ def test_a_resegmented_xliff20_unit_is_read_whole(spanish: Path, cli) -> None:
     path = _export(cli, "xliff 2.0")
     tree = etree.parse(str(path))
     assert all(f.get("canResegment") == "no" for f in tree.iter(f"{NS20}file"))
-    po = catalog.load(spanish)
+    po = pofile.load(spanish)
     entry = next(e for e in po.active if entry_state(e) == "machine" and ". " in e.msgid)
     unit = next(u for u in tree.iter(f"{NS20}unit") if u.find(f"{NS20}segment/{NS20}source").text == entry.msgid)
     segment = unit.find(f"{NS20}segment")
@@ -453,19 +455,19 @@ def test_a_resegmented_xliff20_unit_is_read_whole(spanish: Path, cli) -> None:
     tree.write(str(path), xml_declaration=True, encoding="UTF-8")
     result = run(cli, "import", str(path))
     assert "1 entry updated" in result.output
-    after = catalog.load(spanish).index()[entry.key]
+    after = pofile.load(spanish).index()[entry.key]
     assert after.msgstr == "Primera frase. Segunda frase." and entry_state(after) == "reviewed"
 
 
 def test_xliff12_approved_without_a_state_signs_a_draft_off(spanish: Path, cli) -> None:
     path = _export(cli, "xliff 1.2")
     tree = etree.parse(str(path))
-    po = catalog.load(spanish)
+    po = pofile.load(spanish)
     entry = next(e for e in po.active if entry_state(e) == "machine")
     unit = next(u for u in tree.iter(f"{NS12}trans-unit") if u.find(f"{NS12}source").text == entry.msgid)
     del unit.find(f"{NS12}target").attrib["state"]
     unit.set("approved", "yes")
     tree.write(str(path), xml_declaration=True, encoding="UTF-8")
     run(cli, "import", str(path))
-    after = catalog.load(spanish).index()[entry.key]
+    after = pofile.load(spanish).index()[entry.key]
     assert after.msgstr == entry.msgstr and entry_state(after) == "reviewed"

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from l10n import catalog, provenance, publication, state
-from l10n.catalog import Entry
+from l10n import provenance, publication, state
+
+from l10n import po as pofile
+from l10n.po import Entry
 from l10n.config import load_config
 from l10n.review import build_review
 from tests.conftest import msgfmt_check
@@ -144,13 +146,13 @@ def test_run_appeal_reports_nothing_reviewed_and_publishes_honestly(appeal_run: 
 def test_accepted_drafts_and_a_renamed_organisation_are_reviewed(appeal_run: Path, cli):
     project = appeal_run
     path = po_file(project, "es")
-    po = catalog.load(path)
+    po = pofile.load(path)
     drafts = [e for e in po.active if state.entry_state(e) == state.MACHINE][:3]
     for e in drafts:  # accepted by hand: fuzzy and #| removed, text untouched
         e.set_fuzzy(False)
     org = po.index()[(None, "Institut Sakharov")]
     org.msgstr = "Instituto Sájarov"  # the organisation's official Spanish name
-    catalog.save(po)
+    pofile.save(po)
     assert msgfmt_check(path).returncode == 0
     row = status_rows(cli)["es"]
     assert row["entries"]["reviewed"] == 4 and row["entries"]["machine"] == 7
@@ -168,18 +170,18 @@ def test_accepted_drafts_and_a_renamed_organisation_are_reviewed(appeal_run: Pat
 @pytest.mark.slow
 def test_a_changed_paragraph_is_redrafted_and_human_work_stays_fuzzy(appeal_run: Path, cli, tmp_path):
     project = appeal_run
-    es = catalog.load(po_file(project, "es"))
+    es = pofile.load(po_file(project, "es"))
     human = es.index()[(None, PARAGRAPH)]
     human.msgstr = "Exigimos el fin de las torturas y la liberación de Azat Miftakhov."
     human.set_fuzzy(False)
     human.translator_comments.append("revisado por Ana")
-    catalog.save(es)
+    pofile.save(es)
     run(cli, "run", "--allow-fuzzy")
     before = {lang: po_file(project, lang).read_text(encoding="utf-8") for lang in DRAFTED + NO_ENGINE}
     edit_source(project, PARAGRAPH, CHANGED)
     run(cli, "run", "--allow-fuzzy")
     for lang in DRAFTED + NO_ENGINE:
-        po = catalog.load(po_file(project, lang))
+        po = pofile.load(po_file(project, lang))
         new = po.index()[(None, CHANGED)]
         if lang == "es":  # the translator's text stays as it is, for them to update
             assert new.fuzzy and new.previous_msgid == PARAGRAPH and new.msgstr == human.msgstr
@@ -257,9 +259,9 @@ def test_publication_record_is_stable_readable_json(project: Path, cli):
     run(cli, "build", "--lang", "es")
     run(cli, "build")  # nothing published changed: the record (and its date) stay as they were
     assert record.read_bytes() == first
-    po = catalog.load(po_file(project, "es"))
+    po = pofile.load(po_file(project, "es"))
     po.index()[(None, PARAGRAPH)].msgstr = "Exigimos el fin de las torturas."
-    catalog.save(po)
+    pofile.save(po)
     run(cli, "build")
     changed = json.loads(record.read_text(encoding="utf-8"))
     assert [a != b for a, b in zip(data["entries"], changed["entries"])].count(True) == 1
@@ -273,13 +275,13 @@ def test_review_sheet_treats_an_edited_draft_as_human_work(project: Path, cli):
     run(cli, "update", "--lang", "es")
     run(cli, "pretranslate", "--lang", "es")
     path = po_file(project, "es")
-    po = catalog.load(path)
+    po = pofile.load(path)
     title = po.active[0]
     note = next(c for c in title.translator_comments if "unknown words:" in c)
     unknown = note.split("unknown words: ", 1)[1].split(", ")
     assert len(unknown) >= 2 and all(w in title.msgstr for w in unknown)
     title.msgstr = title.msgstr.replace(unknown[0], "MATEMÁTICO")  # one of the unknown words fixed
-    catalog.save(path and po)
+    pofile.save(path and po)
     report = build_review(load_config(project / "l10n.yaml"), "es")
     segment = report.segments[0]
     assert segment.state == "fuzzy"
@@ -301,9 +303,9 @@ def test_pretranslate_that_changes_no_text_keeps_the_revision_date(project: Path
     run(cli, "update", "--lang", "es")
     run(cli, "pretranslate", "--lang", "es")
     path = po_file(project, "es")
-    po = catalog.load(path)
+    po = pofile.load(path)
     po.set_header_field("PO-Revision-Date", "2020-01-01 00:00+0000")
-    catalog.save(po)
+    pofile.save(po)
     before = path.read_bytes()
     run(cli, "pretranslate", "--lang", "es", "--refresh-machine")  # the same drafts again
     run(cli, "update", "--lang", "es")
@@ -314,7 +316,7 @@ def test_terminology_from_an_earlier_version_gets_its_digest(project: Path, cli)
     run(cli, "extract")
     run(cli, "update", "--lang", "es")
     path = po_file(project, "es")
-    po = catalog.load(path)
+    po = pofile.load(path)
     for e in po.active:  # as l10n wrote them before digests: `# l10n: cldr DE`, `# l10n: proper-name`
         origin = provenance.parse(e.translator_comments)
         if origin is not None:
@@ -323,9 +325,9 @@ def test_terminology_from_an_earlier_version_gets_its_digest(project: Path, cli)
                                                        [c[len(provenance.PREFIX):] for c in e.translator_comments
                                                         if c.startswith(provenance.PREFIX)][1:])
     po.index()[(None, "Allemagne")].msgstr = "República Federal de Alemania"  # a translator's own choice
-    catalog.save(po)
+    pofile.save(po)
     run(cli, "update", "--lang", "es")
-    po = catalog.load(path)
+    po = pofile.load(path)
     states = {e.msgid: state.entry_state(e) for e in po.active}
     assert states["Allemagne"] == "reviewed" and states["Bénin"] == "automatic"
     assert states["Institut Sakharov"] == "automatic"

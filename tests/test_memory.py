@@ -1,8 +1,8 @@
-"""Translation memory from the project's reviewed entries and from compendia (PO via polib, TMX)."""
+"""Translation memory from the project's reviewed entries and from compendia (PO through the strict parser, TMX)."""
 
 from pathlib import Path
 
-from l10n import catalog
+from l10n import po as pofile
 from l10n.memory import build_memory
 
 COMPENDIUM = '''msgid ""
@@ -39,9 +39,9 @@ def test_compendia_give_reviewed_units_only_and_fuzzy_matches_score(tmp_path: Pa
     po.write_text(COMPENDIUM, encoding="utf-8")
     tmx = tmp_path / "c.tmx"
     tmx.write_text(TMX, encoding="utf-8")
-    project = catalog.Catalog(path=tmp_path / "p.po", header=catalog.Entry(msgid=""), entries=[
-        catalog.Entry(msgid="Liste des signataires", msgstr="Lista de firmantes"),
-        catalog.Entry(msgid="Brouillon du projet", msgstr="Borrador", flags=["fuzzy"]),
+    project = pofile.Catalog(path=tmp_path / "p.po", header=pofile.Entry(msgid=""), entries=[
+        pofile.Entry(msgid="Liste des signataires", msgstr="Lista de firmantes"),
+        pofile.Entry(msgid="Brouillon du projet", msgstr="Borrador", flags=["fuzzy"]),
     ])
     memory = build_memory(85, [project], [po, tmx], "fr", "es")
     assert memory.units == {
@@ -53,3 +53,21 @@ def test_compendia_give_reviewed_units_only_and_fuzzy_matches_score(tmp_path: Pa
     text, score = memory.lookup("Nous exigeons la libération d'Azat !")
     assert text == "Exigimos la liberación de Azat." and 85 <= score < 100
     assert memory.lookup("Un tout autre texte") is None
+
+
+def test_a_malformed_compendium_is_a_warning_naming_file_and_line(tmp_path: Path):
+    """Compendia are read by the catalogs' own strict parser: a broken one is skipped with a warning that says
+    where (it only ever helps a draft), and the other compendia still count."""
+    from l10n import errors
+
+    good, bad = tmp_path / "good.po", tmp_path / "bad.po"
+    good.write_text(COMPENDIUM, encoding="utf-8")
+    bad.write_text(COMPENDIUM + '\nmsgid "Ouvert\nmsgstr "x"\n', encoding="utf-8")
+    said: list[str] = []
+    previous, errors.warning_sink = errors.warning_sink, said.append
+    try:
+        memory = build_memory(85, [], [bad, good], "fr", "es")
+    finally:
+        errors.warning_sink = previous
+    assert memory.units == {"Nous exigeons la libération d'Azat.": "Exigimos la liberación de Azat."}
+    assert len(said) == 1 and said[0].startswith(f"{bad}:{COMPENDIUM.count(chr(10)) + 2}: unterminated string") and said[0].endswith("; compendium skipped"), said

@@ -6,7 +6,7 @@ import os
 import re
 from pathlib import Path
 
-from l10n import catalog
+from l10n import po as pofile
 from tests.conftest import DATA, msgcat, msgfmt_check
 
 LANGS = ["en", "es", "de", "it", "pt", "ru", "uk", "ca"]
@@ -55,7 +55,7 @@ def test_every_catalog_passes_msgfmt_and_msgcat_changes_nothing(project, cli):
 def test_update_headers_and_terminology(project, cli):
     run(cli, "extract")
     run(cli, "update")
-    ru = catalog.load(project / "locales" / "ru" / "appeal.po")
+    ru = pofile.load(project / "locales" / "ru" / "appeal.po")
     assert ru.header_field("Language") == "ru"
     assert ru.header_field("Plural-Forms").startswith("nplurals=3;")
     assert ru.header_field("Content-Type") == "text/plain; charset=UTF-8"
@@ -67,7 +67,7 @@ def test_update_headers_and_terminology(project, cli):
     org = index[(None, "Dialog und Solidarität e.V.")]
     assert org.msgstr == "Dialog und Solidarität e.V." and not org.fuzzy
     assert any("proper name" in c for c in org.translator_comments)
-    pt_br_like = catalog.load(project / "locales" / "en" / "appeal.po")
+    pt_br_like = pofile.load(project / "locales" / "en" / "appeal.po")
     assert pt_br_like.header_field("Plural-Forms") == "nplurals=2; plural=(n != 1);"
 
 
@@ -81,11 +81,11 @@ def test_po_golden_for_english_after_update(project, cli):
 def _translate_all(project: Path, lang: str) -> None:
     """Stand-in for a translator: every empty entry gets a reviewed translation."""
     path = project / "locales" / lang / "appeal.po"
-    po = catalog.load(path)
+    po = pofile.load(path)
     for entry in po.active:
         if not entry.msgstr:
             entry.msgstr = f"[{lang}] {entry.msgid}"
-    catalog.save(po)
+    pofile.save(po)
 
 
 def test_changing_one_paragraph_makes_exactly_that_entry_fuzzy_everywhere(project, cli):
@@ -93,7 +93,7 @@ def test_changing_one_paragraph_makes_exactly_that_entry_fuzzy_everywhere(projec
     run(cli, "update")
     for lang in LANGS:
         _translate_all(project, lang)
-    before = {l: catalog.load(project / "locales" / l / "appeal.po") for l in LANGS}
+    before = {l: pofile.load(project / "locales" / l / "appeal.po") for l in LANGS}
     source = project / "source" / "appeal.fr.txt"
     old = "Nous exigeons l'arrêt des tortures et la libération d'Azat Miftakhov."
     new = "Nous exigeons l'arrêt immédiat des tortures et la libération d'Azat Miftakhov."
@@ -101,7 +101,7 @@ def test_changing_one_paragraph_makes_exactly_that_entry_fuzzy_everywhere(projec
     run(cli, "extract")
     run(cli, "update")
     for lang in LANGS:
-        after = catalog.load(project / "locales" / lang / "appeal.po")
+        after = pofile.load(project / "locales" / lang / "appeal.po")
         changed = [e for e in after.active if e.fuzzy]
         assert [e.msgid for e in changed] == [new]
         assert changed[0].previous_msgid == old
@@ -128,8 +128,8 @@ def test_adding_an_organisation_under_benin_touches_nothing_else(project, cli):
     run(cli, "update")
     run(cli, "build")
     for lang in LANGS:
-        after = catalog.load(project / "locales" / lang / "appeal.po")
-        old = catalog.loads(before[lang].encode(), Path("x"))
+        after = pofile.load(project / "locales" / lang / "appeal.po")
+        old = pofile.loads(before[lang].encode(), Path("x"))
         old_index = old.index()
         new_entries = [e for e in after.active if e.key not in old_index]
         assert [e.msgid for e in new_entries] == ["Collectif béninois pour Azat"]
@@ -158,7 +158,7 @@ def test_sentence_mode_segments_and_reassembles(project, cli):
     config = project / "l10n.yaml"
     config.write_text(config.read_text().replace("segmentation: paragraph", "segmentation: sentence"))
     run(cli, "extract")
-    pot = catalog.load(project / "locales" / "appeal.pot")
+    pot = pofile.load(project / "locales" / "appeal.pot")
     assert len(pot.active) == 69 + 6  # six paragraphs hold two or three sentences
     run(cli, "update", "--lang", "en")
     run(cli, "build", "--lang", "en")
@@ -221,11 +221,11 @@ def test_build_policy_reviewed_only_fallback_and_min_complete(project, cli):
     run(cli, "extract")
     run(cli, "update", "--lang", "es", "--lang", "de")
     po_path = project / "locales" / "es" / "appeal.po"
-    po = catalog.load(po_path)
+    po = pofile.load(po_path)
     entry = po.index()[(None, "Nous exigeons l'arrêt des tortures et la libération d'Azat Miftakhov.")]
     entry.msgstr = "Exigimos el fin de las torturas y la liberación de Azat Miftakhov."
     entry.set_fuzzy(True)
-    catalog.save(po)
+    pofile.save(po)
     result = run(cli, "build", "--lang", "es")
     assert re.search(r"es/appeal: .*13 segment\(s\) fell back", result.output)
     assert "Exigimos" not in (project / "dist" / "es" / "appeal.txt").read_text(encoding="utf-8")
@@ -250,7 +250,7 @@ def test_build_never_publishes_a_draft_of_an_older_source_text(project, cli):
     source.write_text(source.read_text(encoding="utf-8").replace(old, old[:-1] + " immédiate."), encoding="utf-8")
     run(cli, "extract")
     run(cli, "update", "--lang", "es")
-    po = catalog.load(project / "locales" / "es" / "appeal.po")
+    po = pofile.load(project / "locales" / "es" / "appeal.po")
     stale = po.index()[(None, old[:-1] + " immédiate.")]
     assert stale.fuzzy and stale.previous_msgid == old
     result = run(cli, "build", "--lang", "es", "--allow-fuzzy")
@@ -265,11 +265,11 @@ def test_status_json_matches_msgfmt_statistics(project, cli):
 
     run(cli, "extract")
     run(cli, "update")
-    po = catalog.load(project / "locales" / "it" / "appeal.po")
+    po = pofile.load(project / "locales" / "it" / "appeal.po")
     entries = po.active
     entries[1].msgstr, entries[1].flags = "Bozza", ["fuzzy"]
     entries[2].msgstr = "Tradotto"
-    catalog.save(po)
+    pofile.save(po)
     rows = json.loads(run(cli, "status", "--format", "json").output)
     for row in rows:
         stats = subprocess.run(["msgfmt", "--statistics", "-o", "/dev/null", row["path"]], capture_output=True,

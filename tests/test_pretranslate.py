@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from l10n import catalog, engines, provenance
+from l10n import engines, provenance
+
+from l10n import po as pofile
 from l10n.config import load_config
 from l10n.engines.base import BatchResult, Translation
 from l10n.pretranslate import pretranslate
@@ -32,7 +34,7 @@ def test_offline_run_drafts_every_body_segment_and_names_missing_engines(updated
     assert result.exit_code == 0, result.output
     body_roles = ("title", "paragraph", "dateline")
     for lang in OFFLINE:
-        cat = catalog.load(po(updated, lang))
+        cat = pofile.load(po(updated, lang))
         body = [e for e in cat.active if any(c.split()[0] in body_roles for c in e.extracted_comments)]
         assert len(body) == 10
         for entry in body:
@@ -42,7 +44,7 @@ def test_offline_run_drafts_every_body_segment_and_names_missing_engines(updated
             if origin.origin == provenance.MACHINE:
                 assert origin.detail.startswith("apertium fr>")
             assert entry_state(entry) == "machine"
-    chains = {lang: provenance.parse(catalog.load(po(updated, lang)).active[1].translator_comments).detail
+    chains = {lang: provenance.parse(pofile.load(po(updated, lang)).active[1].translator_comments).detail
               for lang in OFFLINE}
     assert chains == {"es": "apertium fr>es", "ca": "apertium fr>ca", "en": "apertium fr>es>en",
                       "pt": "apertium fr>es>pt", "it": "apertium fr>es>it"}
@@ -54,12 +56,12 @@ def test_second_run_starts_no_engine_process(updated):
     config = load_config()
     first = pretranslate(config, ("en",))
     assert first.languages[0].engine_calls == 2  # fr→es, es→en: one process per pair of the chain
-    again = catalog.load(po(updated, "en"))  # empty the drafts again: the cache must answer
+    again = pofile.load(po(updated, "en"))  # empty the drafts again: the cache must answer
     for entry in again.active:
         if entry.fuzzy:
             entry.msgstr, entry.flags = "", []
             entry.translator_comments = []
-    catalog.save(again)
+    pofile.save(again)
     second = pretranslate(config, ("en",))
     assert second.languages[0].engine_calls == 0
     assert second.languages[0].filled["apertium"] == first.languages[0].filled["apertium"]
@@ -67,18 +69,18 @@ def test_second_run_starts_no_engine_process(updated):
 
 def test_human_work_is_byte_identical_after_pretranslate(updated):
     path = po(updated, "es")
-    cat = catalog.load(path)
+    cat = pofile.load(path)
     entries = [e for e in cat.active if not e.msgstr]
     human, human_fuzzy = entries[0], entries[1]
     human.msgstr = "Traducción humana."
     human_fuzzy.msgstr, human_fuzzy.flags = "Borrador humano.", ["fuzzy"]
-    catalog.save(cat)
+    pofile.save(cat)
     config = load_config()
     pretranslate(config, ("es",))
-    cat = catalog.load(path)
+    cat = pofile.load(path)
     edited = next(e for e in cat.active if entry_state(e) == "machine")
     edited.msgstr = edited.msgstr + " (revisado)"
-    catalog.save(cat)
+    pofile.save(cat)
     before = path.read_text(encoding="utf-8")
     blocks = lambda text: {b for b in text.split("\n\n") if "Traducción humana" in b or "Borrador humano" in b
                            or "(revisado)" in b}  # noqa: E731
@@ -92,12 +94,12 @@ def test_refresh_machine_replaces_only_untouched_drafts(updated, monkeypatch):
     config = load_config()
     pretranslate(config, ("es",), engine="pseudo")
     path = po(updated, "es")
-    cat = catalog.load(path)
+    cat = pofile.load(path)
     drafts = [e for e in cat.active if entry_state(e) == "machine"]
     drafts[0].msgstr += " editado"
-    catalog.save(cat)
+    pofile.save(cat)
     pretranslate(config, ("es",), engine="apertium", refresh_machine=True)
-    cat = catalog.load(path)
+    cat = pofile.load(path)
     index = cat.index()
     assert index[drafts[0].key].msgstr.endswith(" editado")
     redone = [index[d.key] for d in drafts[1:] if provenance.parse(d.translator_comments).origin == "machine"]
@@ -143,7 +145,7 @@ def test_edit_saved_during_a_slow_pretranslation_survives(updated, monkeypatch):
         report = pretranslate(load_config(), ("de",), engine="slow")
     finally:
         SlowEditingEngine.on_translate = None
-    cat = catalog.load(path)
+    cat = pofile.load(path)
     entry = cat.index()[(None, target_msgid)]
     assert entry.msgstr == "Wir fordern das Ende der Folter." and not entry.fuzzy
     drafts = [e for e in cat.active if e.msgstr.startswith("<")]
@@ -153,18 +155,18 @@ def test_edit_saved_during_a_slow_pretranslation_survives(updated, monkeypatch):
 
 def test_memory_fills_exact_and_fuzzy_matches_with_score(updated, tmp_path):
     path = po(updated, "it")
-    cat = catalog.load(path)
+    cat = pofile.load(path)
     source = "Nous exigeons l'arrêt des tortures et la libération d'Azat Miftakhov."
     compendium = updated / "compendium.it.po"
-    comp = catalog.Catalog(path=compendium, header=catalog.Entry(msgid="", msgstr="Content-Type: text/plain; "
+    comp = pofile.Catalog(path=compendium, header=pofile.Entry(msgid="", msgstr="Content-Type: text/plain; "
                                                                  "charset=UTF-8\n"),
-                           entries=[catalog.Entry(msgid=source.replace("l'arrêt", "la fin"),
+                           entries=[pofile.Entry(msgid=source.replace("l'arrêt", "la fin"),
                                                   msgstr="Chiediamo la fine delle torture.")])
-    catalog.save(comp)
+    pofile.save(comp)
     config_file = updated / "l10n.yaml"
     config_file.write_text(config_file.read_text() + "memory: {threshold: 80, compendia: ['compendium.{lang}.po']}\n")
     pretranslate(load_config(), ("it",))
-    entry = catalog.load(path).index()[(None, source)]
+    entry = pofile.load(path).index()[(None, source)]
     origin = provenance.parse(entry.translator_comments)
     assert entry.msgstr == "Chiediamo la fine delle torture." and entry.fuzzy
     assert origin.origin == "memory" and 80 <= int(origin.detail) < 100
@@ -172,7 +174,7 @@ def test_memory_fills_exact_and_fuzzy_matches_with_score(updated, tmp_path):
 
 def test_glossary_whole_segment_and_keep_terms(updated):
     pretranslate(load_config(), ("es",))
-    index = catalog.load(po(updated, "es")).index()
+    index = pofile.load(po(updated, "es")).index()
     heading = index[(None, "Organisation internationale")]
     assert heading.msgstr == "Organizaciones internacionales"
     assert provenance.parse(heading.translator_comments).origin == "glossary"
@@ -204,7 +206,7 @@ def test_an_engine_answering_in_another_script_is_refused(updated, monkeypatch):
     report = pretranslate(load_config(), ("ru",), engine="wrong").languages[0]
     assert report.filled["wrong"] == 0 and report.empty == 10
     assert any("another script" in r for r in report.reasons)
-    assert not [e for e in catalog.load(po(updated, "ru")).active if e.msgstr.startswith("We demand")]
+    assert not [e for e in pofile.load(po(updated, "ru")).active if e.msgstr.startswith("We demand")]
     # Every text was answered and refused: the same engines would answer the same, so the next run leaves the
     # catalog unread, until it changes.
     again = pretranslate(load_config(), ("ru",), engine="wrong").languages[0]
@@ -224,5 +226,5 @@ def test_an_engine_answering_in_the_source_language_is_refused(updated, monkeypa
     monkeypatch.setattr(engines, "create", lambda name, options=None: Echo())
     report = pretranslate(load_config(), ("es",), engine="echo").languages[0]
     assert any("answered in the source language" in r for r in report.reasons)
-    index = catalog.load(po(updated, "es")).index()
+    index = pofile.load(po(updated, "es")).index()
     assert index[(None, "Nous exigeons l'arrêt des tortures et la libération d'Azat Miftakhov.")].msgstr == ""

@@ -23,7 +23,9 @@ from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, IndirectObject
 
-from l10n import catalog, langs, publication
+from l10n import langs, publication
+
+from l10n import po as pofile
 from l10n.build import render
 from l10n.build.mail import sentence_case
 from l10n.build.pdf import css_string, own_links, publication_date
@@ -41,12 +43,12 @@ ARTIFACTS = os.environ.get("L10N_TEST_ARTIFACTS")
 def fill_russian(project: Path) -> None:
     """A translator's reviewed Russian text for the body; country names and organisations as `update` left them."""
     path = project / "locales" / "ru" / "appeal.po"
-    po = catalog.load(path)
+    po = pofile.load(path)
     for entry in po.active:
         if entry.msgid in RUSSIAN:
             entry.msgstr = RUSSIAN[entry.msgid]
         entry.set_fuzzy(False)
-    catalog.save(po)
+    pofile.save(po)
 
 
 def tool(*args: str) -> str:
@@ -72,7 +74,7 @@ def page_count(path: Path) -> int:
 
 def signatories(project: Path, lang: str) -> list[str]:
     """Every organisation and country heading as the language's catalog has it (msgstr)."""
-    po = catalog.load(project / "locales" / lang / "appeal.po")
+    po = pofile.load(project / "locales" / lang / "appeal.po")
     roles = ("organisation", "country", "group", "region")
     return [e.msgstr or e.msgid for e in po.active
             if any(c.startswith(roles) for c in e.extracted_comments)]
@@ -336,7 +338,7 @@ def test_a_hostile_catalog_gives_a_pdf_with_no_action_but_the_appeals_own_links(
     run(cli, "extract")
     run(cli, "update")
     write_hostile_catalog(project)
-    po = catalog.load(project / "locales" / "es" / "appeal.po")
+    po = pofile.load(project / "locales" / "es" / "appeal.po")
     extra = {
         f"Plus d'informations : {own}": f"Más información: {own} https://evil.example/phish "
                                         "<a href=\"https://evil.example/a\">a</a>",
@@ -347,7 +349,7 @@ def test_a_hostile_catalog_gives_a_pdf_with_no_action_but_the_appeals_own_links(
         if entry.msgid in extra:
             entry.msgstr = extra[entry.msgid]
             entry.set_fuzzy(False)
-    catalog.save(po)
+    pofile.save(po)
     run(cli, "build", "--format", "pdf", "--format", "eml")
     assert not (project / "dist" / "es" / "appeal.html").exists()  # only what was asked for
     pdf = project / "dist" / "es" / "appeal.pdf"

@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from l10n import catalog
+from l10n import po as pofile
 from l10n.build.assemble import REVIEWED, assemble
 from l10n.build.render import render_text
 from l10n.config import SignatoriesConfig, parse_config
@@ -34,11 +34,11 @@ def test_identity_translation_survives_extract_update_build(tmp_path, paragraphs
     config = config_for(tmp_path)
     doc = parse(Path("doc.fr.txt"), text, "fr", SignatoriesConfig(heading="Liste des signataires"))
     pot = template(config, doc)
-    pot = catalog.loads(catalog.dumps(pot), Path("doc.pot"))
-    po = catalog.merge(pot, None, tmp_path / "es.po", catalog.Entry(msgid="")).catalog
+    pot = pofile.loads(pofile.dumps(pot), Path("doc.pot"))
+    po = pofile.merge(pot, None, tmp_path / "es.po", pofile.Entry(msgid="")).catalog
     for entry in po.active:
         entry.msgstr = entry.msgid
-    po = catalog.loads(catalog.dumps(po), Path("es.po"))
+    po = pofile.loads(pofile.dumps(po), Path("es.po"))
     built = assemble(doc, po, "es", "fr", "paragraph", allow_fuzzy=False, order="source")
     assert [p.state for p in built.pieces()] == [REVIEWED] * len(built.pieces())
     assert [p.text for p in built.pieces()] == [s.text for s in doc.segments()]
@@ -50,16 +50,16 @@ def test_identity_translation_survives_extract_update_build(tmp_path, paragraphs
 @settings(max_examples=60, deadline=None)
 @given(old=st.lists(line, min_size=1, max_size=12, unique=True), new=st.lists(line, max_size=12, unique=True))
 def test_merge_never_loses_a_translation_whose_msgid_survives(old, new):
-    source = catalog.Catalog(path=Path("t.pot"), header=catalog.Entry(msgid=""),
-                             entries=[catalog.Entry(msgid=t) for t in old])
-    po = catalog.merge(source, None, Path("x.po"), catalog.Entry(msgid="")).catalog
+    source = pofile.Catalog(path=Path("t.pot"), header=pofile.Entry(msgid=""),
+                             entries=[pofile.Entry(msgid=t) for t in old])
+    po = pofile.merge(source, None, Path("x.po"), pofile.Entry(msgid="")).catalog
     for i, entry in enumerate(po.entries):
         entry.msgstr = f"T{i}:{entry.msgid}"
-    po = catalog.loads(catalog.dumps(po), Path("x.po"))
+    po = pofile.loads(pofile.dumps(po), Path("x.po"))
     kept = list(dict.fromkeys(old[::2] + new))
-    template_ = catalog.Catalog(path=Path("t.pot"), header=catalog.Entry(msgid=""),
-                                entries=[catalog.Entry(msgid=t) for t in kept])
-    merged = catalog.merge(template_, po, Path("x.po"), catalog.Entry(msgid="")).catalog
+    template_ = pofile.Catalog(path=Path("t.pot"), header=pofile.Entry(msgid=""),
+                                entries=[pofile.Entry(msgid=t) for t in kept])
+    merged = pofile.merge(template_, po, Path("x.po"), pofile.Entry(msgid="")).catalog
     before = {e.msgid: e.msgstr for e in po.entries}
     after = {e.msgid: e for e in merged.entries if not e.obsolete}
     for msgid, msgstr in before.items():

@@ -12,7 +12,9 @@ import pytest
 from markdown_it import MarkdownIt
 from unicode_segmentation_rs import text_width
 
-from l10n import catalog, furniture, provenance
+from l10n import furniture, provenance
+
+from l10n import po as pofile
 from l10n.build.publish import percent_text
 from l10n.status import count
 from tests.conftest import DATA, msgcat, msgfmt_check
@@ -44,12 +46,12 @@ def configure(project: Path, languages: list[str] | None = None, publish: str | 
 def translate_all(project: Path, lang: str) -> None:
     """Stand-in for a translator who reviewed everything."""
     path = project / "locales" / lang / "appeal.po"
-    po = catalog.load(path)
+    po = pofile.load(path)
     for entry in po.active:
         if not entry.msgstr:
             entry.msgstr = f"[{lang}] {entry.msgid}"
         entry.set_fuzzy(False)
-    catalog.save(po)
+    pofile.save(po)
 
 
 def read(project: Path, rel: str) -> str:
@@ -102,7 +104,7 @@ def test_shipped_furniture_passes_msgfmt_and_translates_every_message(path):
     check = msgfmt_check(path)
     assert check.returncode == 0 and check.stderr == "", check.stderr
     assert msgcat(path) == path.read_bytes()  # laid out as gettext writes it: clean diffs for translators
-    po = catalog.load(path)
+    po = pofile.load(path)
     assert [e.msgid for e in po.active] == list(furniture.MESSAGES)
     assert all(e.translated for e in po.active)
     for entry in po.active:
@@ -113,7 +115,7 @@ def test_shipped_furniture_passes_msgfmt_and_translates_every_message(path):
 def test_template_lists_every_message_and_templates_use_no_other():
     pot = FURNITURE / "furniture.pot"
     assert msgfmt_check(pot).returncode == 0
-    assert [e.msgid for e in catalog.load(pot).active] == list(furniture.MESSAGES)
+    assert [e.msgid for e in pofile.load(pot).active] == list(furniture.MESSAGES)
     used = {m for t in TEMPLATES.glob("*.j2") for m in re.findall(r'f\("([^"]+)"\)', t.read_text("utf-8"))}
     assert used and used <= set(furniture.MESSAGES)
     index = (TEMPLATES / "index.html.j2").read_text("utf-8")
@@ -154,10 +156,10 @@ def test_a_project_catalog_overrides_and_extends_the_shipped_furniture(project, 
     run(cli, "extract")
     run(cli, "update")
     for lang, text in (("es", "Más idiomas"), ("sw", "Lugha nyingine")):
-        po = catalog.Catalog(path=project / "locales" / lang / furniture.PROJECT_FILE, header=catalog.Entry(
+        po = pofile.Catalog(path=project / "locales" / lang / furniture.PROJECT_FILE, header=pofile.Entry(
             msgid="", msgstr=f"Content-Type: text/plain; charset=UTF-8\nLanguage: {lang}\n"),
-            entries=[catalog.Entry(msgid=furniture.OTHER_LANGUAGES, msgstr=text)])
-        catalog.save(po)
+            entries=[pofile.Entry(msgid=furniture.OTHER_LANGUAGES, msgstr=text)])
+        pofile.save(po)
     run(cli, "build")
     assert '<p id="other-languages">Más idiomas</p>' in read(project, "es/appeal.html")
     assert '<p id="other-languages">Lugha nyingine</p>' in read(project, "sw/appeal.html")
@@ -273,13 +275,13 @@ def test_french_fallback_and_drafts_are_marked_and_announced(project, cli):
     configure(project, publish="{source_fallback: mark}")
     run(cli, "extract")
     run(cli, "update", "--lang", "es")
-    po = catalog.load(project / "locales" / "es" / "appeal.po")
+    po = pofile.load(project / "locales" / "es" / "appeal.po")
     entry = po.index()[(None, "Nous exigeons l'arrêt des tortures et la libération d'Azat Miftakhov.")]
     entry.msgstr = "Exigimos el fin de las torturas y la liberación de Azat Miftakhov."
     entry.translator_comments = [provenance.Provenance(provenance.MACHINE, "apertium fr>es",
                                                        provenance.digest(entry.msgstr)).comment()]
     entry.set_fuzzy(True)
-    catalog.save(po)
+    pofile.save(po)
     run(cli, "build", "--lang", "es")
     html = read(project, "es/appeal.html")
     assert "Exigimos" not in html  # reviewed only by default
@@ -306,15 +308,15 @@ def test_banner_counts_reviewed_passages_and_agrees_with_the_index(project, cli)
     run(cli, "extract")
     run(cli, "update")
     run(cli, "pretranslate")
-    po = catalog.load(project / "locales" / "es" / "appeal.po")
+    po = pofile.load(project / "locales" / "es" / "appeal.po")
     for entry in [e for e in po.active if e.fuzzy][:3]:  # a translator accepts three drafts
         entry.set_fuzzy(False)
-    catalog.save(po)
+    pofile.save(po)
     run(cli, "build", "--allow-fuzzy")
     html = read(project, "es/appeal.html")
     assert "<p>Pasajes revisados por un traductor o una traductora: 3 de 10.</p>" in html
     assert "Traducción automática, aún sin revisar" in html
-    counts = count(catalog.load(po.path))
+    counts = count(pofile.load(po.path))
     assert counts.entries["reviewed"] == 3 and counts.percent > 0
     index = read(project, "index.html")
     row = next(x for _, a, x in elements(index, "tr") if a.get("data-lang") == "es")
@@ -328,12 +330,12 @@ def test_sentence_mode_marks_each_fallback_sentence(project, cli):
     config.write_text(config.read_text().replace("segmentation: paragraph", "segmentation: sentence"))
     run(cli, "extract")
     run(cli, "update", "--lang", "es")
-    po = catalog.load(project / "locales" / "es" / "appeal.po")
+    po = pofile.load(project / "locales" / "es" / "appeal.po")
     first = po.index()[(None, "Depuis 2019, Azat Miftakhov est incarcéré dans le cadre d'une procédure judiciaire "
                               "fabriquée, reconnue comme un procès politique par de nombreuses organisations "
                               "internationales.")]
     first.msgstr = "Desde 2019, Azat Miftakhov está encarcelado."
-    catalog.save(po)
+    pofile.save(po)
     run(cli, "build", "--lang", "es")
     html = read(project, "es/appeal.html")
     assert '<p>Desde 2019, Azat Miftakhov está encarcelado. <span lang="fr" data-state="fallback">Ces derniers ' \
@@ -407,10 +409,10 @@ def test_above_the_threshold_no_banner_but_fallback_still_announced(project, cli
     run(cli, "extract")
     run(cli, "update", "--lang", "es")
     translate_all(project, "es")
-    po = catalog.load(project / "locales" / "es" / "appeal.po")
+    po = pofile.load(project / "locales" / "es" / "appeal.po")
     heading = po.index()[(None, "Liste des signataires")]
     heading.msgstr = ""  # one heading left to translate; title and body are reviewed
-    catalog.save(po)
+    pofile.save(po)
     configure(project, publish="{min_reviewed: 30, unreviewed: skip}")
     run(cli, "build", "--lang", "es")
     html = read(project, "es/appeal.html")
@@ -437,7 +439,7 @@ def deterministic_spanish(project: Path) -> None:
     """Every state a segment can be in, by position: reviewed, machine draft, human draft, empty (fallback);
     plus markup characters a translator might type, to pin their escaping in each format."""
     path = project / "locales" / "es" / "appeal.po"
-    po = catalog.load(path)
+    po = pofile.load(path)
     empty = [e for e in po.active if not e.msgstr]
     for i, entry in enumerate(empty):
         text = f"ES{i:02d} {entry.msgid}"
@@ -455,7 +457,7 @@ def deterministic_spanish(project: Path) -> None:
     index[(None, "Etat espagnol")].msgstr = "Estado <i>español</i> & *CGT* [1]"
     index[(None, "Etat espagnol")].set_fuzzy(False)
     index[(None, "Campagne #FREE120")].msgstr = "Campaña #FREE120 #"
-    catalog.save(po)
+    pofile.save(po)
 
 
 @pytest.mark.parametrize("name", ["es/appeal.txt", "es/appeal.md", "es/appeal.html", "index.html"])

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from l10n import catalog
-from l10n.catalog import Catalog, Entry
+from l10n import po as pofile
+from l10n.po import Catalog, Entry
 from l10n.checks import check_catalog, check_file
 from l10n.checks.dictionary import Dictionary, dictionary
 from l10n.config import load_config
@@ -197,7 +197,7 @@ def test_glossary_variant_is_checked():
 
 def test_glossary_variant_is_applied_in_drafts(drafted: Path):
     config = load_config(drafted / "l10n.yaml")
-    po = catalog.load(po_path(config, "es", config.documents[0]))
+    po = pofile.load(po_path(config, "es", config.documents[0]))
     entry = next(e for e in po.active if "Navalny" in e.msgid)
     assert "Alekséi Navalni" in entry.msgstr and "Alexei Navalny" not in entry.msgstr
     assert entry.fuzzy  # still a machine draft, with its provenance matching the text written
@@ -213,13 +213,13 @@ def _translated_appeal(project: Path, cli) -> Path:
     assert cli("extract").exit_code == 0
     assert cli("update", "--lang", "es").exit_code == 0
     path = project / "locales" / "es" / "appeal.po"
-    fixture = catalog.load(DATA / "po" / "appeal.es.reviewed.po").index()
-    po = catalog.load(path)
+    fixture = pofile.load(DATA / "po" / "appeal.es.reviewed.po").index()
+    po = pofile.load(path)
     for entry in po.active:
         assert entry.key in fixture, f"the fixture lacks {entry.msgid!r}: translate it"
         entry.msgstr = fixture[entry.key].msgstr
         entry.set_fuzzy(False)
-    catalog.save(po)
+    pofile.save(po)
     return path
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from l10n import catalog
+from l10n import po as pofile
 from l10n.config import load_config
 from l10n.extract import po_path
 
@@ -80,7 +80,7 @@ def test_missing_inverted_exclamation_mark_in_spanish(after_run):
 def test_glossary_variant_reaches_the_spanish_draft(after_run):
     project, issues = after_run
     config = load_config(project / "l10n.yaml")
-    po = catalog.load(po_path(config, "es", config.documents[0]))
+    po = pofile.load(po_path(config, "es", config.documents[0]))
     assert any("Alekséi Navalni" in e.msgstr for e in po.active)
     assert not [i for i in issues if i["lang"] == "es" and i["check"] in ("glossary", "keep-terms")]
 
@@ -90,7 +90,7 @@ def test_no_warning_on_organisation_names_or_country_headings(after_run):
     config = load_config(project / "l10n.yaml")
     names = set()
     for lang in config.languages:
-        for entry in catalog.load(po_path(config, lang, config.documents[0])).active:
+        for entry in pofile.load(po_path(config, lang, config.documents[0])).active:
             role = " ".join(entry.extracted_comments)
             if role.startswith(("organisation", "country")):
                 names.add((lang, entry.msgctxt, entry.msgid))

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from l10n import catalog
+from l10n import po as pofile
+from l10n.errors import CatalogError, ConcurrentEditError
+from l10n.po import files as po_files
 from tests.conftest import msgfmt_check
 
 PO_ES = Path("locales/es/appeal.po")
@@ -46,16 +48,16 @@ def updated(project: Path, cli) -> Path:
 
 def _empty_msgid(path: Path) -> str:
     """The msgid of the first active entry without a translation (one a translator may fill)."""
-    return next(e.msgid for e in catalog.load(path).active if not e.has_translation and not e.fuzzy)
+    return next(e.msgid for e in pofile.load(path).active if not e.has_translation and not e.fuzzy)
 
 
 def _translate_on_disk(path: Path, msgid: str, text: str, how: str) -> None:
     """What a translator's editor does: the whole file saved with one more translation, in place (the same
     inode, truncated and rewritten) or by rename (a new file moved over the old one)."""
-    cat = catalog.load(path)
+    cat = pofile.load(path)
     entry = cat.index()[(None, msgid)]
     entry.msgstr = text
-    data = catalog.dumps(cat)
+    data = pofile.dumps(cat)
     if how == "in-place":
         with open(path, "r+b") as handle:
             handle.truncate(0)
@@ -84,11 +86,11 @@ def test_item_01_translator_save_in_the_write_window_survives_update(updated, cl
             _translate_on_disk(po, msgid, "Traducción del traductor", how)
             saves.append(path)
 
-    monkeypatch.setattr(catalog, "_before_swap", translator_saves)
+    monkeypatch.setattr(po_files, "_before_swap", translator_saves)
     result = cli("update", "--lang", "es")
     assert result.exit_code == 0, result.stderr
     assert saves == [po]
-    entries = catalog.load(po).index()
+    entries = pofile.load(po).index()
     assert entries[(None, msgid)].msgstr == "Traducción del traductor"  # the translator's edit
     assert (None, "Un paragraphe ajouté à la fin.") in entries  # and the update's
     assert msgfmt_check(po).returncode == 0 and no_temporary_files(updated)
@@ -105,11 +107,11 @@ def test_item_01_translator_save_in_the_write_window_survives_pretranslate(updat
             _translate_on_disk(po, msgid, "Traducción del traductor", how)
             saves.append(path)
 
-    monkeypatch.setattr(catalog, "_before_swap", translator_saves)
+    monkeypatch.setattr(po_files, "_before_swap", translator_saves)
     result = cli("pretranslate", "--lang", "es", "--engine", "pseudo")
     assert result.exit_code == 0, result.stderr
     assert saves == [po] and "changed on disk during the run" in result.stdout
-    cat = catalog.load(po)
+    cat = pofile.load(po)
     entry = cat.index()[(None, msgid)]
     assert entry.msgstr == "Traducción del traductor" and not entry.fuzzy
     assert sum(e.fuzzy and e.msgstr.startswith("[") for e in cat.active) >= 5  # drafts in the translator's file
@@ -128,7 +130,7 @@ def test_item_01_a_save_at_every_attempt_exits_7_with_the_translators_bytes(upda
         _translate_on_disk(po, msgid, f"Versión {len(saved)}", "rename")
         saved.append(po.read_bytes())
 
-    monkeypatch.setattr(catalog, "_before_swap", translator_saves)
+    monkeypatch.setattr(po_files, "_before_swap", translator_saves)
     result = cli("update", "--lang", "es")
     assert result.exit_code == 7
     assert one_error(result).startswith(f"l10n: error: {po}: catalog changed on disk")
@@ -140,7 +142,7 @@ def test_item_01_a_save_into_the_displaced_file_after_the_swap_is_swapped_back(t
     back in place (the second check, after the exchange)."""
     path = tmp_path / "x.po"
     path.write_bytes(b"old")
-    real = catalog._exchange
+    real = po_files._exchange
     calls = []
 
     def exchange_then_late_write(a, b):
@@ -150,9 +152,9 @@ def test_item_01_a_save_into_the_displaced_file_after_the_swap_is_swapped_back(t
         calls.append(a)
         return done
 
-    monkeypatch.setattr(catalog, "_exchange", exchange_then_late_write)
-    with pytest.raises(catalog.ConcurrentEditError):
-        catalog._swap_in(path, b"new", b"old")
+    monkeypatch.setattr(po_files, "_exchange", exchange_then_late_write)
+    with pytest.raises(ConcurrentEditError):
+        po_files._swap_in(path, b"new", b"old")
     assert path.read_bytes() == b"translator" and len(calls) == 2
     assert [p.name for p in tmp_path.iterdir()] == ["x.po"]
 
@@ -162,7 +164,7 @@ def test_item_01_a_save_into_the_displaced_file_after_the_swap_is_swapped_back(t
 
 def test_item_02_obsolete_copy_of_an_active_msgid_is_refused_with_its_line(updated, cli):
     po = updated / PO_ES
-    cat = catalog.load(po)
+    cat = pofile.load(po)
     msgid = cat.active[3].msgid
     text = po.read_text(encoding="utf-8") + f'\n#~ msgid "{msgid}"\n#~ msgstr "Traducción antigua"\n'
     po.write_text(text, encoding="utf-8")
@@ -298,7 +300,7 @@ def test_item_04_what_l10n_writes_in_another_charset_passes_msgfmt(updated, cli)
     po.write_bytes(text.encode("iso-8859-15"))
     assert cli("pretranslate", "--lang", "es", "--engine", "pseudo").exit_code == 0
     assert msgfmt_check(po).returncode == 0
-    assert catalog.load(po).encoding in ("iso8859-15", "utf-8")  # kept, or switched to hold a draft
+    assert pofile.load(po).encoding in ("iso8859-15", "utf-8")  # kept, or switched to hold a draft
 
 
 # ---------------------------------------------------------------------------------------------------- item 5
@@ -334,7 +336,7 @@ def test_item_06_a_document_path_with_a_control_character_is_a_configuration_err
 
 def test_item_06_a_document_named_like_the_furniture_catalog_is_refused(updated, cli):
     furniture = updated / "locales" / "es" / "furniture.po"
-    shutil.copy(Path(catalog.__file__).parent / "data" / "furniture" / "es.po", furniture)
+    shutil.copy(Path(pofile.__file__).parent.parent / "data" / "furniture" / "es.po", furniture)
     before = furniture.read_bytes()
     (updated / "source" / "furniture.fr.txt").write_text("Titre\n\nUn paragraphe.\n", encoding="utf-8")
     config = updated / "l10n.yaml"
@@ -391,7 +393,7 @@ def test_item_07_a_folder_where_the_cache_belongs_means_no_cache_and_a_warning(u
     result = cli("pretranslate", "--lang", "es", "--engine", "pseudo")
     assert result.exit_code == 0, result.stderr
     assert f"l10n: warning: {updated}/.l10n/cache.sqlite: " in result.stderr and "not cached" in result.stderr
-    assert sum(e.fuzzy and e.msgstr.startswith("[") for e in catalog.load(updated / PO_ES).active) >= 5
+    assert sum(e.fuzzy and e.msgstr.startswith("[") for e in pofile.load(updated / PO_ES).active) >= 5
 
 
 @pytest.mark.parametrize("error", [errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EDQUOT])
@@ -458,22 +460,22 @@ DEEP = "nplurals=2; plural=" + "(" * 120 + "n != 1" + ")" * 120 + ";"
 
 def test_item_09_deeply_nested_plural_forms_parse_without_recursion(updated, cli):
     po = updated / PO_ES
-    cat = catalog.load(po)
+    cat = pofile.load(po)
     cat.set_header_field("Plural-Forms", DEEP)
-    po.write_bytes(catalog.dumps(cat))
+    po.write_bytes(pofile.dumps(cat))
     assert msgfmt_check(po).returncode == 0  # msgfmt accepts it, so l10n must too
-    assert catalog.load(po).header_field("Plural-Forms") == DEEP
+    assert pofile.load(po).header_field("Plural-Forms") == DEEP
     result = cli("check", "--lang", "es")
     assert "Traceback" not in result.stderr and "[po-valid]" not in result.stdout.split("Plural")[0][-200:]
     assert cli("pretranslate", "--lang", "es", "--engine", "pseudo").exit_code == 0
 
 
 def test_item_09_any_depth_is_linear_and_a_bad_one_names_its_line():
-    from l10n.plural import compile_plural
+    from l10n.po.plural import compile_plural
 
     assert compile_plural("(" * 100_000 + "n % 3" + ")" * 100_000)(5) == 2
     head = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
     bad = head + '"Plural-Forms: nplurals=2; plural=' + "(" * 500 + "n" + ")" * 499 + ';\\n"\n'
-    with pytest.raises(catalog.CatalogError, match=r"expected '\)' but found the end") as caught:
-        catalog.loads(bad.encode(), Path("t.po"))
+    with pytest.raises(CatalogError, match=r"expected '\)' but found the end") as caught:
+        pofile.loads(bad.encode(), Path("t.po"))
     assert str(caught.value).startswith("t.po:4: bad Plural-Forms")

@@ -12,7 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from l10n import catalog, furniture
+from l10n import furniture
+
+from l10n import po as pofile
 from l10n.build import render
 from l10n.build.assemble import FALLBACK, REVIEWED, Assembled, BodyBlock, GroupOut, Piece
 from l10n.build.publish import _lang_dir
@@ -73,7 +75,7 @@ HOSTILE = {
 def write_hostile_catalog(project: Path, lang: str = "es") -> dict[str, str]:
     """Fill the catalog with HOSTILE (reviewed) and return msgid → msgstr for what was written."""
     path = project / "locales" / lang / "appeal.po"
-    po = catalog.load(path)
+    po = pofile.load(path)
     written = {}
     for i, entry in enumerate(po.active):
         key = "TITLE" if i == 0 else entry.msgid
@@ -82,7 +84,7 @@ def write_hostile_catalog(project: Path, lang: str = "es") -> dict[str, str]:
             entry.set_fuzzy(False)
             written[entry.msgid] = entry.msgstr
     assert len(written) == len(HOSTILE)
-    catalog.save(po)
+    pofile.save(po)
     return written
 
 
@@ -325,13 +327,13 @@ def test_clean_makes_one_line_and_drops_controls_but_keeps_no_break_spaces():
 def test_hostile_project_furniture_is_escaped_and_cannot_reach_attributes(tmp_path):
     locales = tmp_path / "locales"
     (locales / "es").mkdir(parents=True)
-    po = catalog.Catalog(path=locales / "es" / "furniture.po", header=catalog.Entry(
+    po = pofile.Catalog(path=locales / "es" / "furniture.po", header=pofile.Entry(
         msgid="", msgstr="Content-Type: text/plain; charset=UTF-8\nLanguage: es\n"), entries=[
-        catalog.Entry(msgid=furniture.OTHER_LANGUAGES, msgstr="<script>alert(1)</script>Idiomas"),
-        catalog.Entry(msgid=furniture.REVIEWED_COUNT,
+        pofile.Entry(msgid=furniture.OTHER_LANGUAGES, msgstr="<script>alert(1)</script>Idiomas"),
+        pofile.Entry(msgid=furniture.REVIEWED_COUNT,
                       msgstr="{reviewed.__class__} {reviewed} {total} <b>revisado</b>"),
     ])
-    catalog.save(po)
+    pofile.save(po)
     furn = furniture.load("es", locales)
     # Its fields differ from the msgid's ({reviewed.__class__} is none of ours): ignored, the shipped text is used.
     assert furn(furniture.REVIEWED_COUNT, reviewed="5", total="9") == \

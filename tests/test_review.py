@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from l10n import catalog, provenance
+from l10n import provenance
+
+from l10n import po as pofile
 from l10n.checks import check_file
 from l10n.config import load_config
 from l10n.engines.apertium import ApertiumEngine
@@ -66,7 +68,7 @@ def test_spanish_sheet_has_french_back_translations(drafted: Path, cli) -> None:
     assert "es: 69 segment(s)" in result.output and "dist/review/es.html" in result.output
     page = read_sheet(drafted / "dist" / "review" / "es.html")
     config = load_config(drafted / "l10n.yaml")
-    po = catalog.load(po_path(config, "es", config.documents[0]))
+    po = pofile.load(po_path(config, "es", config.documents[0]))
     assert [r["source"] for r in page.rows] == [e.msgid for e in po.active]  # every segment, in catalog order
     assert [r["data-state"] for r in page.rows] == [entry_state(e) for e in po.active]
     machine = [r for r in page.rows if r["data-state"] == "machine"]
@@ -107,10 +109,10 @@ def test_pivot_through_spanish(project: Path, cli) -> None:
 
 def test_german_sheet_says_no_reverse_engine(drafted: Path, cli) -> None:
     config = load_config(drafted / "l10n.yaml")
-    po = catalog.load(po_path(config, "de", config.documents[0]))
+    po = pofile.load(po_path(config, "de", config.documents[0]))
     entry = next(e for e in po.active if "paragraph" in e.extracted_comments)
     entry.msgstr = "Seit 2019 ist Azat Miftakhov inhaftiert."
-    catalog.save(po)
+    pofile.save(po)
     result = cli("review", "--lang", "de")
     assert result.exit_code == 0, result.output
     assert "no engine can translate de→fr here" in result.output

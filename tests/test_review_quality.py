@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from fakes.libre_server import FakeLibre
 
-from l10n import catalog
+from l10n import po as pofile
 from l10n.config import load_config
 from l10n.extract import po_path
 from l10n.review import SAME_ENGINE, marked, word_diff
@@ -119,7 +119,7 @@ def test_changed_entry_shows_the_word_diff(italian: Path, cli):
                       encoding="utf-8")
     assert cli("extract").exit_code == 0 and cli("update", "--lang", "it").exit_code == 0
     config = load_config(italian / "l10n.yaml")
-    changed = [e for e in catalog.load(po_path(config, "it", config.documents[0])).active if e.previous_msgid]
+    changed = [e for e in pofile.load(po_path(config, "it", config.documents[0])).active if e.previous_msgid]
     assert len(changed) == 1
     assert cli("review", "--lang", "it").exit_code == 0
     row = next(r for r in sheet(italian / "dist" / "review" / "it.html")

@@ -287,18 +287,19 @@ def test_list_shows_each_language_its_own_headings_order_and_totals(appeal2, cli
 def test_second_appeal_publishes_one_kingdom_and_the_basque_country_among_countries(appeal2, cli):
     """Acceptance: CZ and PS resolved, the Basque Country sorted by its translated name in every language, one
     United Kingdom group, Europe and the international organisations last."""
-    from l10n import catalog, langs
+    from l10n import langs
+    from l10n import po as pofile
 
     assert cli("extract").exit_code == 0
     assert cli("update").exit_code == 0
     basque = {"en": "Basque Country", "es": "País Vasco", "de": "Baskenland", "it": "Paesi Baschi",
               "ru": "Страна Басков", "uk": "Країна Басків"}
     for lang, name in basque.items():
-        po = catalog.load(appeal2 / "locales" / lang / "appel.po")
+        po = pofile.load(appeal2 / "locales" / lang / "appel.po")
         entry = next(e for e in po.entries if e.msgid == "Pays basque")
         assert not entry.msgstr  # not a territory: translators translate it
         entry.msgstr = name
-        catalog.save(po)
+        pofile.save(po)
     assert cli("build").exit_code == 0
     for lang in LANGS:
         groups = list(_published_groups((appeal2 / "dist" / lang / "appel.txt").read_text(encoding="utf-8")))

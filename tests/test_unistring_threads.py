@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from l10n import unistring
+from l10n.po import unistring
 
 
 def test_line_breaks_from_many_threads_equal_the_serial_ones() -> None:

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from translate.storage import po as ttk_po  # what Weblate loads: ttk picks its PO backend (pypo)
 
-from l10n import catalog, provenance
+from l10n import provenance
+
+from l10n import po as pofile
 from l10n.status import entry_state
 
 
@@ -28,7 +30,7 @@ def test_a_weblate_edit_reads_right_and_update_leaves_the_file_alone(project: Pa
     run(cli, "update", "--lang", "es")
     run(cli, "pretranslate", "--lang", "es", "--engine", "pseudo")
     path = project / "locales" / "es" / "appeal.po"
-    before = catalog.load(path)
+    before = pofile.load(path)
     drafts = [e for e in before.active if entry_state(e) == "machine"]
     approved, needs_work = drafts[0], drafts[1]
     reviewed = next(e for e in before.active if entry_state(e) == "automatic")  # a CLDR name
@@ -51,7 +53,7 @@ def test_a_weblate_edit_reads_right_and_update_leaves_the_file_alone(project: Pa
     saved = path.read_bytes()
     assert b"X-Generator: Weblate 5.8" in saved
 
-    after = catalog.load(path).index()
+    after = pofile.load(path).index()
     edited = after[approved.key]
     assert edited.msgstr == "Desde 2019, Azat Miftakhov está encarcelado — texto revisado en Weblate."
     assert entry_state(edited) == "reviewed"

@@ -12,7 +12,7 @@ from typing import Callable
 
 import pytest
 
-from l10n import catalog
+from l10n import po as pofile
 
 pytestmark = pytest.mark.slow  # several gettext and l10n runs per case
 
@@ -74,7 +74,7 @@ def worked(project: Path, cli) -> Path:
     run(cli, "update", "--lang", "es")
     run(cli, "pretranslate", "--lang", "es", "--engine", "pseudo")
     path = project / "locales" / "es" / "appeal.po"
-    po = catalog.load(path)
+    po = pofile.load(path)
     po.set_header_field("Language-Team", "Spanish volunteers of the support committee "
                                          "<https://example.org/a/very/long/address/for/the/team>")
     for n, entry in enumerate(po.active[:12]):
@@ -83,7 +83,7 @@ def worked(project: Path, cli) -> Path:
         entry.set_fuzzy(n == 3)
         if n == 5:
             entry.translator_comments.append("revisado por Ana, 2026")
-    catalog.save(po)
+    pofile.save(po)
     return project
 
 
@@ -118,7 +118,7 @@ def test_update_keeps_every_byte_of_another_tools_layout(worked: Path, cli, tool
     came = [b for b in came if b != header_after]
     assert len(gone) == 1 and len(came) == 1, (gone, came)
     assert OLD in re.sub(r'"\n"', "", gone[0])
-    entry = catalog.loads(("\n\n".join([header_after, came[0]]) + "\n").encode(), Path("x.po")).entries[0]
+    entry = pofile.loads(("\n\n".join([header_after, came[0]]) + "\n").encode(), Path("x.po")).entries[0]
     assert entry.msgid == NEW and entry.previous_msgid == OLD and entry.fuzzy
     # the one entry l10n wrote is in msgcat's layout
     assert came[0] + "\n" == subprocess.run(["msgcat", "-"], input=("\n\n".join([header_after, came[0]]) + "\n"),
@@ -129,11 +129,11 @@ def test_pretranslate_changes_one_header_field_and_the_drafted_entries(worked: P
     """pretranslate owns PO-Revision-Date: that line changes, Poedit's unwrapped header lines do not."""
     po = worked / "locales" / "es" / "appeal.po"
     pot = worked / "locales" / "appeal.pot"
-    cat = catalog.load(po)
+    cat = pofile.load(po)
     emptied = cat.active[20]
     emptied.msgstr, emptied.translator_comments = "", []
     emptied.set_fuzzy(False)
-    catalog.save(cat)
+    pofile.save(cat)
     laid_out = re.sub(rb'"PO-Revision-Date: [^"]*"', rb'"PO-Revision-Date: 2020-01-01 00:00+0000\\n"',
                       poedit_style(po, pot))
     po.write_bytes(laid_out)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .. import state
-from ..catalog import Catalog, Entry
+from ..po import Catalog, Entry
 from ..document import DATELINE, LAST, ORGANISATION, PARAGRAPH, SIGNATORIES_HEADING, TITLE, Document, publication_order
 from ..extract import keyed_segments
 

@@ -18,7 +18,7 @@ from ..errors import L10nError
 if TYPE_CHECKING:
     from weasyprint.text.fonts import FontConfiguration
 
-    from ..catalog import Catalog
+    from ..po import Catalog
 
 _URL = re.compile(r"https?://[^\s<>\"'«»]+[^\s<>\"'«».,;:!?)\]]")
 _HEADER_DATE = re.compile(r"(\d{4})-(\d\d)-(\d\d)")

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
 
-from .. import catalog, fsguard, furniture, langs, publication
+from .. import fsguard, furniture, langs, publication
+from .. import po as pofile
 from ..config import Config, document_id
 from ..document import load_document
 from ..errors import CatalogError
@@ -172,7 +173,7 @@ def _lang_dir(dist: Path, lang: str) -> Path:
 
 def _write(path: Path, content: str | bytes, report: BuildReport, outputs: dict[str, str] | None = None) -> Path:
     data = content.encode("utf-8") if isinstance(content, str) else content
-    if catalog.write_if_changed(path, data):
+    if pofile.write_if_changed(path, data):
         report.written.append(path)
     if outputs is not None:
         outputs[str(path)] = hashlib.sha256(data).hexdigest()
@@ -204,8 +205,8 @@ def _href(lang: str, doc_id: str, suffix: str, up: bool) -> str:
 
 
 def _percent_of(config: Config, lang: str, doc_path: Path,
-                memo: Memo | None = None) -> tuple[catalog.Catalog | None, float]:
-    po = catalog.load_or_none(po_path(config, lang, doc_path))
+                memo: Memo | None = None) -> tuple[pofile.Catalog | None, float]:
+    po = pofile.load_or_none(po_path(config, lang, doc_path))
     if po is None:
         return po, 0.0
     counts = count(po)
@@ -288,7 +289,7 @@ def build(config: Config, languages: tuple[str, ...], allow_fuzzy: bool = False,
     for doc_path in config.documents:
         doc = load_document(config, doc_path)
         original = assemble(doc, None, source_lang, source_lang, config.segmentation, False, config.signatories.order)
-        source_date = _publication_date(catalog.load_or_none(pot_path(config, doc_path)), None)
+        source_date = _publication_date(pofile.load_or_none(pot_path(config, doc_path)), None)
         published: list[Published] = [Published(source_lang, 100.0, False, True, original, original=True,
                                                 date=source_date)]
         for lang in order:
@@ -365,7 +366,7 @@ def build(config: Config, languages: tuple[str, ...], allow_fuzzy: bool = False,
     return report
 
 
-def _publication_date(po: catalog.Catalog | None, record: Path | None) -> dt.date:
+def _publication_date(po: pofile.Catalog | None, record: Path | None) -> dt.date:
     """The date of the language's publication record (the last build that changed what its pages show); for the
     original, or without a record, its catalog's dates."""
     from .pdf import publication_date

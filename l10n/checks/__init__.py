@@ -14,10 +14,10 @@ import re
 from pathlib import Path
 from typing import Iterable
 
-from ..catalog import Catalog, Entry, load
+from ..po import Catalog, Entry, load
 from ..errors import CatalogError
 from ..glossary import Glossary
-from ..poscan import decode, scan
+from ..po.parse import decode, scan
 from . import numbers, povalid, safety, state, structure, terms, typography, words  # noqa: F401  (registers checks)
 from .base import CATALOG, CHECKS, ENTRY, ERROR, PAIR, CheckInfo, Context, Issue, Pair
 from .povalid import LineMap

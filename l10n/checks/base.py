@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Any, Callable, Iterable
 
-from ..catalog import Catalog, Entry
+from ..po import Catalog, Entry
 from ..glossary import Glossary, KeepTerm, Term
 
 ERROR, WARNING, INFO = "error", "warning", "info"

@@ -11,8 +11,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Callable, Iterator
 
-from ..catalog import Catalog, Entry
-from ..plural import PluralError, compile_plural
+from ..po import Catalog, Entry
+from ..po.plural import PluralError, plural_forms
 from .base import CATALOG, ERROR, Context, Finding, check, q
 
 
@@ -56,34 +56,20 @@ class LineMap:
 
 # ---------------------------------------------------------------------------------------------------- plurals
 
-def parse_plural(expression: str) -> Callable[[int], int]:
-    """gettext's C subset (?: || && == != < > <= >= + - * / % ! n integers) as a function of n (l10n.plural:
-    without recursion, so no nesting depth msgfmt accepts raises RecursionError)."""
-    return compile_plural(expression.strip())
-
-
-_PLURAL_FORMS = re.compile(r"^\s*nplurals\s*=\s*(?P<n>[^;]*?)\s*;\s*plural\s*=\s*(?P<expr>.*?)\s*;?\s*$", re.S)
-
-
 def plural_problem(header: str) -> tuple[int | None, str | None]:
-    """(nplurals, problem) for a Plural-Forms value; msgfmt evaluates n = 0…1000 and so do we."""
-    match = _PLURAL_FORMS.match(header)
-    if not match:
-        return None, f"the Plural-Forms header {q(header)} is not \"nplurals=N; plural=EXPRESSION;\"; fix it"
-    if not match.group("n").isdigit() or int(match.group("n")) < 1:
-        return None, f"nplurals in {q(header)} must be a positive integer"
-    nplurals = int(match.group("n"))
+    """(nplurals, problem) for a Plural-Forms value, parsed by the loader's parser (po.plural); msgfmt evaluates
+    n = 0…1000 and so do we."""
     try:
-        function = parse_plural(match.group("expr"))
+        nplurals, function = plural_forms(header)
     except PluralError as exc:
-        return nplurals, f"invalid plural expression {q(match.group('expr'))} ({exc}); fix the Plural-Forms header"
+        return None, f"invalid plural rule {q(header)} ({exc}); fix the Plural-Forms header"
     for n in range(1001):
         try:
             value = function(n)
         except ZeroDivisionError:
-            return nplurals, f"the plural expression {q(match.group('expr'))} can divide by zero; fix it"
+            return nplurals, f"the plural expression in {q(header)} can divide by zero; fix it"
         if value >= nplurals:
-            return nplurals, (f"nplurals = {nplurals} but the plural expression {q(match.group('expr'))} can "
+            return nplurals, (f"nplurals = {nplurals} but the plural expression in {q(header)} can "
                               f"produce {value} (for n = {n}); make them agree")
     return nplurals, None
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator
 
-from ..catalog import Entry
+from ..po import Entry
 from .base import ERROR, Context, Pair, check, q
 
 # ---------------------------------------------------------------------------------------------------- markup

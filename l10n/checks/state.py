@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from .. import provenance, state
-from ..catalog import Entry
+from ..po import Entry
 from .base import ENTRY, INFO, WARNING, Context, check, q
 
 _ORIGIN_NAMES = {provenance.MACHINE: "machine translation", provenance.MEMORY: "translation-memory suggestion",

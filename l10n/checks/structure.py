@@ -9,7 +9,7 @@ from itertools import combinations
 from typing import Iterator
 
 from .. import provenance
-from ..catalog import Entry
+from ..po import Entry
 from ..segment import split_sentences
 from .base import WARNING, Context, Pair, check, q
 

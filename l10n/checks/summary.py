@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .. import provenance
-from ..catalog import Catalog
+from ..po import Catalog
 from .base import INFO, Issue
 
 

@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 from typing import Iterator
 
-from ..catalog import Entry
+from ..po import Entry
 from ..glossary import KeepTerm
 from .base import ERROR, WARNING, Context, Pair, check, keep_in, q, term_spans, terms_in
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..catalog import Entry
+from ..po import Entry
 from . import locale_rules
 from .base import WARNING, Context, Pair, check, q
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .. import provenance
-from ..catalog import Catalog, Entry
+from ..po import Catalog, Entry
 from ..glossary import Glossary
 from .base import CATALOG, WARNING, Context, Finding, check, q
 from .dictionary import Dictionary, Missing, dictionary

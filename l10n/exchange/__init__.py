@@ -15,8 +15,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import catalog, provenance
-from ..catalog import Catalog, Entry
+from .. import provenance
+from .. import po as pofile
+from ..po import Catalog, Entry
 from ..config import Config, document_id
 from ..errors import EXIT_ERROR, L10nError
 from ..extract import po_path
@@ -89,7 +90,7 @@ def rows(config: Config, lang: str) -> list[Row]:
     glossary = project_glossary(config)
     out: list[Row] = []
     for doc in config.documents:
-        po = catalog.load_or_none(po_path(config, lang, doc))
+        po = pofile.load_or_none(po_path(config, lang, doc))
         if po is None:
             continue
         issues: dict[tuple[str | None, str], list[str]] = {}
@@ -127,7 +128,7 @@ def export(config: Config, lang: str, fmt: str, path: Path | None = None, xliff_
         from . import sheets
 
         data = sheets.dumps(table, lang, fmt)
-    catalog.atomic_write(target, data, confined=path is None)  # a path named with --output is the user's choice
+    pofile.atomic_write(target, data, confined=path is None)  # a path named with --output is the user's choice
     return target
 
 
@@ -161,8 +162,8 @@ def import_file(config: Config, path: Path) -> ImportReport:
         if doc is None:
             report.rejected += [f"{r.where}: document {name!r} is not in l10n.yaml: not merged" for r in items]
             continue
-        po = catalog.load(po_path(config, lang, doc))
-        if _merge(po, items, report) and catalog.save(po):
+        po = pofile.load(po_path(config, lang, doc))
+        if _merge(po, items, report) and pofile.save(po):
             report.written.append(po.path)
     return report
 

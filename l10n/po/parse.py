@@ -17,8 +17,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Generic, NamedTuple, NoReturn, TypeVar
 
-from .errors import CatalogError
-from .plural import postfix
+from ..digest import sha256
+from ..errors import CatalogError
+from .model import Catalog, Entry, header_field
+from .plural import POT_PLACEHOLDER, plural_forms
 
 _CHARSET = re.compile(rb'"Content-Type:[^"]*charset=([A-Za-z0-9_.:-]+)', re.IGNORECASE)
 _MSGID_LINE = re.compile(rb'^[ \t]*msgid(?![A-Za-z0-9_$])[ \t]*("?)("?)', re.MULTILINE)
@@ -586,16 +588,13 @@ class _Parser(Generic[T]):
 
     def check_header(self, msgstr: str, msgid_line: int) -> None:
         """Plural-Forms must parse, since plural entries are checked against its nplurals."""
-        for entry_line in msgstr.split("\n"):
-            key, sep, value = entry_line.partition(":")
-            if sep and key.strip().lower() == "plural-forms":
-                if value.strip() == _POT_PLURAL_FORMS:
-                    return  # xgettext's placeholder in a template: no plural rule yet
-                try:
-                    self.nplurals = parse_plural_forms(value)
-                except ValueError as exc:
-                    self.fail(f"bad Plural-Forms in the header: {exc}", self.header_line("plural-forms:", msgid_line))
-                return
+        value = header_field(msgstr, "Plural-Forms")
+        if value is None or value == POT_PLACEHOLDER:
+            return  # no rule, or xgettext's placeholder in a template
+        try:
+            self.nplurals = plural_forms(value)[0]
+        except ValueError as exc:
+            self.fail(f"bad Plural-Forms in the header: {exc}", self.header_line("plural-forms:", msgid_line))
 
     def header_line(self, needle: str, msgid_line: int) -> int:
         """The file line holding a header field, for errors (the header's msgstr spans several lines)."""
@@ -658,32 +657,37 @@ def _short(text: str, limit: int = 40) -> str:
     return repr(text if len(text) <= limit else text[:limit] + "…")
 
 
-# ---------------------------------------------------------------------------------------------------- Plural-Forms
-
-_POT_PLURAL_FORMS = "nplurals=INTEGER; plural=EXPRESSION;"
+# ---------------------------------------------------------------------------------------------------- loading
 
 
-def parse_plural_forms(value: str) -> int:
-    """Check `nplurals=N; plural=EXPR;` (EXPR in gettext's C subset) and return N; ValueError says what is wrong."""
-    fields: dict[str, str] = {}
-    for part in value.split(";"):
-        part = part.strip()
-        if not part:
-            continue
-        name, sep, rhs = part.partition("=")
-        name = name.strip()
-        if not sep or name not in ("nplurals", "plural"):
-            raise ValueError(f"expected nplurals=N; plural=EXPRESSION;, got {_short(part)}")
-        if name in fields:
-            raise ValueError(f"{name} given twice")
-        fields[name] = rhs.strip()
-    if "nplurals" not in fields:
-        raise ValueError("missing nplurals=N")
-    if "plural" not in fields:
-        raise ValueError("missing plural=EXPRESSION")
-    nplurals = fields["nplurals"]
-    if not nplurals.isascii() or not nplurals.isdigit() or int(nplurals) < 1:
-        raise ValueError(f"nplurals must be a positive integer, not {_short(nplurals)}")
-    postfix(fields["plural"])  # iterative: any depth of parentheses, no RecursionError
-    return int(nplurals)
+def loads(data: bytes, path: Path) -> Catalog:
+    """Parse PO bytes into a Catalog; every problem becomes a CatalogError naming the file and line.
+
+    The header is kept verbatim (its msgstr, comments and flags), so fields another tool would merge or reorder
+    survive."""
+    scanned = scan(data, path, Entry)
+    header = scanned.header if scanned.header is not None else Entry(msgid="")
+    return Catalog(path=path, header=header, entries=scanned.messages, encoding=scanned.encoding,
+                   newline=scanned.newline, bom=scanned.bom, loaded_digest=sha256(data))
+
+
+def load(path: Path) -> Catalog:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise CatalogError(f"cannot read catalog: {exc.strerror or exc}", path) from None
+    return loads(data, Path(path))
+
+
+def load_or_none(path: Path) -> Catalog | None:
+    return load(path) if Path(path).exists() else None
+
+
+def read_compendium(path: Path) -> list[tuple[str, str]]:
+    """(source, translation) pairs of the reviewed, singular entries of a foreign PO file, read with the same
+    strict parser as the project's catalogs: a malformed compendium raises CatalogError naming file:line, which
+    the caller reports as a warning (a compendium only ever helps)."""
+    catalog = load(path)
+    return [(e.msgid, e.msgstr) for e in catalog.active
+            if e.msgid and e.msgid_plural is None and e.msgstr and not e.fuzzy]
 

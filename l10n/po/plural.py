@@ -152,3 +152,31 @@ def compile_plural(source: str) -> Callable[[int], int]:
     """The expression as a function of n (PluralError when it does not parse)."""
     program = postfix(source)
     return lambda n: evaluate(program, n)
+
+
+POT_PLACEHOLDER = "nplurals=INTEGER; plural=EXPRESSION;"  # xgettext's Plural-Forms in a template: no rule yet
+
+
+def plural_forms(value: str) -> tuple[int, Callable[[int], int]]:
+    """The one Plural-Forms parser: `nplurals=N; plural=EXPR;` (EXPR in gettext's C subset) as (N, a function of
+    n), for the loader and the po-valid check alike; PluralError (a ValueError) says what is wrong."""
+    fields: dict[str, str] = {}
+    for part in value.split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        name, sep, rhs = part.partition("=")
+        name = name.strip()
+        if not sep or name not in ("nplurals", "plural"):
+            raise PluralError(f"expected nplurals=N; plural=EXPRESSION;, got {_short(part)}")
+        if name in fields:
+            raise PluralError(f"{name} given twice")
+        fields[name] = rhs.strip()
+    if "nplurals" not in fields:
+        raise PluralError("missing nplurals=N")
+    if "plural" not in fields:
+        raise PluralError("missing plural=EXPRESSION")
+    nplurals = fields["nplurals"]
+    if not nplurals.isascii() or not nplurals.isdigit() or int(nplurals) < 1:
+        raise PluralError(f"nplurals must be a positive integer, not {_short(nplurals)}")
+    return int(nplurals), compile_plural(fields["plural"])  # iterative: any depth of parentheses

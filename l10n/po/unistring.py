@@ -5,7 +5,8 @@ diffs. Emulating libunistring with another UAX #14 implementation and width tabl
 not: they disagree on Arabic commas, CJK punctuation, combining marks after punctuation and emoji (a tenth to
 half of random strings of those; tests/test_catalog_properties.py). Asking the library msgcat asks agrees, and
 lays out a long paragraph faster. libunistring comes with GNU gettext (Debian: libunistring2 or 5); where it
-is missing, catalog falls back to the emulation. ctypes is imported when a catalog is first written."""
+is missing, the writer refuses (po/layout.py) rather than emulate. ctypes is imported when a catalog is first
+written."""
 
 from __future__ import annotations
 

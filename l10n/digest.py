@@ -1,0 +1,21 @@
+"""The one digest helper: sha-256 in hex, of bytes, text or a file. Memos, catalogs, caches and provenance all key
+on it, so that two digests of the same content are always equal wherever they were taken."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+
+def sha256(data: bytes | str, length: int | None = None) -> str:
+    """Hex sha-256 of `data` (text as UTF-8), cut to `length` characters where a short key is enough."""
+    digest = hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
+    return digest if length is None else digest[:length]
+
+
+def file_digest(path: Path) -> str | None:
+    """sha256 of a file's bytes; None when it cannot be read (the caller then does the real work)."""
+    try:
+        return sha256(Path(path).read_bytes())
+    except OSError:
+        return None

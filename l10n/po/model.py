@@ -1,0 +1,134 @@
+"""The PO model: entries and catalogs as plain dataclasses, kept apart from reading (parse) and writing (layout,
+files) as Babel keeps its Catalog apart from read_po/write_po."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .parse import Raw
+
+PAGE_WIDTH = 79
+FUZZY = "fuzzy"
+OBSOLETE_PREFIX = "#~ "
+
+
+@dataclass
+class Entry:
+    """One message, kept apart from any parser so the rest of the tool depends on this model."""
+
+    msgid: str
+    msgstr: str = ""
+    msgctxt: str | None = None
+    msgid_plural: str | None = None
+    msgstr_plural: dict[int, str] = field(default_factory=dict)
+    flags: list[str] = field(default_factory=list)
+    translator_comments: list[str] = field(default_factory=list)
+    extracted_comments: list[str] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
+    previous_msgctxt: str | None = None
+    previous_msgid: str | None = None
+    previous_msgid_plural: str | None = None
+    obsolete: bool = False
+    line: int = 0
+    #: the lines the entry was read from, and its fields as read (state()): an entry l10n did not change is
+    #: written back with those bytes, however the last editor laid it out (zero churn with any tool)
+    raw: Raw | None = field(default=None, repr=False, compare=False)
+    pristine: tuple | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.raw is not None and self.pristine is None:
+            self.pristine = self.state()
+
+    def state(self) -> tuple:
+        """Every field the file's bytes say, in one comparable value (not `line`, not the raw lines)."""
+        return (self.msgid, self.msgstr, self.msgctxt, self.msgid_plural,
+                tuple(sorted(self.msgstr_plural.items())) if self.msgstr_plural else (), tuple(self.flags),
+                tuple(self.translator_comments), tuple(self.extracted_comments), tuple(self.references),
+                self.previous_msgctxt, self.previous_msgid, self.previous_msgid_plural, self.obsolete)
+
+    @property
+    def unchanged(self) -> bool:
+        """Read from a file and not modified since: its raw lines are still what it says."""
+        return self.raw is not None and self.pristine == self.state()
+
+    @property
+    def key(self) -> tuple[str | None, str]:
+        return (self.msgctxt, self.msgid)
+
+    def copy(self) -> Entry:
+        """An independent copy: its lists and plural forms are new objects, so changing one leaves the other."""
+        return Entry(**{**self.__dict__, "flags": list(self.flags), "msgstr_plural": dict(self.msgstr_plural),
+                        "translator_comments": list(self.translator_comments),
+                        "extracted_comments": list(self.extracted_comments), "references": list(self.references)})
+
+    @property
+    def fuzzy(self) -> bool:
+        return FUZZY in self.flags
+
+    def set_fuzzy(self, on: bool) -> None:
+        if on and not self.fuzzy:
+            self.flags.insert(0, FUZZY)
+        elif not on and self.fuzzy:
+            self.flags.remove(FUZZY)
+        if not on:
+            self.previous_msgctxt = self.previous_msgid = self.previous_msgid_plural = None
+
+    @property
+    def has_translation(self) -> bool:
+        if self.msgid_plural is not None:
+            return bool(self.msgstr_plural) and all(self.msgstr_plural.values())
+        return bool(self.msgstr)
+
+    @property
+    def translated(self) -> bool:
+        """Reviewed: a translation a human has accepted (gettext's 'translated', not fuzzy)."""
+        return self.has_translation and not self.fuzzy
+
+    @property
+    def translation(self) -> str:
+        return self.msgstr_plural.get(0, "") if self.msgid_plural is not None else self.msgstr
+
+
+@dataclass
+class Catalog:
+    path: Path
+    header: Entry
+    entries: list[Entry] = field(default_factory=list)
+    encoding: str = "utf-8"
+    newline: str = "\n"
+    bom: bool = False
+    #: sha256 of the bytes this catalog was read from, to notice edits made on disk meanwhile
+    loaded_digest: str | None = None
+
+    @property
+    def active(self) -> list[Entry]:
+        return [e for e in self.entries if not e.obsolete]
+
+    def index(self) -> dict[tuple[str | None, str], Entry]:
+        return {e.key: e for e in self.active}
+
+    def header_field(self, name: str) -> str | None:
+        return header_field(self.header.msgstr, name)
+
+    def set_header_field(self, name: str, value: str) -> None:
+        lines = [l for l in self.header.msgstr.split("\n") if l]
+        for i, line in enumerate(lines):
+            if line.partition(":")[0].strip().lower() == name.lower():
+                lines[i] = f"{name}: {value}"
+                break
+        else:
+            lines.append(f"{name}: {value}")
+        self.header.msgstr = "".join(l + "\n" for l in lines)
+
+
+
+def header_field(msgstr: str, name: str) -> str | None:
+    """The one header lookup: the value of field `name` (case-insensitive) in a header's msgstr, or None."""
+    for line in msgstr.split("\n"):
+        key, sep, value = line.partition(":")
+        if sep and key.strip().lower() == name.lower():
+            return value.strip()
+    return None

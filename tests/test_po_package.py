@@ -1,0 +1,39 @@
+"""The l10n.po package as scripts use it: one public API, and polib for code written against polib."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import polib
+
+from l10n import po
+
+PO = Path(__file__).parent / "data" / "po"
+
+
+def test_to_polib_hands_scripts_every_field_of_a_strictly_loaded_catalog(tmp_path: Path) -> None:
+    """A catalog loaded by l10n (strict, file:line errors) as a polib.POFile: header fields as metadata, flags,
+    comments, references, previous strings, plural forms and obsolete entries; what polib writes from it is a
+    valid catalog that reads back as the same messages."""
+    catalog = po.load(PO / "plurals.po")
+    converted = po.to_polib(catalog)
+    assert isinstance(converted, polib.POFile)
+    assert converted.metadata["Plural-Forms"] == catalog.header_field("Plural-Forms")
+    assert len(converted) == len(catalog.entries)
+    for ours, theirs in zip(catalog.entries, converted):
+        assert (theirs.msgid, theirs.msgctxt, theirs.msgid_plural or None, theirs.obsolete, theirs.flags) == \
+               (ours.msgid, ours.msgctxt, ours.msgid_plural, ours.obsolete, ours.flags)
+        assert {int(k): v for k, v in theirs.msgstr_plural.items()} == ours.msgstr_plural
+        assert theirs.msgstr == ours.msgstr and theirs.previous_msgid == ours.previous_msgid
+    written = tmp_path / "from-polib.po"
+    converted.save(str(written))
+    subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(written)], check=True)
+    again = po.load(written)
+    assert [(e.key, e.msgstr, e.msgstr_plural, e.obsolete) for e in again.entries] == \
+           [(e.key, e.msgstr, e.msgstr_plural, e.obsolete) for e in catalog.entries]
+
+
+def test_the_package_api_is_what_its_all_says() -> None:
+    assert sorted(po.__all__) == sorted(name for name in dir(po) if not name.startswith("_")
+                                        and not isinstance(getattr(po, name), type(po)))
