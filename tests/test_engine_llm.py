@@ -169,6 +169,20 @@ def test_a_slow_server_times_out_and_is_retried():
     assert result.calls == 2 and elapsed < 1.5
 
 
+def test_a_dripping_server_is_given_up_within_timeout_times_attempts():
+    """A byte every 50 ms never trips the client's per-read timeout; the request's own deadline does (issue 22,
+    item 11, for the llm engine)."""
+    waits: list[float] = []
+    with FakeOpenAI(Script("drip", delay=0.05)) as server:
+        start = time.monotonic()
+        result = llm(server, waits, timeout=0.6, retries=1, concurrency=1).translate(TEXTS[:1], "fr", "de")
+        elapsed = time.monotonic() - start
+    assert result.results == [None] and result.calls == 2 and len(waits) == 1
+    assert result.errors[0] == (f"llm: no answer from {server.base_url[:-3]} within 0.6s "
+                                "(gave up after 2 attempts)")
+    assert 1.2 <= elapsed < 1.2 + 1.0
+
+
 def test_batches_run_concurrently():
     with FakeOpenAI(Script(delay=0.3)) as server:
         start = time.monotonic()

@@ -11,9 +11,10 @@ strings.
   times); what is still missing is reported per segment.
 * Every draft is validated before it is returned (l10n.engines.validate: numbers, keep terms or their variants,
   URLs and hashtags, the target's script, no source echo, length); a refused one is None with the reason.
-* The guarantees of the deep-translator engines, through their own machinery (DeepTranslatorEngine): timeout,
-  `concurrency` batches at a time, exponential backoff with jitter honouring Retry-After (tenacity), a stop for
-  the run on 401/403 or after `failures_to_stop` batches failed in a row, the key only from `api_key_env`.
+* The guarantees of the deep-translator engines, through their own machinery (DeepTranslatorEngine): a deadline
+  for each whole request (_within_deadline), `concurrency` batches at a time, exponential backoff with jitter
+  honouring Retry-After (tenacity), a stop for the run on 401/403 or after `failures_to_stop` batches failed in
+  a row, the key only from `api_key_env`.
   The client's own retries are turned off so that there is one retry policy.
 """
 
@@ -189,7 +190,7 @@ class LLMEngine(DeepTranslatorEngine):
             state.calls += 1
         options: dict[str, Any] = {"response_format": {"type": "json_object"}} if self.json_mode else {}
         try:
-            completion = self._openai().chat.completions.create(
+            completion = self._within_deadline(
                 model=self.model, temperature=self.temperature, messages=state.messages(indices, self.purpose),
                 **options)
         except openai.APITimeoutError:
@@ -212,6 +213,28 @@ class LLMEngine(DeepTranslatorEngine):
         except (AttributeError, IndexError, TypeError):
             return None
         return _parse(content)
+
+    def _within_deadline(self, **request: Any) -> Any:
+        """One chat completion, waited for `timeout` seconds in all. The client's timeout bounds each read, which
+        a server sending a byte now and then never trips, and its sockets are out of reach (the deep-translator
+        engines shut theirs, deep._Deadline). So the request runs in a daemon thread and is given up when the
+        deadline passes; that thread ends with the server's next silence or with the process."""
+        box: dict[str, Any] = {}
+
+        def ask() -> None:
+            try:
+                box["answer"] = self._openai().chat.completions.create(**request)
+            except BaseException as exc:  # handed to the waiting thread as it is
+                box["error"] = exc
+
+        worker = threading.Thread(target=ask, name="l10n-llm-request", daemon=True)
+        worker.start()
+        worker.join(self.timeout)
+        if worker.is_alive():
+            raise _Retryable(f"{self.name}: no answer from {self._where()} within {self.timeout:g}s")
+        if "error" in box:
+            raise box["error"]
+        return box["answer"]
 
     def _openai(self) -> Any:
         with self._client_lock:

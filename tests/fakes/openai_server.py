@@ -26,8 +26,8 @@ _WORDS = re.compile(r"[^\W\d_]+")
 
 @dataclass
 class Script:
-    """How the server answers. `mode`: ok, malformed, partial, fence, wrong-ids, 429, 500, 401, 403.
-    `drop`: a string removed from every translation (to provoke a refusal); `delay`: seconds per request."""
+    """How the server answers. `mode`: ok, malformed, partial, fence, wrong-ids, 429, 500, 401, 403; drip (honest
+    headers, then a body one byte every `delay` seconds, for ever). `drop`: a string removed from every translation (to provoke a refusal); `delay`: seconds per request."""
 
     mode: str = "ok"
     delay: float = 0.0
@@ -185,10 +185,22 @@ class FakeOpenAI:
                     body = json.loads(raw or b"{}")
                 except ValueError:
                     return self._send(400, {"error": {"message": "body is not JSON"}}, {})
+                if fake.script.mode == "drip":
+                    return self._drip(fake.script.delay)
                 status, answer, headers = fake.answer(body, number, {k.lower(): v for k, v in self.headers.items()})
                 with fake._lock:
                     fake.statuses.append(status)
                 self._send(status, answer, headers)
+
+            def _drip(self, delay: float) -> None:
+                try:
+                    self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                     b"Content-Length: 100000\r\n\r\n")
+                    while not fake._stop.wait(delay):
+                        self.wfile.write(b" ")
+                        self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
 
             def _send(self, status: int, body: dict, headers: dict[str, str]) -> None:
                 data = json.dumps(body, ensure_ascii=False).encode()
