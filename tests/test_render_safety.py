@@ -203,6 +203,8 @@ def test_html_links_web_addresses_only():
     assert html == ('Voir <a href="https://example.org/a?b=1&amp;c=2">https://example.org/a?b=1&amp;c=2</a>. '
                     'javascript:alert(1) &#34;<a href="https://x.example/">https://x.example/</a>&#34;'
                     'onmouseover=alert(1) http:// data:text/html,&lt;b&gt;')
+    assert render.linked_html("https://a.example/ https://b.example/", frozenset({"https://b.example/"})) == \
+        'https://a.example/ <a href="https://b.example/">https://b.example/</a>'
     text = "(see https://en.wikipedia.org/wiki/A_(b)), or «https://x.org/» and https://a.example/x."
     assert [text[a:b] for a, b in render.urls(text)] == \
         ["https://en.wikipedia.org/wiki/A_(b)", "https://x.org/", "https://a.example/x"]

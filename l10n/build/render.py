@@ -329,11 +329,15 @@ def _piece_html(text: str) -> Markup:
     return escape(clean(text))
 
 
-def linked_html(text: str) -> Markup:
-    """Escaped text with its http(s) addresses as links (the address is the link's text: nothing hidden)."""
+def linked_html(text: str, allowed: frozenset[str] | None = None) -> Markup:
+    """Escaped text with its http(s) addresses as links (the address is the link's text: nothing hidden); with
+    `allowed`, only those addresses, as in the Markdown output: an address a translation adds to its source
+    stays text, so no translator or engine can slip a link into a page."""
     text = clean(text)
     out, position = Markup(""), 0
     for start, end in urls(text):
+        if allowed is not None and text[start:end] not in allowed:
+            continue
         out += escape(text[position:start]) + Markup('<a href="{0}">{0}</a>').format(text[start:end])
         position = end
     return out + escape(text[position:])
@@ -346,8 +350,8 @@ def block_attrs(block: BodyBlock, page_lang: str) -> Markup:
 
 def block_html(block: BodyBlock, page_lang: str) -> Markup:
     """The block's text; in sentence mode every sentence that is not reviewed is a span with its attributes. Web
-    addresses in paragraphs and the dateline are links; the title (a heading) stays text."""
-    html = piece_html if block.role == "title" else (lambda piece: linked_html(piece.text))
+    addresses of the source in paragraphs and the dateline are links; the title (a heading) stays text."""
+    html = piece_html if block.role == "title" else (lambda piece: linked_html(*_text_and_addresses(piece)))
     if len(block.parts) == 1:
         return html(block.parts[0][0])
     out = Markup("")
