@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 from l10n import provenance  # noqa: E402
 
 from l10n import po as pofile
-from l10n.status import entry_state  # noqa: E402
+from l10n.state import entry_state  # noqa: E402
 from l10n.glossary import load_glossary  # noqa: E402
 
 LANGUAGES = ["es", "ca", "en", "it", "pt"]

@@ -63,7 +63,7 @@ def _date(value: str) -> str:
 
 def _md(text: str) -> str:
     """Text from the document or a catalog, inert in Markdown (the publishing code's escaping)."""
-    from .build.render import md
+    from .render import md
 
     return md(text)
 

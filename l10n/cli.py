@@ -16,7 +16,7 @@ from typing import Callable, Iterator
 import click
 
 from . import __version__, errors, fsguard
-from .build import FORMATS
+from .publish import FORMATS
 from .config import Config, load_config
 from .errors import EXIT_ERROR, EXIT_QA, EXIT_THRESHOLD, L10nError, LockError
 from .terminal import printable
@@ -278,7 +278,7 @@ def update(ctx: Context, langs: tuple[str, ...]) -> None:
 
 
 def _update(ctx: Context, languages: tuple[str, ...]) -> None:
-    from .extract import update as run
+    from .update import update as run
 
     report = run(ctx.config, languages)
     for name, c in report.counts.items():
@@ -348,7 +348,7 @@ def build(ctx: Context, langs: tuple[str, ...], allow_fuzzy: bool, min_complete:
 
 def _build(ctx: Context, languages: tuple[str, ...], allow_fuzzy: bool, min_complete: float | None,
            formats: tuple[str, ...] = FORMATS) -> None:
-    from .build.publish import build as run
+    from .publish.publish import build as run
 
     report = run(ctx.config, languages, allow_fuzzy, min_complete, formats)
     for item in report.languages:
@@ -439,7 +439,7 @@ def check(ctx: Context, langs: tuple[str, ...], fmt: str, summary: bool) -> None
     from .checks import CHECKS, check_file
     from .checks import summary as quality
     from .checks.signatories import document_issues
-    from .extract import po_path
+    from .paths import po_path
     from .glossary import project_glossary
 
     config = ctx.config

@@ -10,42 +10,23 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
-
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from . import langs
 from . import po as pofile
-from .checks import CHECKS, Issue, check_file
+from .checks import CHECKS, check_file
 from .checks import summary as quality
-from .checks.base import ERROR, WARNING
+from .checks.summary import qa_counts
 from .config import Config
 from .glossary import project_glossary
-from .state import STATE_COLOURS, STATE_LABELS, STATES
-from .status import Row, status
+from .state import STATE_LABELS, STATES
+from .paths import review_href
+from .progress import Row, status
+from .templating import environment, printable
 
-HTML_NAME, SVG_NAME, REVIEW_DIR = "status.html", "status.svg", "review"
+HTML_NAME, SVG_NAME = "status.html", "status.svg"
 
-# Control characters other than tab and newline have no business in a page (NUL even breaks XML).
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _PO_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})(?::\d{2})?\s*([+-]\d{4}|Z)?$")
-
-
-@lru_cache(maxsize=1)
-def environment() -> Environment:
-    """Templates of the dashboard, chart and review sheet; HTML and SVG auto-escaped."""
-    env = Environment(loader=PackageLoader("l10n", "templates"),
-                      autoescape=select_autoescape(enabled_extensions=("html.j2", "svg.j2"), default=True),
-                      undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
-    env.filters["printable"] = printable
-    env.globals.update(STATES=STATES, STATE_LABELS=STATE_LABELS, STATE_COLOURS=STATE_COLOURS)
-    return env
-
-
-def printable(text: object) -> str:
-    """Text without control characters, ready to be escaped into HTML or XML."""
-    return _CONTROLS.sub("", str(text))
 
 
 @dataclass(frozen=True)
@@ -126,11 +107,6 @@ class DashboardReport:
         return [r.status for r in self.rows]
 
 
-def qa_counts(issues: list[Issue]) -> tuple[int, int]:
-    """(errors, warnings): infos (such as "unreviewed") are what the state bars already show."""
-    return sum(i.severity == ERROR for i in issues), sum(i.severity == WARNING for i in issues)
-
-
 def last_change(header_value: str | None, path: Path) -> tuple[str | None, str | None]:
     """The newest of the PO-Revision-Date header and the file's modification time (an edit in a text editor
     moves only the latter): (shown, ISO 8601)."""
@@ -156,10 +132,6 @@ def last_change(header_value: str | None, path: Path) -> tuple[str | None, str |
     zone = newest.strftime("%z")
     iso_zone = "Z" if zone == "+0000" else f"{zone[:3]}:{zone[3:]}"
     return newest.strftime("%Y-%m-%d %H:%M ") + zone, newest.strftime("%Y-%m-%dT%H:%M") + iso_zone
-
-
-def review_href(lang: str) -> str:
-    return f"{REVIEW_DIR}/{langs.canonical(lang)}.html"
 
 
 def dashboard_rows(config: Config, languages: tuple[str, ...]) -> list[DashboardRow]:
@@ -234,5 +206,5 @@ def build_dashboard(config: Config, languages: tuple[str, ...]) -> DashboardRepo
     return report
 
 
-__all__ = ["Bar", "DashboardReport", "DashboardRow", "build_dashboard", "dashboard_rows", "environment",
-           "last_change", "printable", "qa_counts", "render_html", "render_svg", "review_href"]
+__all__ = ["Bar", "DashboardReport", "DashboardRow", "build_dashboard", "dashboard_rows", "last_change",
+           "render_html", "render_svg"]

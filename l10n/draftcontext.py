@@ -11,7 +11,7 @@ from .engines.context import DraftContext, SegmentContext
 from .engines.validate import Expect
 from .glossary import Glossary
 from .siblings import Key, Siblings
-from .status import entry_state
+from .state import entry_state
 
 EXAMPLES = 20  # reviewed translations sent with every request: enough for consistency, few enough to be cheap
 DEFAULT_PURPOSE = "a public document, to be published in each language for its readers"

@@ -9,8 +9,12 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import PlainValidator
 
+from . import errors
 from .config import Key, Tag, read_yaml
+from .matching import contains, word_pattern
 from .schema import EXPECTED, WHOLE, Schema, Text, fail, is_texts, mapping, nested, texts, validate, value
+
+DEFAULT_GLOSSARY = "glossary.yaml"  # at the project root, read when l10n.yaml names none
 
 #: accepted spellings of a kept name in one language: one, or a list
 Spellings = value("expected a spelling or a list of spellings", is_texts, texts)
@@ -42,11 +46,11 @@ class Glossary:
 
     def keep_in(self, text: str) -> list[KeepTerm]:
         """Keep terms present in a source text, longest first so that overlapping names protect the whole."""
-        found = [k for k in self.keep if _contains(text, k.text)]
+        found = [k for k in self.keep if contains(text, k.text)]
         return sorted(found, key=lambda k: -len(k.text))
 
     def terms_in(self, text: str, lang: str) -> list[tuple[Term, str]]:
-        return [(t, t.translations[lang]) for t in self.terms if lang in t.translations and _contains(text, t.source)]
+        return [(t, t.translations[lang]) for t in self.terms if lang in t.translations and contains(text, t.source)]
 
     def with_variants(self, text: str, lang: str) -> str:
         """Keep terms written in the language's own form ("Alexei Navalny" → es "Alekséi Navalni"): engines copy
@@ -55,7 +59,7 @@ class Glossary:
                  if k.variants.get(lang) and k.text not in k.variants[lang]}
         if not swaps:
             return text
-        pattern = "|".join(rf"(?<!\w){re.escape(t)}(?!\w)" for t in sorted(swaps, key=len, reverse=True))
+        pattern = "|".join(word_pattern(t).pattern for t in sorted(swaps, key=len, reverse=True))
         return re.sub(pattern, lambda m: swaps.get(m.group(0), m.group(0)), text)
 
     def exact(self, text: str, lang: str) -> str | None:
@@ -67,10 +71,6 @@ class Glossary:
             if keep.text == text.strip():
                 return keep.forms(lang)[-1] if keep.variants.get(lang) else keep.text
         return None
-
-
-def _contains(text: str, term: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text, re.IGNORECASE) is not None
 
 
 class _KeepEntry(Schema):
@@ -115,8 +115,12 @@ def load_glossary(path: Path | None) -> Glossary:
 
 
 def project_glossary(config) -> Glossary:
-    """The configured glossary, else l10n/glossary.yaml when the project has one."""
+    """The configured glossary, else glossary.yaml at the project root when there is one (beside l10n.yaml, not
+    inside a folder named like the Python package). One at the former default place is named in a warning."""
     if config.glossary is not None:
         return load_glossary(config.root / config.glossary)
-    default = config.root / "l10n" / "glossary.yaml"
+    default = config.root / DEFAULT_GLOSSARY
+    if not default.exists() and (config.root / "l10n" / DEFAULT_GLOSSARY).exists():
+        errors.warn(f"{config.root / 'l10n' / DEFAULT_GLOSSARY}: not read any more; move it to the project root "
+                    f"({DEFAULT_GLOSSARY}) or name it with `glossary:` in l10n.yaml")
     return load_glossary(default if default.exists() else None)

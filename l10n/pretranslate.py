@@ -13,7 +13,6 @@ from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -26,8 +25,12 @@ from .engines.base import Translation
 from .engines.cache import Cache
 from .engines.pool import EnginePool, PoolResult
 from .errors import ConcurrentEditError
-from .extract import Memo, UpdateInputs, file_digest, now, po_path
+from .digest import file_digest
+from .memo import Memo
+from .paths import po_path
+from .pot import UpdateInputs, now
 from .glossary import Glossary, project_glossary
+from .matching import word_pattern
 from .memory import build_memory
 
 Progress = Callable[[str], None]  # called with the language code once a language is done
@@ -68,22 +71,13 @@ def _wanted(entry: Entry, refresh_machine: bool) -> bool:
     return refresh_machine and origin.origin == provenance.MACHINE and state.entry_state(entry) == state.MACHINE
 
 
-@lru_cache(maxsize=4096)
-def _word(term: str) -> re.Pattern[str]:
-    """The glossary's matching rule (whole word, any case), compiled once per term rather than once per entry."""
-    return re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", re.IGNORECASE)
-
-
 def _glossary_source(text: str, glossary: Glossary, lang: str) -> tuple[str, list[str]]:
     """Substitute preferred translations into the source and protect them, so engines keep the committee's terms.
 
-    Same as Glossary.keep_in / terms_in followed by re.sub, with the patterns compiled once."""
-    found = [k for k in glossary.keep if _word(k.text).search(text) is not None]
-    keep = [k.text for k in sorted(found, key=lambda k: -len(k.text))]
-    terms = [(t, t.translations[lang]) for t in glossary.terms
-             if lang in t.translations and _word(t.source).search(text) is not None]
-    for term, translation in terms:
-        text = _word(term.source).sub(translation, text)
+    The terms are found by the glossary's one matching rule (l10n.matching)."""
+    keep = [k.text for k in glossary.keep_in(text)]
+    for term, translation in glossary.terms_in(text, lang):
+        text = word_pattern(term.source).sub(translation, text)
         keep.append(translation)
     return text, keep
 
@@ -477,13 +471,13 @@ def _sibling_source(text: str, glossary: Glossary, pivot: str, lang: str) -> tup
         forms = term.forms(pivot)
         target = term.forms(lang)[-1] if term.variants.get(lang) else term.text
         for form in sorted(set(forms), key=len, reverse=True):
-            if _word(form).search(text) is not None:
-                text = _word(form).sub(target, text)
+            if word_pattern(form).search(text) is not None:
+                text = word_pattern(form).sub(target, text)
                 keep.append(target)
     for term in glossary.terms:
         if pivot in term.translations and lang in term.translations \
-                and _word(term.translations[pivot]).search(text) is not None:
-            text = _word(term.translations[pivot]).sub(term.translations[lang], text)
+                and word_pattern(term.translations[pivot]).search(text) is not None:
+            text = word_pattern(term.translations[pivot]).sub(term.translations[lang], text)
             keep.append(term.translations[lang])
     return text, keep
 

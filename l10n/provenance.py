@@ -4,8 +4,9 @@ source text they translate, so that a draft of an older source is recognisable t
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
+
+from .digest import sha256
 
 PREFIX = "l10n: "
 
@@ -17,7 +18,7 @@ TERMINOLOGY = (CLDR, SOURCE_NAME, GLOSSARY)
 
 
 def digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    return sha256(text, 12)
 
 
 @dataclass(frozen=True)

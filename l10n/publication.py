@@ -21,7 +21,8 @@ from .po import Catalog
 from .config import Config, document_id
 from .document import COUNTRY, DATELINE, GROUP, ORGANISATION, PARAGRAPH, SIGNATORIES_HEADING, TITLE, Document
 from .errors import CatalogError
-from .extract import file_digest, keyed_segments, now
+from .digest import file_digest
+from .pot import keyed_segments, now
 
 SUFFIX = ".published.json"
 FORMAT = 1

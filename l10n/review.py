@@ -27,11 +27,13 @@ from .checks import Issue, check_file
 from .checks.base import ERROR, INFO, WARNING
 from .checks.words import engine_unknown
 from .config import Config, document_id
-from .dashboard import REVIEW_DIR, environment, qa_counts, review_href
+from .checks.summary import qa_counts
+from .paths import REVIEW_DIR, review_href
+from .templating import environment
 from .engines.base import Translation
 from .engines.cache import Cache
 from .engines.pool import EnginePool
-from .extract import po_path
+from .paths import po_path
 from .glossary import Glossary, project_glossary
 from .state import STATES, entry_state
 

@@ -20,8 +20,9 @@ from . import provenance
 from . import po as pofile
 from .po import Entry
 from .config import Config
-from .extract import file_digest, po_path
-from .status import entry_state
+from .digest import file_digest
+from .paths import po_path
+from .state import entry_state
 
 Key = tuple[str | None, str]
 Route = Callable[[str, str, str], tuple[str, ...] | None]  # (engine, source, target) → chain or None

@@ -23,7 +23,8 @@ from .document import (_DIGITS, _LOOSE_SPACE, LAST, REGION, SIMILARITY, Document
                        load_document, organisation_key, parse, publication_order, territory_key, territory_naming,
                        territory_of, territory_suggestion)
 from .errors import EXIT_ERROR, ConcurrentEditError, ConfigError, L10nError, SourceError
-from .extract import keyed_segments, po_path
+from .paths import po_path
+from .pot import keyed_segments
 
 MAX_NAME = 200  # characters: longer is a paste gone wrong, not an organisation's name
 PRIVATE_DIR = Path("private")

@@ -15,7 +15,7 @@ from l10n import provenance
 from l10n import po as pofile
 from l10n.config import load_config
 from l10n.pretranslate import pretranslate
-from l10n.status import entry_state
+from l10n.state import entry_state
 
 KEEP_ANY = ("IK-18", "Azat", "Азат", "Kharp", "Харп", "Alexei Navalny", "Алексей Навальный", "Олексій Навальний",
             "Alexej Nawalny")

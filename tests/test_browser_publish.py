@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 
 from l10n import po as pofile
-from l10n.build import render
+from l10n import render
 from tests.conftest import dump_dom
 from tests.test_render_safety import HOSTILE, md_problems, write_hostile_catalog
 

@@ -16,7 +16,7 @@ from lxml import etree
 from l10n import provenance
 
 from l10n import po as pofile
-from l10n.status import entry_state
+from l10n.state import entry_state
 
 DATA = Path(__file__).resolve().parent / "data"
 

@@ -284,7 +284,7 @@ def test_the_code_digest_sees_every_source_file_and_ignores_bytecode(tmp_path):
     at any depth, but not .pyc."""
     import hashlib
 
-    from l10n.extract import _update_with_tree
+    from l10n.memo import _update_with_tree
 
     (tmp_path / "engines" / "__pycache__").mkdir(parents=True)
     (tmp_path / "a.py").write_text("A = 1\n")

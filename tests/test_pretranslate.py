@@ -13,7 +13,7 @@ from l10n import po as pofile
 from l10n.config import load_config
 from l10n.engines.base import BatchResult, Translation
 from l10n.pretranslate import pretranslate
-from l10n.status import entry_state
+from l10n.state import entry_state
 
 OFFLINE = ["es", "ca", "en", "pt", "it"]
 

@@ -26,9 +26,9 @@ from pypdf.generic import DictionaryObject, IndirectObject
 from l10n import langs, publication
 
 from l10n import po as pofile
-from l10n.build import render
-from l10n.build.mail import sentence_case
-from l10n.build.pdf import css_string, own_links, publication_date
+from l10n import render
+from l10n.publish.mail import sentence_case
+from l10n.publish.pdf import css_string, own_links, publication_date
 from l10n.config import load_config
 from tests.conftest import DATA
 from tests.test_publish import configure, read, run
@@ -258,7 +258,7 @@ def test_spanish_and_russian_pdfs_hold_the_whole_appeal_as_text(printed, tmp_pat
 def test_headings_stay_with_what_they_head_wherever_the_page_ends(printed, tmp_path):
     """The body grows a paragraph at a time, moving every page and column break through the list: the
     signatories heading and each country heading always have their first organisation below them."""
-    from l10n.build.pdf import render_pdf
+    from l10n.publish.pdf import render_pdf
 
     html = read(printed, "es/appeal.html")
     headings = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<h[23][^>]*>(.*?)</h[23]>", html)]

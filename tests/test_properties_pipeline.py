@@ -8,11 +8,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from l10n import po as pofile
-from l10n.build.assemble import REVIEWED, assemble
-from l10n.build.render import render_text
+from l10n.assemble import REVIEWED, assemble
+from l10n.render import render_text
 from l10n.config import SignatoriesConfig, parse_config
 from l10n.document import _fold, parse
-from l10n.extract import template
+from l10n.pot import template
 
 # One line of text as a person could write it: any script, quotes, backslashes, tabs inside; the parser folds
 # runs of white space, so generated lines are already folded.

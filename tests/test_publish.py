@@ -15,7 +15,7 @@ from unicode_segmentation_rs import text_width
 from l10n import furniture, provenance
 
 from l10n import po as pofile
-from l10n.build.publish import percent_text
+from l10n.publish.publish import percent_text
 from l10n.status import count
 from tests.conftest import DATA, msgcat, msgfmt_check
 

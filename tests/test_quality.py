@@ -15,7 +15,7 @@ from l10n.po import Catalog, Entry
 from l10n.checks import check_catalog, check_file
 from l10n.checks.dictionary import Dictionary, dictionary
 from l10n.config import load_config
-from l10n.extract import po_path
+from l10n.paths import po_path
 from l10n.glossary import load_glossary
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,7 +12,7 @@ import pytest
 
 from l10n import po as pofile
 from l10n.config import load_config
-from l10n.extract import po_path
+from l10n.paths import po_path
 
 pytestmark = pytest.mark.slow
 

@@ -16,8 +16,8 @@ import cmarkgfm
 import pytest
 
 from l10n import config, engines
-from l10n.build import render
-from l10n.build.assemble import Piece
+from l10n import render
+from l10n.assemble import Piece
 from l10n.po import Catalog, Entry, atomic_write, dumps, load
 from l10n.checks import check_catalog
 from l10n.config import ENGINE_OPTIONS, parse_config

@@ -15,9 +15,9 @@ from markdown_it import MarkdownIt
 from l10n import furniture
 
 from l10n import po as pofile
-from l10n.build import render
-from l10n.build.assemble import FALLBACK, REVIEWED, Assembled, BodyBlock, GroupOut, Piece
-from l10n.build.publish import _lang_dir
+from l10n import render
+from l10n.assemble import FALLBACK, REVIEWED, Assembled, BodyBlock, GroupOut, Piece
+from l10n.publish.publish import _lang_dir
 
 # --------------------------------------------------------------------------------------------- hostile input
 

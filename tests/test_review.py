@@ -17,10 +17,10 @@ from l10n.checks import check_file
 from l10n.config import load_config
 from l10n.engines.apertium import ApertiumEngine
 from l10n.errors import EngineError
-from l10n.extract import po_path
+from l10n.paths import po_path
 from l10n.glossary import project_glossary
 from l10n.review import build_review, build_reviews
-from l10n.status import entry_state
+from l10n.state import entry_state
 from tests.test_dashboard import HOSTILE, write_hostile
 
 CELLS = ("num", "source", "translation", "back", "state", "qa")

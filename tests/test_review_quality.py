@@ -14,7 +14,7 @@ from fakes.libre_server import FakeLibre
 
 from l10n import po as pofile
 from l10n.config import load_config
-from l10n.extract import po_path
+from l10n.paths import po_path
 from l10n.review import SAME_ENGINE, marked, word_diff
 from tests.conftest import dump_dom
 

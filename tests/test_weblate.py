@@ -12,7 +12,7 @@ from translate.storage import po as ttk_po  # what Weblate loads: ttk picks its 
 from l10n import provenance
 
 from l10n import po as pofile
-from l10n.status import entry_state
+from l10n.state import entry_state
 
 
 

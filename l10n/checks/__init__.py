@@ -9,7 +9,6 @@ flags: `#, l10n-ignore: numbers, markup`); a project turns one off with `disable
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import re
 from pathlib import Path
 from typing import Iterable
@@ -21,6 +20,7 @@ from ..po.parse import decode, scan
 from . import numbers, povalid, safety, state, structure, terms, typography, words  # noqa: F401  (registers checks)
 from .base import CATALOG, CHECKS, ENTRY, ERROR, PAIR, CheckInfo, Context, Issue, Pair
 from .povalid import LineMap
+from ..digest import sha256
 
 #: The order checks run and are listed in (and, for one line, the order of their issues).
 ORDER = ("po-valid", "untranslated", "unreviewed", "numbers", "keep-terms", "glossary", "source-words", "spelling",
@@ -105,7 +105,7 @@ def _line_map(catalog: Catalog, parsed: bool = False) -> LineMap:
         data = catalog.path.read_bytes()
     except OSError:
         return LineMap(None)
-    if catalog.loaded_digest is not None and hashlib.sha256(data).hexdigest() != catalog.loaded_digest:
+    if catalog.loaded_digest is not None and sha256(data) != catalog.loaded_digest:
         return LineMap(None)
     try:
         text = (decode(data, catalog.path)[0] if parsed and catalog.loaded_digest

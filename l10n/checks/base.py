@@ -6,13 +6,11 @@ and the rest says why the check exists, so documentation cannot drift from the c
 from __future__ import annotations
 
 import inspect
-import re
 from dataclasses import asdict, dataclass
-from functools import lru_cache
 from typing import Any, Callable, Iterable
 
 from ..po import Catalog, Entry
-from ..glossary import Glossary, KeepTerm, Term
+from ..glossary import Glossary
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITIES = (ERROR, WARNING, INFO)
@@ -121,27 +119,4 @@ def q(text: str, limit: int = QUOTE_LIMIT) -> str:
     if len(shown) > limit:
         shown = shown[: limit - 1].rstrip() + "…"
     return f'"{shown}"'
-
-
-@lru_cache(maxsize=4096)
-def word_pattern(term: str) -> re.Pattern[str]:
-    """The glossary's matching rule (whole word, any case), compiled once per term: checks apply it to every
-    entry of every language, and building the pattern each time cost more than the search."""
-    return re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", re.IGNORECASE)
-
-
-def term_spans(text: str, term: str) -> list[tuple[int, int]]:
-    return [m.span() for m in word_pattern(term).finditer(text)]
-
-
-def keep_in(glossary: Glossary, text: str) -> list[KeepTerm]:
-    """`Glossary.keep_in` with compiled patterns: keep terms present in the text, longest first."""
-    found = [k for k in glossary.keep if word_pattern(k.text).search(text) is not None]
-    return sorted(found, key=lambda k: -len(k.text))
-
-
-def terms_in(glossary: Glossary, text: str, lang: str) -> list[tuple[Term, str]]:
-    """`Glossary.terms_in` with compiled patterns: (term, preferred translation) for terms present in the text."""
-    return [(t, t.translations[lang]) for t in glossary.terms
-            if lang in t.translations and word_pattern(t.source).search(text) is not None]
 

@@ -9,7 +9,7 @@ import shutil
 import subprocess
 from collections import Counter
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 from ..po import Catalog, Entry
 from ..po.plural import PluralError, plural_forms

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from .. import provenance
 from ..po import Catalog
-from .base import INFO, Issue
+from .base import ERROR, INFO, WARNING, Issue
 
 
 @dataclass
@@ -57,3 +57,8 @@ def render_text(rows: list[QualityRow], order: list[str]) -> str:
     table = [["language", "texts", *cols]] + [[r.lang, str(r.texts), *(r.cell(c) for c in cols)] for r in rows]
     widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() for line in table)
+
+
+def qa_counts(issues: list[Issue]) -> tuple[int, int]:
+    """(errors, warnings): infos (such as "unreviewed") are what the state bars already show."""
+    return sum(i.severity == ERROR for i in issues), sum(i.severity == WARNING for i in issues)

@@ -8,7 +8,8 @@ from typing import Iterator
 
 from ..po import Entry
 from ..glossary import KeepTerm
-from .base import ERROR, WARNING, Context, Pair, check, keep_in, q, term_spans, terms_in
+from ..matching import term_spans
+from .base import ERROR, WARNING, Context, Pair, check, q
 
 
 def missing_keep_terms(ctx: Context, source: str, target: str) -> list[tuple[KeepTerm, str, list[tuple[int, int]]]]:
@@ -18,7 +19,7 @@ def missing_keep_terms(ctx: Context, source: str, target: str) -> list[tuple[Kee
     "Solidarité FreeAzat"), so one missing name is reported once."""
     handled: list[tuple[int, int]] = []
     missing = []
-    for term in keep_in(ctx.glossary, source):
+    for term in ctx.glossary.keep_in(source):
         spans = term_spans(source, term.text)
         if not spans or all(any(a <= s and e <= b for a, b in handled) for s, e in spans):
             continue
@@ -65,14 +66,14 @@ def glossary(ctx: Context, entry: Entry, pair: Pair) -> Iterator[str]:
     The same expression ("procès politique") translated differently from one paragraph to the next reads as
     different things; the glossary records the wording the team agreed on. A name kept with the source's spelling
     where the glossary gives the language's own ("Alexei Navalny", Spanish "Alekséi Navalni") is reported too."""
-    for term in keep_in(ctx.glossary, pair.source):
+    for term in ctx.glossary.keep_in(pair.source):
         variants = term.variants.get(ctx.lang, ())
         if not variants or term.text in variants or any(_inflected(v).search(pair.target) for v in variants):
             continue
         if _inflected(term.text).search(pair.target):
             yield (f"the glossary writes {q(term.text)} as {q(variants[0])} in {ctx.lang}; "
                    f"use that form instead of the source's")
-    for term, preferred in terms_in(ctx.glossary, pair.source, ctx.lang):
+    for term, preferred in ctx.glossary.terms_in(pair.source, ctx.lang):
         if not _loose_pattern(preferred).search(pair.target):
             spans = term_spans(pair.source, term.source)
             shown = pair.source[spans[0][0]:spans[0][1]] if spans else term.source

@@ -26,7 +26,6 @@ How a batch goes through a chain such as fr→es→en:
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import shutil
@@ -39,7 +38,9 @@ from functools import cached_property
 
 import langcodes
 
+from ..matching import any_of
 from .base import BatchResult, EngineUnavailable, Translation
+from ..digest import sha256
 
 ONLINE_ENGINES = "google, deepl, libre, mymemory, microsoft"
 
@@ -140,7 +141,7 @@ class ApertiumEngine:
 
     def cache_key(self) -> str:
         """Apertium's version and the installed modes: a new pair or version changes the output."""
-        digest = hashlib.sha256("\n".join(sorted(self._listing[0])).encode()).hexdigest()[:12]
+        digest = sha256("\n".join(sorted(self._listing[0])), 12)
         return f"apertium:{self._version}:{digest}"
 
     # -- routing ---------------------------------------------------------------------------------------------
@@ -378,7 +379,7 @@ def _keep_pattern(keep: list[str]) -> re.Pattern[str] | None:
     terms = sorted({k for k in keep if k.strip()}, key=len, reverse=True)
     if not terms:
         return None
-    return re.compile("|".join(rf"(?<!\w){re.escape(t)}(?!\w)" for t in terms), re.IGNORECASE)
+    return re.compile(any_of(terms), re.IGNORECASE)
 
 
 def _prepare(text: str, keep_re: re.Pattern[str] | None, ph_pattern: str) -> _Prepared:

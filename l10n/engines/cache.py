@@ -11,9 +11,7 @@ with a warning.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 import sqlite3
 import threading
 import time
@@ -21,8 +19,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .. import fsguard
+from ..matching import contains
 from ..errors import L10nError, warn
 from .base import Translation
+from ..digest import sha256
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS translations (
@@ -42,8 +42,7 @@ CREATE TABLE IF NOT EXISTS translations (
 
 def keep_signature(text: str, keep: Iterable[str] | None) -> str:
     """The keep terms present in `text` (the glossary's case-insensitive whole-word match), as one string."""
-    present = sorted({k for k in keep or () if k.strip() and re.search(rf"(?<!\w){re.escape(k)}(?!\w)", text,
-                                                                        re.IGNORECASE)})
+    present = sorted({k for k in keep or () if k.strip() and contains(text, k)})
     return "\x1f".join(present)
 
 
@@ -53,7 +52,7 @@ def _locked(exc: BaseException) -> bool:
 
 def _key(engine_key: str, source: str, target: str, text: str, keep: Iterable[str] | None) -> str:
     parts = (engine_key, source, target, keep_signature(text, keep), text)
-    return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()
+    return sha256("\x00".join(parts))
 
 
 class Cache:

@@ -7,11 +7,11 @@ cache key, so a cached draft is reused only under the same context.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 
 from .validate import Expect
+from ..digest import sha256
 
 
 @dataclass(frozen=True)
@@ -37,13 +37,13 @@ class DraftContext:
         """Everything but the segments: the part that is the same for every text of the batch."""
         blob = json.dumps([self.purpose, self.glossary, self.keep, self.typography, self.examples],
                           ensure_ascii=False)
-        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+        return sha256(blob, 16)
 
     def digest(self, index: int) -> str:
         """The context one text is translated in: the shared part and its own segment's."""
         segment = self.segments[index] if index < len(self.segments) else SegmentContext()
         blob = json.dumps([self.shared_digest(), asdict(segment)], ensure_ascii=False, default=list)
-        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+        return sha256(blob, 16)
 
     def subset(self, indices: list[int]) -> DraftContext:
         """The same context for some of the texts only (the ones the cache did not have)."""

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import email.utils
 import functools
-import hashlib
 import json
 import os
 import random
@@ -58,6 +57,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from ..segment import split_sentences
 from .base import BatchResult, EngineUnavailable, Translation, unusable
+from ..digest import sha256
 
 AUTH_STATUSES = (401, 403, 456)  # 456: DeepL's "quota exceeded"
 MAX_RESPONSE = 1 << 20  # bytes: no translation of a few thousand characters needs more
@@ -301,7 +301,7 @@ class DeepTranslatorEngine:
         extra = ""
         if self.language_map or self.languages:
             blob = json.dumps([sorted(self.language_map.items()), self.languages], ensure_ascii=False)
-            extra = ":" + hashlib.sha256(blob.encode()).hexdigest()[:8]
+            extra = ":" + sha256(blob, 8)
         settings = self._settings()
         return f"{self.name}:v1{':' + settings if settings else ''}{extra}"
 

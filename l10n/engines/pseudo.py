@@ -11,6 +11,7 @@ import math
 import re
 from typing import Callable
 
+from ..matching import any_of
 from .base import BatchResult, Translation
 
 _ACCENTS = str.maketrans(
@@ -56,7 +57,7 @@ class PseudoEngine:
         terms = sorted({k for k in keep or [] if k.strip()}, key=len, reverse=True)
         # Keep terms first, longest first; one word-boundary test around the group matches exactly what a
         # boundary test around each term would, at a fraction of the cost.
-        keep_re = rf"(?<!\w)(?:{'|'.join(re.escape(t) for t in terms)})(?!\w)" if terms else ""
+        keep_re = any_of(terms) if terms else ""
         patterns: dict[tuple[bool, ...], re.Pattern[str]] = {}
         result = BatchResult(results=[None] * len(texts))
         for i, text in enumerate(texts):

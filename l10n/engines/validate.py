@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .. import langs
+from ..matching import contains
 
 _DIGITS = re.compile(r"\d+")
 _WORD = re.compile(r"[^\W\d_]{3,}")
@@ -28,10 +29,6 @@ class Expect:
 
     keep: Sequence[tuple[str, Sequence[str]]] = ()  # (keep term, accepted forms in the target) present in source
     terms: Sequence[str] = ()  # the glossary's target translations of expressions present in the source
-
-
-def _contains(text: str, form: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text, re.IGNORECASE) is not None
 
 
 def echoes_source(draft: str, source: str) -> bool:
@@ -57,7 +54,7 @@ def refusal(source: str, draft: str, target: str, expect: Expect = Expect()) -> 
     if core == source.strip():
         return "the source came back unchanged"
     for term, forms in expect.keep:
-        if not any(_contains(draft, f) for f in (term, *forms)):
+        if not any(contains(draft, f) for f in (term, *forms)):
             return f"keep term {term} missing"
     from .apertium import _PROTECTED  # the spans Apertium protects; imported here, not with every command
 
@@ -81,7 +78,7 @@ def score(source: str, draft: str, expect: Expect = Expect()) -> float:
     half the share of its long words copied from the source (keep terms aside), minus 0.1 when its length is
     outside half to twice the source's."""
     value = 1.0
-    value -= 0.1 * sum(not _contains(draft, t) for t in expect.terms)
+    value -= 0.1 * sum(not contains(draft, t) for t in expect.terms)
     kept = {w.casefold() for term, forms in expect.keep for f in (term, *forms) for w in _LONG_WORD.findall(f)}
     source_words = {w.casefold() for w in _LONG_WORD.findall(source)} - kept
     words = [w.casefold() for w in _LONG_WORD.findall(draft) if w.casefold() not in kept]

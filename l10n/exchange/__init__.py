@@ -20,8 +20,8 @@ from .. import po as pofile
 from ..po import Catalog, Entry
 from ..config import Config, document_id
 from ..errors import EXIT_ERROR, L10nError
-from ..extract import po_path
-from ..status import entry_state
+from ..paths import po_path
+from ..state import entry_state
 
 FORMATS = ("xliff", "xlsx", "ods", "csv")
 SUFFIXES = {"xliff": ".xlf", "xlsx": ".xlsx", "ods": ".ods", "csv": ".csv"}

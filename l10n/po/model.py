@@ -114,14 +114,7 @@ class Catalog:
         return header_field(self.header.msgstr, name)
 
     def set_header_field(self, name: str, value: str) -> None:
-        lines = [l for l in self.header.msgstr.split("\n") if l]
-        for i, line in enumerate(lines):
-            if line.partition(":")[0].strip().lower() == name.lower():
-                lines[i] = f"{name}: {value}"
-                break
-        else:
-            lines.append(f"{name}: {value}")
-        self.header.msgstr = "".join(l + "\n" for l in lines)
+        self.header.msgstr = with_header_field(self.header.msgstr, name, value)
 
 
 
@@ -132,3 +125,15 @@ def header_field(msgstr: str, name: str) -> str | None:
         if sep and key.strip().lower() == name.lower():
             return value.strip()
     return None
+
+
+def with_header_field(msgstr: str, name: str, value: str) -> str:
+    """A header's msgstr with field `name` set to `value`: replaced where it is, else added at the end."""
+    lines = [l for l in msgstr.split("\n") if l]
+    for i, line in enumerate(lines):
+        if line.partition(":")[0].strip().lower() == name.lower():
+            lines[i] = f"{name}: {value}"
+            break
+    else:
+        lines.append(f"{name}: {value}")
+    return "".join(l + "\n" for l in lines)

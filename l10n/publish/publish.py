@@ -24,11 +24,15 @@ from .. import po as pofile
 from ..config import Config, document_id
 from ..document import load_document
 from ..errors import CatalogError
-from ..extract import Memo, code_digest, config_digest, file_digest, po_path, pot_path
-from ..status import count, remember_counts
+from ..digest import file_digest
+from ..memo import Memo, code_digest, config_digest, remember_counts
+from ..paths import po_path, pot_path
+from ..state import count
 from ..stamped import StampedSections
-from . import FORMATS, render
-from .assemble import FALLBACK, MACHINE, REVIEWED, UNREVIEWED, Assembled, assemble
+from .. import render
+from . import FORMATS
+from ..assemble import FALLBACK, MACHINE, REVIEWED, UNREVIEWED, Assembled, assemble
+from ..digest import sha256
 
 SUFFIXES = tuple(f".{fmt}" for fmt in FORMATS)
 INDEX = "index.html"
@@ -176,7 +180,7 @@ def _write(path: Path, content: str | bytes, report: BuildReport, outputs: dict[
     if pofile.write_if_changed(path, data):
         report.written.append(path)
     if outputs is not None:
-        outputs[str(path)] = hashlib.sha256(data).hexdigest()
+        outputs[str(path)] = sha256(data)
     return path
 
 
@@ -209,7 +213,7 @@ def _percent_of(config: Config, lang: str, doc_path: Path,
     po = pofile.load_or_none(po_path(config, lang, doc_path))
     if po is None:
         return po, 0.0
-    counts = count(po)
+    counts = count(po.active)
     if memo is not None:
         remember_counts(memo, config, po, counts)  # `status` right after a build need not read it again
     return po, counts.percent

@@ -61,7 +61,7 @@ def footer_text(lang: str, published: dt.date) -> str:
 
 
 def stylesheet(lang: str, paper: str, footer: str) -> str:
-    from .render import environment
+    from ..render import environment
 
     return environment().get_template("print.css.j2").render(
         paper=paper, footer=css_string(footer), rtl=langs.direction(lang) == "rtl")

@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 from markupsafe import Markup, escape
 from unicode_segmentation_rs import line_break_units, text_width
 
-from .. import langs
-from ..furniture import Furniture, Text
+from . import langs, templating
+from .furniture import Furniture, Text
 from .assemble import TRUSTED, Assembled, BodyBlock, Piece
 
 if TYPE_CHECKING:
@@ -410,11 +410,7 @@ class IndexRow:
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape  # only to render
-
-    env = Environment(loader=PackageLoader("l10n", "templates"),
-                      autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
-                      undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=False)
+    env = templating.environment(exact=True)  # with the published documents' own filters
     env.filters.update(
         clean=clean, joined=joined, wrap_block=wrap_block, wrap_text=wrap_text, wrap_organisation=wrap_organisation,
         underline=underline, md=md, md_heading=md_heading, md_block=md_block, piece_attrs=piece_attrs,

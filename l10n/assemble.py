@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import state
-from ..po import Catalog, Entry
-from ..document import DATELINE, LAST, ORGANISATION, PARAGRAPH, SIGNATORIES_HEADING, TITLE, Document, publication_order
-from ..extract import keyed_segments
+from . import state
+from .po import Catalog, Entry
+from .document import DATELINE, LAST, ORGANISATION, PARAGRAPH, SIGNATORIES_HEADING, TITLE, Document, publication_order
+from .pot import keyed_segments
 
 REVIEWED, AUTOMATIC, UNREVIEWED, MACHINE, FALLBACK = "reviewed", "automatic", "unreviewed", "machine", "fallback"
 #: pieces shown without a mark: a translator's text, and terminology the tool filled (names, CLDR, glossary)

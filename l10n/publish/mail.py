@@ -6,15 +6,15 @@ drop style sheets) and nothing to fetch. No sender or recipients: whoever sends 
 
 from __future__ import annotations
 
-import hashlib
 import html as htmllib
 import re
 from email.message import EmailMessage
 from email.policy import default
 
 from .. import langs
-from .assemble import Assembled
-from .render import Page, clean, environment, joined
+from ..assemble import Assembled
+from ..render import Page, clean, environment, joined
+from ..digest import sha256
 
 # A start tag as our templates write them: attribute values are escaped, so they hold no `"` and no `>`.
 _TAG = re.compile(r"<[a-z][a-z0-9]*(?: [a-z-]+=\"[^\"]*\")*>")
@@ -84,5 +84,5 @@ def render_eml(doc: Assembled, page: Page, text: str, links: frozenset[str] = fr
     message["Content-Language"] = doc.lang  # after the parts: setting content clears a part's Content-* headers
     # A boundary derived from the content: the same appeal gives the same bytes (no churn in dist/), and a digest
     # of the parts cannot occur inside them.
-    message.set_boundary("=_l10n_" + hashlib.sha256((text + "\0" + html).encode()).hexdigest()[:32])
+    message.set_boundary("=_l10n_" + sha256((text + "\0" + html), 32))
     return message.as_bytes()

@@ -1,0 +1,118 @@
+"""The project memo (.l10n/memo.json): facts earlier runs established about the files they wrote or read, keyed
+by the files' digests, so that a run with nothing changed costs a few hashes. Every stage keeps its facts here;
+none asks another stage for them."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import importlib.util
+import os
+import sys
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .config import Config
+from .digest import file_digest, sha256
+from .po import Catalog, Entry
+from .stamped import StampedSections
+from .state import GETTEXT, STATES, Counts
+
+MEMO_NAME = "memo.json"
+
+
+MEMO_VERSION = 1
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """Everything besides the project files that decides what l10n writes: its own code, templates and data,
+    the libraries it formats and sorts with, and Python. A change to any of them forgets every memo. Not the C
+    library libunistring (line breaks in PO files): finding it costs every command more than it is worth, and
+    a new one only moves breaks around rare characters, until the next change rewrites the file."""
+    digest = hashlib.sha256(sys.version.encode())
+    _update_with_tree(digest, os.path.dirname(os.path.abspath(__file__)))
+    for name in ("babel", "icu", "rapidfuzz", "unicode_segmentation_rs", "jinja2", "markupsafe", "yaml", "click",
+                 "weasyprint"):
+        spec = importlib.util.find_spec(name)
+        origin = os.path.dirname(spec.origin) if spec is not None and spec.origin else None
+        if origin is not None and os.path.isdir(origin):
+            for entry in sorted(os.scandir(origin), key=lambda e: e.name):
+                if entry.is_file():
+                    stat = entry.stat()
+                    digest.update(f"{entry.path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+        digest.update(f"{name}:{origin}\0".encode())
+    return digest.hexdigest()
+
+
+def _update_with_tree(digest: Any, root: str) -> None:
+    """Every file under root, bytecode aside, by path, size and modification time: what Python itself checks
+    before it runs a module's cached bytecode, so a memo is as fresh as the code that runs (cheaper than reading
+    and hashing the source). os.walk on plain strings: pathlib's per-path objects cost more than the rest, and
+    every command that keeps a memo pays this at start-up."""
+    paths: list[str] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]  # pruned as the walk goes
+        paths += [os.path.join(folder, name) for name in files if not name.endswith((".pyc", ".pyo"))]
+    start = len(os.path.join(root, ""))  # the paths begin with root and a separator
+    for path in sorted(paths):
+        stat = os.stat(path)
+        digest.update(f"{path[start:]}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+
+
+def config_digest(config: Config) -> str:
+    return sha256(repr(config))
+
+
+class Memo(StampedSections):
+    """Facts earlier runs established about the files they wrote or checked, keyed by the files' digests, so
+    that `l10n run` with nothing changed costs a few hashes instead of parsing and writing every catalog.
+
+    Stored in <cache_dir>/memo.json, written only when a fact changes (under the project lock: only writing
+    commands save it). Advisory: an unreadable file, another version of l10n or another configuration means no
+    facts, and every stage then does its full work, as it always did."""
+
+    def __init__(self, config: Config) -> None:
+        super().__init__(config.root / config.cache_dir / MEMO_NAME,
+                         {"version": MEMO_VERSION, "code": code_digest(), "config": config_digest(config)})
+
+    def put(self, section: str, key: str, value: Any) -> None:
+        table = self.data.setdefault(section, {})
+        if table.get(key) != value:
+            table[key] = value
+            self.dirty = True
+
+
+def same_catalog(a: Catalog, b: Catalog) -> bool:
+    """Would both serialise to the same bytes: every field but the file path, the digest and line numbers."""
+    skip = {"path", "loaded_digest", "header", "entries"}
+    if not all(getattr(a, f.name) == getattr(b, f.name) for f in dataclasses.fields(a) if f.name not in skip):
+        return False
+    if len(a.entries) != len(b.entries):
+        return False
+    names = [f.name for f in dataclasses.fields(Entry) if f.name != "line"]
+    if hasattr(a.header, "__dict__"):  # the quick way: compare the attribute dictionaries, lines set aside
+        return all(x.__dict__ == y.__dict__ or {**x.__dict__, "line": 0} == {**y.__dict__, "line": 0}
+                   for x, y in zip([a.header, *a.entries], [b.header, *b.entries]))
+    return all(all(getattr(x, n) == getattr(y, n) for n in names)
+               for x, y in zip([a.header, *a.entries], [b.header, *b.entries]))
+
+
+def remember_counts(memo: Memo, config: Config, po: Catalog, counts: Counts) -> None:
+    """Record what `count` found in a catalog as loaded, for the next `status` to skip reading it."""
+    if po.loaded_digest is None:
+        return
+    memo.put("counts", po.path.relative_to(config.root).as_posix(),
+             {"sha": po.loaded_digest, "entries": dict(counts.entries), "words": dict(counts.words),
+              "gettext": dict(counts.gettext), "confidence": dict(counts.confidence),
+              "last_change": po.header_field("PO-Revision-Date")})
+
+
+def known_counts(memo: Memo, config: Config, path: Path) -> tuple[Counts, str | None] | None:
+    """(counts, PO-Revision-Date) of the catalog at `path` if its bytes are those counted before."""
+    fact = memo.get("counts", path.relative_to(config.root).as_posix())
+    if fact is None or not path.exists() or fact.get("sha") != file_digest(path):
+        return None
+    return (Counts({s: fact["entries"][s] for s in STATES}, {s: fact["words"][s] for s in STATES},
+                   {s: fact["gettext"][s] for s in GETTEXT}, dict(fact.get("confidence") or {})), fact["last_change"])

@@ -1,0 +1,37 @@
+"""The one place Jinja2 is set up: the templates in l10n/templates, strict undefined variables, HTML and SVG
+auto-escaped, the `printable` filter and the entry states as globals. Pages that present data (dashboard, chart,
+review sheet) trim the whitespace around blocks; published documents (text, Markdown, HTML, CSS) keep every
+character their templates hold, so they ask for `exact` whitespace."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from .state import STATE_COLOURS, STATE_LABELS, STATES
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+# Control characters other than tab and newline have no business in a page (NUL even breaks XML).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+
+
+@lru_cache(maxsize=2)
+def environment(exact: bool = False) -> Environment:
+    """The templates' environment; `exact` keeps the whitespace around blocks (published documents)."""
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape  # only to render
+
+    env = Environment(loader=PackageLoader("l10n", "templates"),
+                      autoescape=select_autoescape(enabled_extensions=("html.j2", "svg.j2"), default=not exact),
+                      undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=not exact,
+                      lstrip_blocks=not exact)
+    env.filters["printable"] = printable
+    env.globals.update(STATES=STATES, STATE_LABELS=STATE_LABELS, STATE_COLOURS=STATE_COLOURS)
+    return env
+
+
+def printable(text: object) -> str:
+    """Text without control characters, ready to be escaped into HTML or XML."""
+    return _CONTROLS.sub("", str(text))

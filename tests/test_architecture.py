@@ -1,0 +1,87 @@
+"""The code's shape (issue 19): stages import core only, the picture of the imports is the code's, one home per
+fact, and names that do not mislead."""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("import_graph", ROOT / "scripts" / "import_graph.py")
+import_graph = importlib.util.module_from_spec(_spec)
+sys.modules["import_graph"] = import_graph
+_spec.loader.exec_module(import_graph)
+
+
+def test_no_module_imports_a_stage_except_cli():
+    graph = import_graph.imports()
+    assert {"l10n.cli", "l10n.extract", "l10n.update", "l10n.po.files"} <= set(graph)  # the walk sees them all
+    assert "l10n.update" in graph["l10n.cli"]  # and the imports inside functions
+    assert import_graph.violations(graph) == []
+
+
+def test_the_walk_catches_a_stage_importing_a_stage():
+    """The guard can fail: a pretranslate that reached into update again would be named."""
+    graph = {**import_graph.imports()}
+    graph["l10n.pretranslate"] = graph["l10n.pretranslate"] | {"l10n.update"}
+    graph["l10n.memo"] = graph["l10n.memo"] | {"l10n.status"}
+    assert import_graph.violations(graph) == ["l10n.memo imports the stage l10n.status",
+                                              "l10n.pretranslate imports the stage l10n.update"]
+
+
+def test_architecture_md_shows_the_import_graph_of_the_code_as_it_is():
+    doc = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    assert import_graph.with_section(doc) == doc, "run: python3 scripts/import_graph.py --write"
+    assert "  pretranslate --> pot" in doc and "  cli --> update" in doc
+
+
+def _definitions(pattern: str) -> list[str]:
+    """`file:line` of every line in l10n/ matching `pattern`."""
+    return [f"{p.relative_to(ROOT)}:{n}" for p in sorted((ROOT / "l10n").rglob("*.py"))
+            for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if re.search(pattern, line)]
+
+
+def _homes(pattern: str) -> set[str]:
+    return {d.split(":")[0] for d in _definitions(pattern)}
+
+
+def test_one_home_per_fact():
+    """One Plural-Forms parser, one glossary matcher, one header lookup, one digest helper, one Jinja setup."""
+    assert _homes(r"def (plural_forms|parse_plural\w*|postfix|compile_plural)\b|_PLURAL_FORMS\s*=") \
+        - {"l10n/langs.py"} == {"l10n/po/plural.py"}  # langs.plural_forms writes CLDR's header, parses none
+    # whole-word patterns elsewhere are other rules: words an engine did not know (case matters), inflected forms
+    assert _homes(r"\(\?<!\\w\)") - {"l10n/review.py", "l10n/checks/terms.py"} == {"l10n/matching.py"}
+    assert _homes(r"\.strip\(\)\.lower\(\) == name\.lower\(\)") == {"l10n/po/model.py"}
+    # memo and publish feed one running digest many files: hashlib's own incremental API
+    assert _homes(r"hashlib\.sha256\(") - {"l10n/memo.py", "l10n/publish/publish.py"} == {"l10n/digest.py"}
+    assert _homes(r"Environment\(") == {"l10n/templating.py"}
+
+
+def test_names_do_not_mislead():
+    """No package named build/ (tools skip such folders); extract and update are two modules; the PyPI name is
+    not someone else's while the command stays `l10n`; the default glossary is at the project root."""
+    import tomllib
+
+    assert not (ROOT / "l10n" / "build").exists() and (ROOT / "l10n" / "publish" / "publish.py").is_file()
+    for stage in ("extract", "update"):
+        tree = ast.parse((ROOT / "l10n" / f"{stage}.py").read_text(encoding="utf-8"))
+        functions = {n.name for n in tree.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")}
+        assert functions == {stage}, functions
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["name"] == "appeal-l10n" and project["scripts"] == {"l10n": "l10n.cli:entry"}
+    from l10n.glossary import DEFAULT_GLOSSARY
+
+    assert DEFAULT_GLOSSARY == "glossary.yaml"
+
+
+def test_the_default_glossary_is_read_at_the_project_root(project, cli):
+    config = project / "l10n.yaml"
+    config.write_text(re.sub(r"(?m)^glossary:.*\n", "", config.read_text(encoding="utf-8")), encoding="utf-8")
+    from l10n.config import load_config
+    from l10n.glossary import project_glossary
+
+    (project / "glossary.yaml").write_text("keep: [Amnistía Zeta]\n", encoding="utf-8")
+    assert [k.text for k in project_glossary(load_config(project / "l10n.yaml")).keep] == ["Amnistía Zeta"]
