@@ -406,3 +406,39 @@ def test_item_08_default_folders_are_checked_like_configured_ones(tmp_path):
         parse_config(BASE_CONFIG, tmp_path / "p" / "l10n.yaml")
     config = parse_config({**BASE_CONFIG, "dist_dir": "public"}, tmp_path / "p" / "l10n.yaml")
     assert (config.locales_dir, config.dist_dir, config.cache_dir) == (Path("locales"), Path("public"), Path(".l10n"))
+
+
+# Found by the outside tester's re-run (rt22): what a hostile but fair user can still do with export.
+
+def _es_catalog_with(project, cli, text: str) -> Path:
+    assert cli("extract").exit_code == 0 and cli("update", "--lang", "es").exit_code == 0
+    path = project / "locales" / "es" / "appeal.po"
+    po = load(path)
+    entry = next(e for e in po.entries if not e.obsolete and not e.msgstr and "Depuis 2019" in e.msgid)
+    entry.msgstr = text
+    atomic_write(path, dumps(po))
+    return path
+
+
+def test_item_03_export_output_never_replaces_a_catalog(project, cli):
+    path = _es_catalog_with(project, cli, "Desde 2019, traducción humana")
+    before = path.read_bytes()
+    for fmt, name in (("csv", "locales/es/appeal.po"), ("xlsx", "l10n.yaml"), ("xliff", "source/appeal.fr.txt")):
+        result = l10n("export", "--format", fmt, "--lang", "es", "-o", name, cwd=project)
+        assert result.returncode == 2, result.stderr
+        assert one_line(result).endswith(f"{name}: --output for {fmt} must end in "
+                                         + {"csv": ".csv", "xlsx": ".xlsx", "xliff": ".xlf or .xliff"}[fmt])
+    assert path.read_bytes() == before
+    assert cli("export", "--format", "xliff", "--lang", "es", "-o", "es.XLIFF").exit_code == 0
+
+
+def test_item_13_a_control_character_xml_cannot_carry_is_one_line_naming_the_entry(project, cli):
+    path = _es_catalog_with(project, cli, "Desde 2019 \x1b[31m roja")
+    for fmt in ("xlsx", "xliff"):
+        result = l10n("export", "--format", fmt, "--lang", "es", cwd=project)
+        assert result.returncode == 1
+        message = one_line(result)
+        assert re.fullmatch(rf"l10n: error: {re.escape(str(path))}:\d+: the control character U\+001B cannot be "
+                            rf"written to {fmt} .*", message), message
+    for fmt in ("csv", "ods"):  # these carry it (csv) or drop it (odfpy): no reason to refuse
+        assert cli("export", "--format", fmt, "--lang", "es").exit_code == 0

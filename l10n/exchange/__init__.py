@@ -19,7 +19,7 @@ from .. import provenance
 from .. import po as pofile
 from ..po import Catalog, Entry
 from ..config import Config, document_id
-from ..errors import EXIT_ERROR, L10nError
+from ..errors import EXIT_ERROR, ConfigError, L10nError
 from ..paths import po_path
 from ..state import entry_state
 
@@ -28,6 +28,8 @@ SUFFIXES = {"xliff": ".xlf", "xlsx": ".xlsx", "ods": ".ods", "csv": ".csv"}
 #: states whose entries carry the fuzzy flag (a draft or text that needs work)
 FUZZY_STATES = ("machine", "fuzzy")
 _KEY = re.compile(r"([0-9a-f]{12})\.([0-9a-f]{12})\.([a-z]+)")
+#: characters XML 1.0 (XLIFF, and xlsx inside) cannot carry at all: a PO string may hold them
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 class ExchangeError(L10nError):
@@ -49,6 +51,7 @@ class Row:
     state: str
     provenance: str
     issues: str
+    where: tuple[Path, int] | None = None  # the entry's catalog and line, for an error message
 
 
 @dataclass
@@ -105,7 +108,7 @@ def rows(config: Config, lang: str) -> list[Row]:
                       if c.startswith(provenance.PREFIX)]
             out.append(Row(len(out) + 1, document_id(doc), key(entry), "; ".join(entry.extracted_comments),
                            entry.msgid, entry.translation, entry_state(entry), "; ".join(origin),
-                           "\n".join(issues.get(entry.key, []))))
+                           "\n".join(issues.get(entry.key, [])), (po.path, entry.line)))
     return out
 
 
@@ -116,9 +119,14 @@ def default_path(config: Config, lang: str, fmt: str, xliff_version: str = "2.0"
 
 def export(config: Config, lang: str, fmt: str, path: Path | None = None, xliff_version: str = "2.0") -> Path:
     """Write the language's export atomically; returns its path."""
+    if path is not None and Path(path).suffix.lower() not in _ACCEPTED_SUFFIXES[fmt]:
+        # a mistyped -o (`-o locales/es/appeal.po`) would otherwise replace a catalog with a spreadsheet
+        raise ConfigError(f"--output for {fmt} must end in {' or '.join(_ACCEPTED_SUFFIXES[fmt])}", path)
     table = rows(config, lang)
     if not table:
         raise ExchangeError(f"no catalog for {lang}: run `l10n update --lang {lang}` first")
+    if fmt in ("xliff", "xlsx"):
+        _refuse_non_xml(table, fmt)
     target = Path(path) if path is not None else default_path(config, lang, fmt, xliff_version)
     if fmt == "xliff":
         from . import xliff
@@ -130,6 +138,22 @@ def export(config: Config, lang: str, fmt: str, path: Path | None = None, xliff_
         data = sheets.dumps(table, lang, fmt)
     pofile.atomic_write(target, data, confined=path is None)  # a path named with --output is the user's choice
     return target
+
+
+_ACCEPTED_SUFFIXES = {"xliff": (".xlf", ".xliff"), "xlsx": (".xlsx",), "ods": (".ods",), "csv": (".csv",)}
+
+
+def _refuse_non_xml(table: list[Row], fmt: str) -> None:
+    """XML formats cannot hold a control character such as ESC that a PO string may (libraries raise deep inside
+    their writers): name the entry instead, so that whoever put it there can remove it."""
+    for row in table:
+        for text in (row.source, row.translation, row.role, row.provenance, row.issues):
+            bad = _NOT_XML.search(text)
+            if bad is not None:
+                path, line = row.where if row.where else (None, None)
+                raise ExchangeError(f"the control character U+{ord(bad.group(0)):04X} cannot be written to {fmt} "
+                                    "(XML has no way to carry it): remove it from the entry, or export as csv or "
+                                    "ods", path, line)
 
 
 def read(path: Path) -> tuple[str, list[Incoming]]:
