@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import random
 import re
 import shutil
 import signal
@@ -13,15 +12,17 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 
 from l10n import po as pofile
+from l10n.build import pdf
 from l10n.po import files
 from tests.conftest import msgfmt_check
+from tests.faults import OPERATIONS, Faults
 
 
-def start(cwd: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "l10n", "run", "--allow-fuzzy"], cwd=cwd,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+CONFIG_LANGUAGES = "languages: [en, es, de, it, pt, ru, uk, ca]"
+RUN = ("run", "--engine", "pseudo", "--allow-fuzzy")
 
 
 def snapshot(root: Path) -> dict[str, str]:
@@ -37,22 +38,71 @@ def snapshot(root: Path) -> dict[str, str]:
     return out
 
 
-def test_sigkill_at_random_points_then_rerun(project, tmp_path):
-    reference = tmp_path / "reference"
-    shutil.copytree(project, reference)
-    began = time.monotonic()
-    assert start(reference).wait() == 0
-    duration = time.monotonic() - began
-    rng = random.Random(20261129)
-    for attempt in range(20):
-        proc = start(project)
-        time.sleep(rng.uniform(0, duration))
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        for path in list(project.glob("locales/**/*.po")) + list(project.glob("locales/*.pot")):
-            check = msgfmt_check(path)
-            assert check.returncode == 0, (attempt, path, check.stderr)
-    assert start(project).wait() == 0
+def _forget_the_run(root: Path) -> None:
+    for folder in ("locales", "dist", ".l10n"):
+        shutil.rmtree(root / folder, ignore_errors=True)
+
+
+@pytest.fixture
+def small(project: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The appeal in two languages, its PDF a stand-in of the page's digest: the same files and writes as a real
+    run, at a fraction of its cost (the PDF's own tests look at real ones)."""
+    config = project / "l10n.yaml"
+    config.write_text(config.read_text().replace(CONFIG_LANGUAGES, "languages: [es, ru]"))
+    monkeypatch.setattr(pdf, "render_pdf", lambda html, *rest: b"%PDF-1.7 " + hashlib.sha256(html.encode()).digest())
+    return project
+
+
+@pytest.mark.parametrize("operation", OPERATIONS)
+def test_a_run_stopped_at_any_write_leaves_every_file_old_or_whole_and_the_next_run_finishes(small, cli, operation):
+    """os.replace, os.fsync or a write fails at its k-th call, for every k of a `run` (in process, the same
+    points every time): the command ends with one line and exit 1; every catalog is valid for msgfmt -c, every
+    published file is absent or what a complete run writes, nothing temporary is left; the next run then writes
+    exactly what an undisturbed run writes."""
+    assert cli(*RUN).exit_code == 0
+    complete = snapshot(small)
+    k = stops = 0
+    while True:
+        k += 1
+        _forget_the_run(small)
+        with pytest.MonkeyPatch.context() as patch:
+            faults = Faults(patch, operation, k)
+            stopped = cli(*RUN)
+        if faults.exhausted:  # the run got through every call: all points tried
+            assert stopped.exit_code == 0 and snapshot(small) == complete
+            break
+        if stopped.exit_code == 0:  # what failed was advisory (the memo, the engine cache): the run went on
+            assert snapshot(small) == complete, (operation, k)
+            continue
+        assert stopped.exit_code == 1, (operation, k, stopped.stderr)
+        stops += 1
+        assert f"injected failure of {operation} call {k}" in stopped.stderr.splitlines()[-1], (operation, k)
+        for path in sorted(small.glob("locales/**/*.po*")):
+            assert msgfmt_check(path).returncode == 0, (operation, k, path)
+        now = snapshot(small)
+        assert all(now[name] == complete[name] for name in now if name.startswith("dist/")), (operation, k)
+        assert not list(small.glob("**/.*.tmp")), (operation, k)
+        assert cli(*RUN).exit_code == 0 and snapshot(small) == complete, (operation, k)
+    assert k > 10 and stops > k // 2, (k, stops)  # a run has many points to stop at, most of them fatal
+
+
+@pytest.mark.slow
+def test_sigkill_during_a_run_then_rerun(project, tmp_path_factory):
+    """One real SIGKILL, once the run has written its template: what is on disk is whole, and the next run
+    finishes as an undisturbed one."""
+    reference = tmp_path_factory.mktemp("reference")
+    shutil.copytree(project, reference, dirs_exist_ok=True)
+    command = [sys.executable, "-m", "l10n", *RUN]
+    assert subprocess.run(command, cwd=reference, capture_output=True).returncode == 0
+    proc = subprocess.Popen(command, cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not (project / "locales" / "appeal.pot").exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    for path in sorted(project.glob("locales/**/*.po*")):
+        assert msgfmt_check(path).returncode == 0, path
+    assert subprocess.run(command, cwd=project, capture_output=True).returncode == 0
     assert snapshot(project) == snapshot(reference)
     assert not list(project.glob("**/.*.tmp"))  # no half-written leftovers after a complete run
 

@@ -4,16 +4,11 @@ private columns kept private, published order, and a document that is never half
 from __future__ import annotations
 
 import csv
-import errno
 import io
 import json
-import os
 import random
 import shutil
-import signal
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -21,9 +16,9 @@ import pytest
 from l10n import signatories
 from l10n.config import load_config
 from l10n.document import load_document
+from tests.faults import OPERATIONS, Faults
 
 APPEAL2 = Path(__file__).resolve().parent / "data" / "appeal2"
-ROOT = Path(__file__).resolve().parent.parent
 SOURCE = Path("source/appel.fr.txt")
 LANGS = ("en", "es", "de", "it", "ru", "uk")
 
@@ -317,52 +312,7 @@ def test_second_appeal_publishes_one_kingdom_and_the_basque_country_among_countr
 # ---------------------------------------------------------------------------------------------------- crash safety
 
 
-class _Faults:
-    """Fail the k-th call of one file operation the intake relies on (os.replace, os.fsync, or a write through
-    os.fdopen, which then writes half its data first), to stop the run at every point it can stop."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch, operation: str, k: int) -> None:
-        self.calls = 0
-        self.k = k
-        real = getattr(os, operation)
-
-        def fail() -> None:
-            raise OSError(errno.ENOSPC, f"injected failure of {operation} call {k}")
-
-        def counted(*args, **kwargs):
-            self.calls += 1
-            if self.calls == k:
-                fail()
-            return real(*args, **kwargs)
-
-        def fdopen(*args, **kwargs):
-            handle = real(*args, **kwargs)
-            faults = self
-
-            class Half:
-                def __enter__(self):
-                    return self
-
-                def __exit__(self, *exc):
-                    handle.close()
-
-                def write(self, data):
-                    faults.calls += 1
-                    if faults.calls == k:
-                        handle.write(data[: len(data) // 2])
-                        handle.flush()
-                        fail()
-                    return handle.write(data)
-
-                def __getattr__(self, name):
-                    return getattr(handle, name)
-
-            return Half()
-
-        monkeypatch.setattr(os, operation, fdopen if operation == "fdopen" else counted)
-
-
-@pytest.mark.parametrize("operation", ["replace", "fsync", "fdopen"])
+@pytest.mark.parametrize("operation", OPERATIONS)
 def test_a_run_stopped_at_any_write_leaves_the_document_unchanged_or_fully_updated(appeal2, operation):
     text, added, _, _ = generated_csv(rows=40, seed=5)
     table = appeal2 / "signatures.csv"
@@ -380,7 +330,7 @@ def test_a_run_stopped_at_any_write_leaves_the_document_unchanged_or_fully_updat
         (appeal2 / SOURCE).write_bytes(original)
         shutil.rmtree(appeal2 / "private")
         with pytest.MonkeyPatch.context() as patch:
-            faults = _Faults(patch, operation, k)
+            faults = Faults(patch, operation, k)
             try:
                 signatories.import_file(config, table)
             except Exception as exc:  # noqa: BLE001 (the point: whatever stops it)
@@ -389,35 +339,7 @@ def test_a_run_stopped_at_any_write_leaves_the_document_unchanged_or_fully_updat
         assert now in (original, final), (operation, k)
         outcomes.add(now == final)
         assert not [p for p in appeal2.rglob("*.tmp")], (operation, k)  # no temporary file left
-        if faults.calls < k:  # the run got through every call: all points tried
+        if faults.exhausted:  # the run got through every call: all points tried
             assert (appeal2 / "private" / "contacts.csv").read_bytes() == contacts
             break
     assert outcomes == {False, True} and k > 3
-
-
-@pytest.mark.slow
-def test_killing_an_import_leaves_the_document_unchanged_or_fully_updated(appeal2):
-    text, _, _, _ = generated_csv(rows=600, seed=9)
-    (appeal2 / "big.csv").write_text(text, encoding="utf-8")
-    original = (appeal2 / SOURCE).read_bytes()
-    copy = appeal2 / "copy"
-    shutil.copytree(APPEAL2, copy)
-    shutil.copy(appeal2 / "big.csv", copy / "big.csv")
-    signatories.import_file(load_config(copy / "l10n.yaml"), copy / "big.csv")
-    final = (copy / SOURCE).read_bytes()
-    command = [sys.executable, "-m", "l10n", "signatories", "import", "big.csv"]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    started = time.monotonic()
-    done = subprocess.run(command, cwd=appeal2, env=env, capture_output=True)
-    assert done.returncode == 1 and (appeal2 / SOURCE).read_bytes() == final  # what an undisturbed run does
-    took = time.monotonic() - started
-    (appeal2 / SOURCE).write_bytes(original)
-    shutil.rmtree(appeal2 / "private")
-    process = subprocess.Popen(command, cwd=appeal2, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(random.Random(18).uniform(0.5, 1.0) * took)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    assert (appeal2 / SOURCE).read_bytes() in (original, final)
-    again = subprocess.run(command, cwd=appeal2, env=env, capture_output=True)  # sweeps what the killed run left
-    assert again.returncode == 1 and (appeal2 / SOURCE).read_bytes() == final
-    assert not list(appeal2.rglob("*.tmp"))
