@@ -25,6 +25,24 @@ def fresh_cldr_answers() -> None:
     document.aliases.cache_clear()
 
 
+@pytest.fixture(autouse=True)
+def quick_pdf(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """WeasyPrint takes about 0.3 s a page, and every in-process `build` or `run` lays out one page per language:
+    tests that do not look at the PDF get a stand-in (the digest of the page it would lay out, so that what
+    depends on the page still changes with it). Tests marked `real_pdf` (the print tests) and l10n run as a
+    subprocess render real ones."""
+    if request.node.get_closest_marker("real_pdf") is None:
+        from l10n.build import pdf
+
+        monkeypatch.setattr(pdf, "render_pdf", _stand_in_pdf)
+
+
+def _stand_in_pdf(html: str, lang: str, *rest: object) -> bytes:
+    import hashlib
+
+    return b"%PDF-1.7\n% stand-in for tests\n" + hashlib.sha256(f"{lang}\0{html}".encode()).hexdigest().encode()
+
+
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The appeal project (config, source, glossary) copied to tmp_path, which becomes the working directory."""

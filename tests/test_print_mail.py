@@ -34,6 +34,8 @@ from tests.conftest import DATA
 from tests.test_publish import configure, read, run
 from tests.test_render_safety import HOSTILE, write_hostile_catalog
 
+pytestmark = pytest.mark.real_pdf  # these look at the PDFs themselves
+
 RUSSIAN = yaml.safe_load((DATA / "print" / "ru.yaml").read_text(encoding="utf-8"))
 #: where the page pictures go for the developer to look at: $L10N_TEST_ARTIFACTS, or pytest's temporary tree
 #: (basetemp/pdf-pictures0/, kept for the last three runs)
