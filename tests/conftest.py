@@ -10,19 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from l10n import document, langs
 from l10n.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
-
-
-@pytest.fixture(autouse=True)
-def fresh_cldr_answers() -> None:
-    """The per-process memos in front of CLDR emptied, so that a test sees what a new process would."""
-    langs.territory_names.cache_clear()
-    document._territories.cache_clear()
-    document.aliases.cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # the benchmark script and every reference tool
+
 ROOT = Path(__file__).resolve().parent.parent
 STAGES = ["extract", "update", "pretranslate", "status", "check",
           "build", "run (first)", "run (unchanged)", "update (source changed)"]

@@ -58,6 +58,7 @@ def updated(project, cli):
 # -- the llm engine in a project -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_run_with_the_fake_server_drafts_every_text_segment_of_de_ru_uk(project, cli):
     with FakeOpenAI() as server:
         with_llm(project, server)
@@ -176,6 +177,7 @@ SPANISH = {  # what a Spanish translator made of the first three paragraphs' dra
 }
 
 
+@pytest.mark.slow  # Apertium processes for every language
 def test_reviewed_spanish_redrafts_untouched_pivot_drafts_and_never_human_text(updated, cli):
     assert cli("pretranslate").exit_code == 0
     it_path = po(updated, "it")
@@ -300,6 +302,7 @@ def test_confidence_in_status_json_dashboard_and_review(updated, cli):
     assert "(below 0.95)" in sheet
 
 
+@pytest.mark.slow  # Apertium processes for every language
 def test_italian_and_portuguese_from_reviewed_catalan_without_any_pivot_setting(updated, cli):
     assert cli("pretranslate", "--lang", "ca", "--lang", "it", "--lang", "pt").exit_code == 0
     catalan = "Des de 2019, Azat Miftakhov és empresonat en un procés judicial fabricat (IK-18)."

@@ -7,10 +7,13 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 
 from l10n.config import load_config
 from tests.conftest import dump_dom
 from tests.test_dashboard import write_hostile
+
+pytestmark = pytest.mark.slow  # Chromium
 
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
+import pytest
 
 from l10n import po as pofile
 from l10n import render
 from tests.conftest import dump_dom
 from tests.test_render_safety import HOSTILE, md_problems, write_hostile_catalog
+
+pytestmark = pytest.mark.slow  # Chromium
 
 PAYLOAD_TAGS = {"script", "img", "svg", "iframe", "details", "form", "button", "object", "embed", "input", "b"}
 

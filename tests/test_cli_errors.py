@@ -10,6 +10,8 @@ import pytest
 
 from tests.test_catalog_errors import FIXTURES, PO
 
+pytestmark = pytest.mark.slow  # the real entry point, one interpreter per test
+
 
 def l10n(*args: str, cwd=None) -> subprocess.CompletedProcess:
     """Run the real console entry point, so a traceback would show up on stderr."""

@@ -14,6 +14,8 @@ from l10n.engines import EngineUnavailable, create
 from l10n.engines.apertium import ApertiumEngine, _parse_mode
 from l10n.glossary import load_glossary
 
+pytestmark = pytest.mark.slow  # Apertium's pipelines, real processes
+
 ROOT = Path(__file__).resolve().parent.parent
 APPEAL = [p.strip() for p in (ROOT / "source" / "appeal.fr.txt").read_text(encoding="utf-8").split("\n\n") if p.strip()]
 KEEP = [k.text for k in load_glossary(ROOT / "glossary.yaml").keep]

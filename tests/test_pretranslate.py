@@ -29,6 +29,7 @@ def updated(project, cli):
     return project
 
 
+@pytest.mark.slow  # Apertium processes for every language
 def test_offline_run_drafts_every_body_segment_and_names_missing_engines(updated, cli):
     result = cli("pretranslate")
     assert result.exit_code == 0, result.output

@@ -168,6 +168,7 @@ def test_item_10_the_guard_bounds_aliases_and_depth(tmp_path):
 # -- item 11: engines have an overall deadline per request, and refuse absurd answers -------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", ["drip-headers", "drip-body"])
 def test_item_11_a_dripping_server_stops_within_timeout_times_attempts(mode):
     waits: list[float] = []

@@ -167,6 +167,7 @@ def test_hostile_translation_is_escaped(drafted: Path, cli) -> None:
     assert row["back"]
 
 
+@pytest.mark.slow  # Apertium processes for every language
 def test_default_is_every_language_and_one_engine_run(drafted: Path, cli) -> None:
     result = cli("review")
     assert result.exit_code == 0, result.output

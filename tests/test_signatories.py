@@ -175,6 +175,7 @@ def generated_csv(rows: int = 200, seed: int = 18) -> tuple[str, list[tuple[str,
     return out.getvalue(), added, rejected, email
 
 
+@pytest.mark.slow
 def test_importing_200_rows_adds_exactly_the_valid_new_ones_and_reports_every_rejected_row(appeal2, cli):
     text, added, rejected, email = generated_csv()
     (appeal2 / "signatures.csv").write_text(text, encoding="utf-8", newline="")
