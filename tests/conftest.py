@@ -23,7 +23,7 @@ def quick_pdf(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -
     depends on the page still changes with it). Tests marked `real_pdf` (the print tests) and l10n run as a
     subprocess render real ones."""
     if request.node.get_closest_marker("real_pdf") is None:
-        from l10n.build import pdf
+        from l10n.publish import pdf
 
         monkeypatch.setattr(pdf, "render_pdf", _stand_in_pdf)
 
