@@ -271,6 +271,21 @@ def _engine_settings(raw: Any) -> dict[str, EngineSettings]:
     return out
 
 
+def _engine_names(raw: Any) -> tuple[str, ...]:
+    """Engine names are checked when the file is read, as a configuration error with its key, not when
+    `pretranslate` first asks for the engine."""
+    if not is_texts(raw):
+        raise fail(PHRASE, "must be a list of strings")
+    names = texts(raw)
+    unknown = next((name for name in names if name not in ENGINE_OPTIONS), None)
+    if unknown is not None:
+        raise fail(PHRASE, f"names an unknown engine {unknown!r} (known: {', '.join(sorted(ENGINE_OPTIONS))})")
+    return names
+
+
+EngineNames = Annotated[Any, BeforeValidator(_engine_names)]
+
+
 # -- the project ------------------------------------------------------------------------------------------------
 
 
@@ -291,8 +306,8 @@ class Config(Schema):
     dist_dir: ProjectPath = Field("dist", validate_default=True)
     cache_dir: ProjectPath = Field(".l10n", validate_default=True)
     signatories: SignatoriesConfig = Field(default_factory=SignatoriesConfig)
-    engines: Names = ("apertium",)
-    engines_by_language: Annotated[dict[Tag, Names],
+    engines: EngineNames = ("apertium",)
+    engines_by_language: Annotated[dict[Tag, EngineNames],
                                    mapping("must map language codes to engine lists")] = {}
     engine_settings: Annotated[dict[str, EngineSettings], BeforeValidator(_engine_settings)] = {}
     glossary: ProjectPath = None

@@ -221,7 +221,9 @@ class GroupFinder:
             return Target(name, spec.code, spec.placement)
         code = self._code(text)
         if code is None:
-            return Target(" ".join(text.split()), None, REGION) if allow_new_heading else None
+            if not allow_new_heading or clean_name(text)[0] is None:  # a new heading is a line of the source too
+                return None
+            return Target(" ".join(text.split()), None, REGION)
         if code in self.by_code:
             return self._existing(self.by_code[code])
         declared = next(((name, spec) for name, spec in self.declared.values() if spec.code == code), None)

@@ -443,3 +443,26 @@ def test_item_13_a_control_character_xml_cannot_carry_is_one_line_naming_the_ent
                             rf"written to {fmt} .*", message), message
     for fmt in ("csv", "ods"):  # these carry it (csv) or drop it (odfpy): no reason to refuse
         assert cli("export", "--format", fmt, "--lang", "es").exit_code == 0
+
+
+@pytest.mark.parametrize("extra, key", [("engines: [apertium, nosuch]", "engines"),
+                                        ("engines_by_language: {es: [nosuch]}", "engines_by_language.es")])
+def test_item_08_an_unknown_engine_name_is_a_configuration_error(project, extra, key):
+    config_file = project / "l10n.yaml"
+    config_file.write_text(config_file.read_text(encoding="utf-8") + f"\n{extra}\n", encoding="utf-8")
+    result = l10n("status", cwd=project)  # status drafts nothing: the name is checked when the file is read
+    assert result.returncode == 2
+    assert one_line(result) == (f"l10n: error: {config_file}: {key} names an unknown engine 'nosuch' (known: "
+                                "apertium, deepl, google, libre, llm, microsoft, mymemory, pseudo)")
+
+
+def test_item_13_a_group_heading_with_a_control_character_never_reaches_the_source(project, cli):
+    source = project / "source" / "appeal.fr.txt"
+    before = source.read_bytes()
+    for group in ("\x1b[31m", "Pays\x1b]0;owned\x07", "Groupe \u202eevil"):
+        result = l10n("signatories", "add", "-g", group, "Organisation honnête", cwd=project)
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert "\x1b" not in result.stderr + result.stdout and "\u202e" not in result.stderr + result.stdout
+    assert source.read_bytes() == before
+    assert cli("signatories", "add", "-g", "Groupe honnête", "Organisation honnête").exit_code == 0
+    assert "Groupe honnête" in source.read_text(encoding="utf-8")
