@@ -15,7 +15,7 @@ from typing import Any
 
 from .config import Config
 from .digest import file_digest, sha256
-from .po import Catalog, Entry
+from .po import Catalog
 from .stamped import StampedSections
 from .state import GETTEXT, STATES, Counts
 
@@ -91,11 +91,8 @@ def same_catalog(a: Catalog, b: Catalog) -> bool:
         return False
     if len(a.entries) != len(b.entries):
         return False
-    names = [f.name for f in dataclasses.fields(Entry) if f.name != "line"]
-    if hasattr(a.header, "__dict__"):  # the quick way: compare the attribute dictionaries, lines set aside
-        return all(x.__dict__ == y.__dict__ or {**x.__dict__, "line": 0} == {**y.__dict__, "line": 0}
-                   for x, y in zip([a.header, *a.entries], [b.header, *b.entries]))
-    return all(all(getattr(x, n) == getattr(y, n) for n in names)
+    # entries are plain dataclasses: their attribute dictionaries compared, line numbers set aside
+    return all(x.__dict__ == y.__dict__ or {**x.__dict__, "line": 0} == {**y.__dict__, "line": 0}
                for x, y in zip([a.header, *a.entries], [b.header, *b.entries]))
 
 

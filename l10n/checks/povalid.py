@@ -140,7 +140,8 @@ def po_valid(ctx: Context, catalog: Catalog, lines: LineMap) -> Iterator[Finding
 
     gettext refuses to compile a catalog with a broken header (charset, Plural-Forms), duplicate messages, plural
     translations that do not match nplurals, a translation that does not begin and end with a newline like its
-    source, or mismatched format directives: one such mistake stops the whole language from being published."""
+    source, or mismatched format directives: one such mistake stops the whole language from being published.
+    Duplicate messages never reach this check: the loader refuses them, naming both lines."""
     header = catalog.header.msgstr
     if not header.strip():
         yield Finding(1, 'the catalog has no header entry (msgid ""); add one with Content-Type and Plural-Forms')
@@ -162,15 +163,8 @@ def po_valid(ctx: Context, catalog: Catalog, lines: LineMap) -> Iterator[Finding
     elif has_plurals:
         yield Finding(lines.header_line, "the catalog has plural messages but no Plural-Forms header; add "
                                          '"Plural-Forms: nplurals=N; plural=EXPRESSION;" for this language')
-    seen: dict[tuple[str | None, str], Entry] = {}
     for entry in catalog.active:
         line = lines.msgid_line(entry)
-        first = seen.get(entry.key)
-        if first is not None:
-            yield Finding(line, f"duplicate message {q(entry.msgid)}, also defined at line "
-                                f"{lines.msgid_line(first)}; merge the two entries", entry)
-        else:
-            seen[entry.key] = entry
         if entry.msgid_plural is not None and nplurals is not None and any(entry.msgstr_plural.values()) \
                 and len(entry.msgstr_plural) != nplurals:
             yield Finding(line, f"the entry has {len(entry.msgstr_plural)} plural translations but the header says "
@@ -216,7 +210,8 @@ def start_msgfmt(path: Path) -> subprocess.Popen[str] | None:
 
 
 def finish_msgfmt(proc: subprocess.Popen[str] | None) -> list[tuple[int, str]]:
-    """Wait for a started msgfmt and read its fatal errors (see run_msgfmt)."""
+    """Wait for a started msgfmt and read its fatal errors as (line, message); warnings are left out since
+    msgfmt still compiles."""
     if proc is None:
         return []
     try:
@@ -234,11 +229,6 @@ def cancel_msgfmt(proc: subprocess.Popen[str] | None) -> None:
     if proc.poll() is None:
         proc.kill()
     proc.communicate()
-
-
-def run_msgfmt(path: Path) -> list[tuple[int, str]]:
-    """msgfmt -c's fatal errors as (line, message); warnings are left out since msgfmt still compiles."""
-    return finish_msgfmt(start_msgfmt(path))
 
 
 def _msgfmt_errors(returncode: int, stderr: str) -> list[tuple[int, str]]:

@@ -102,7 +102,7 @@ def write_if_changed(path: Path, text: str | bytes) -> bool:
     return True
 
 
-def save(catalog: Catalog, check_unchanged_on_disk: bool = True) -> bool:
+def save(catalog: Catalog) -> bool:
     """Write only when the bytes differ (no churn, mtimes kept); refuse to clobber an edit made on disk meanwhile,
     however late it lands (see _swap_in): ConcurrentEditError, with the file as the translator saved it.
 
@@ -113,8 +113,7 @@ def save(catalog: Catalog, check_unchanged_on_disk: bool = True) -> bool:
     if current == data:
         catalog.loaded_digest = sha256(data)
         return False
-    if check_unchanged_on_disk and current is not None and catalog.loaded_digest is not None \
-            and sha256(current) != catalog.loaded_digest:
+    if current is not None and catalog.loaded_digest is not None and sha256(current) != catalog.loaded_digest:
         raise _edited(path)
     _swap_in(path, data, current)
     catalog.loaded_digest = sha256(data)
