@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 from . import langs
 from .config import GROUP_KINDS, Config, GroupSpec, SignatoriesConfig, document_id, read_yaml
-from .errors import SourceError
+from .errors import L10nError, SourceError
 
 # Roles name what a segment is; they reach translators as extracted comments.
 TITLE, PARAGRAPH, DATELINE = "title", "paragraph", "dateline"
@@ -125,7 +125,7 @@ class Document:
         return out
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Compare names the way people spell them: no accents, no case, hyphens as spaces (Etats-Unis = États-Unis)."""
     if not text.isascii():  # ASCII has nothing to decompose
         text = unicodedata.normalize("NFKD", text).translate(_BARE)
@@ -147,7 +147,7 @@ _NON_WORD = re.compile(r"[^\w]+")
 def territory_key(text: str) -> str:
     """A name as territory names are compared: folded, and without the spaces, hyphens and apostrophes between
     words (Royaume-Uni = Royaume Uni, Côte d'Ivoire = Côte d’Ivoire, Viêt Nam = Vietnam)."""
-    return _fold(text).replace(" ", "")
+    return fold(text).replace(" ", "")
 
 
 @lru_cache(maxsize=None)
@@ -238,7 +238,7 @@ def publication_order(items: list, kind: Callable[[Any], str], heading: Callable
 # Runs of the white space a line may break at (tabs, repeated spaces, stray separators) become one space. No-break
 # spaces are the writer's typography (French puts one before : ; ! ? and inside « »): they stay as sent.
 _NO_BREAK = ("\u00a0", "\u2007", "\u202f")
-_LOOSE_SPACE = re.compile(r"[^\S\u00a0\u2007\u202f]+")
+LOOSE_SPACE = re.compile(r"[^\S\u00a0\u2007\u202f]+")
 
 
 def _chunks(text: str) -> list[list[tuple[int, str]]]:
@@ -255,7 +255,7 @@ def _chunks(text: str) -> list[list[tuple[int, str]]]:
             if line.isprintable() and "  " not in line and line[0] != " " and line[-1] != " ":
                 current.append((number, line))  # its only white space is single spaces inside: nothing to do
             elif no_break and any(c in line for c in _NO_BREAK):
-                current.append((number, _LOOSE_SPACE.sub(" ", line).strip()))
+                current.append((number, LOOSE_SPACE.sub(" ", line).strip()))
             else:
                 current.append((number, " ".join(line.split())))
         elif current:
@@ -266,18 +266,23 @@ def _chunks(text: str) -> list[list[tuple[int, str]]]:
     return chunks
 
 
-def read_text(path: Path, shown: Path | None = None) -> str:
-    """Read a source as UTF-8 (a BOM and any line endings accepted); a clear error, naming the file as the
-    user wrote it (`shown`), otherwise."""
+def read_utf8(path: Path, shown: Path, error: type[L10nError], what: str, hint: str = "") -> tuple[bytes, str]:
+    """A text file's bytes and its text as UTF-8 (a BOM accepted), or `error` naming the file as the user wrote
+    it (`shown`), and for bad UTF-8 the line: what every file a person writes (sources, signatory lists) needs."""
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise SourceError(f"cannot read source: {exc.strerror or exc}", shown or path) from None
+        raise error(f"cannot read {what}: {exc.strerror or exc}", shown) from None
     try:
-        text = data.decode("utf-8-sig")
+        return data, data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise SourceError("source is not valid UTF-8", shown or path, line) from None
+        raise error(f"{what} is not valid UTF-8{hint}", shown, data[: exc.start].count(b"\n") + 1) from None
+
+
+def read_text(path: Path, shown: Path | None = None) -> str:
+    """Read a source as UTF-8 (a BOM and any line endings accepted); a clear error, naming the file as the
+    user wrote it (`shown`), otherwise."""
+    text = read_utf8(path, shown or path, SourceError, "source")[1]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     nul = text.find("\x00")
     if nul >= 0:  # no PO string can hold it: refused here, where the line is the source's
@@ -338,9 +343,9 @@ def _is_heading(text: str, config: SignatoriesConfig) -> bool:
         first = text[:1]
         if first.isascii() and first.isalpha() and first.lower() != heading[:1]:
             return False
-        # _fold works character by character, so the fold of a prefix is a prefix of the fold: most paragraphs
+        # fold works character by character, so the fold of a prefix is a prefix of the fold: most paragraphs
         # are told apart by their first words, without folding them whole (the cost grew with the document).
-        return heading.startswith(_fold(text[:_PREFIX])) and _fold(text) == heading
+        return heading.startswith(fold(text[:_PREFIX])) and fold(text) == heading
     return bool(_DEFAULT_HEADINGS.match(text))
 
 
@@ -349,7 +354,7 @@ _PREFIX = 48
 
 @lru_cache(maxsize=64)
 def _folded(text: str) -> str:
-    return _fold(text)
+    return fold(text)
 
 
 def _parse_groups(doc: Document, chunks: list[list[tuple[int, str]]], names: _GroupNames) -> None:
@@ -401,7 +406,7 @@ def _unknown_heading(heading: str, names: _GroupNames) -> str:
 
 def organisation_key(name: str) -> str:
     """Organisation names compared without case, accents, spaces or punctuation (L.D.H. = LDH)."""
-    return _fold(name).replace(" ", "")
+    return fold(name).replace(" ", "")
 
 
 def duplicate_organisations(doc: Document) -> list[Notice]:
@@ -422,7 +427,7 @@ def duplicate_organisations(doc: Document) -> list[Notice]:
 
 SIMILARITY = 90  # rapidfuzz ratio (0–100) of folded names from which two organisations look like one
 _NEIGHBOURS = 8
-_DIGITS = re.compile(r"\d+")
+DIGITS = re.compile(r"\d+")
 
 
 def similar_organisations(doc: Document, threshold: float = SIMILARITY) -> list[Notice]:
@@ -438,11 +443,11 @@ def similar_organisations(doc: Document, threshold: float = SIMILARITY) -> list[
     buckets: dict[tuple[str, ...], list[tuple[str, Organisation]]] = {}
     known: set[str] = set()
     for org in doc.signatories.organisations:
-        folded = _fold(org.name)
+        folded = fold(org.name)
         if folded.replace(" ", "") in known:  # organisation_key: an exact duplicate, reported as such
             continue
         known.add(folded.replace(" ", ""))
-        buckets.setdefault(tuple(_DIGITS.findall(folded)), []).append((folded, org))
+        buckets.setdefault(tuple(DIGITS.findall(folded)), []).append((folded, org))
     pairs: dict[tuple[int, int], tuple[float, Organisation, Organisation]] = {}
     for bucket in buckets.values():
         for reverse in (False, True):

@@ -33,7 +33,7 @@ def code_digest() -> str:
     a new one only moves breaks around rare characters, until the next change rewrites the file."""
     digest = hashlib.sha256(sys.version.encode())
     _update_with_tree(digest, os.path.dirname(os.path.abspath(__file__)))
-    for name in ("babel", "icu", "rapidfuzz", "unicode_segmentation_rs", "jinja2", "markupsafe", "yaml", "click",
+    for name in ("babel", "icu", "rapidfuzz", "jinja2", "markupsafe", "yaml", "click",
                  "weasyprint"):
         spec = importlib.util.find_spec(name)
         origin = os.path.dirname(spec.origin) if spec is not None and spec.origin else None

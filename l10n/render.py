@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
-from unicode_segmentation_rs import line_break_units, text_width
 
 from . import langs, templating
+from .po import unistring
 from .furniture import Furniture, Text
 from .assemble import TRUSTED, Assembled, BodyBlock, Piece
 
@@ -72,6 +72,21 @@ def urls(text: str) -> list[tuple[int, int]]:
 
 def joined(block: BodyBlock) -> str:
     return clean("".join(clean(piece.text) + space for piece, space in block.parts))
+
+
+def line_break_units(text: str) -> list[str]:
+    """UAX #14 break opportunities from libunistring; where it is missing, after each run of spaces."""
+    library = unistring.library()
+    return library.line_break_units(text) if library is not None else re.findall(r"\S+\s*|\s+", text)
+
+
+def text_width(text: str) -> int:
+    """Columns in a terminal: libunistring's count (wide CJK characters two, combining marks none); where it is
+    missing, East Asian width from unicodedata."""
+    library = unistring.library()
+    if library is not None and "\0" not in text:
+        return library.width(text.encode("utf-8"))
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _chunks(text: str) -> list[str]:

@@ -19,9 +19,9 @@ from pathlib import Path
 from . import langs, state
 from . import po as pofile
 from .config import Config, GroupSpec
-from .document import (_DIGITS, _LOOSE_SPACE, LAST, REGION, SIMILARITY, Document, Group, Organisation, _fold,
+from .document import (DIGITS, LOOSE_SPACE, LAST, REGION, SIMILARITY, Document, Group, Organisation, fold,
                        load_document, organisation_key, parse, publication_order, territory_key, territory_naming,
-                       territory_of, territory_suggestion)
+                       read_utf8, territory_of, territory_suggestion)
 from .errors import EXIT_ERROR, ConcurrentEditError, ConfigError, L10nError, SourceError
 from .paths import po_path
 from .pot import keyed_segments
@@ -31,7 +31,7 @@ PRIVATE_DIR = Path("private")
 CONTACTS = PRIVATE_DIR / "contacts.csv"
 CONTACT_FIELDS = ("organisation", "group", "code", "email", "contact", "date", "url", "origin")
 
-# Column headings a form export may use, folded (document._fold) → the field they fill.
+# Column headings a form export may use, folded (document.fold) → the field they fill.
 COLUMNS = {
     "organisation": "organisation", "organization": "organisation", "org": "organisation", "name": "organisation",
     "nom": "organisation", "signataire": "organisation", "signatory": "organisation",
@@ -102,15 +102,7 @@ def read_csv(path: Path, shown: Path | None = None) -> tuple[list[Candidate], li
     different locales write them): candidates, rows rejected on sight, and warnings (columns ignored). Row
     numbers are the spreadsheet's: the heading row is row 1."""
     shown = shown or path
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise IntakeError(f"cannot read signatory file: {exc.strerror or exc}", shown) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise IntakeError("signatory file is not valid UTF-8 (export it as CSV UTF-8)", shown, line) from None
+    text = read_utf8(path, shown, IntakeError, "signatory file", " (export it as CSV UTF-8)")[1]
     first = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -120,7 +112,7 @@ def read_csv(path: Path, shown: Path | None = None) -> tuple[list[Candidate], li
         raise IntakeError(f"not a CSV table: {exc}", shown, 1) from None
     if not header:
         raise IntakeError("signatory file is empty", shown)
-    fields = [COLUMNS.get(_fold(name)) for name in header]
+    fields = [COLUMNS.get(fold(name)) for name in header]
     warnings = [f"{shown}:1: column {name!r} ignored (known columns: organisation, country, date, url, email, "
                 "contact)" for name, known in zip(header, fields) if known is None and name.strip()]
     for needed in ("organisation", "country"):
@@ -173,7 +165,7 @@ def clean_name(raw: str) -> tuple[str | None, str | None]:
     formula = _formula(raw)
     if formula:
         return None, formula
-    name = _LOOSE_SPACE.sub(" ", raw).strip()
+    name = LOOSE_SPACE.sub(" ", raw).strip()
     if not name:
         return None, "empty organisation name"
     if len(name) > MAX_NAME:
@@ -296,14 +288,7 @@ class _Source:
     @classmethod
     def read(cls, config: Config, path: Path) -> _Source:
         full = config.root / path
-        try:
-            data = full.read_bytes()
-        except OSError as exc:
-            raise SourceError(f"cannot read source: {exc.strerror or exc}", path) from None
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise SourceError("source is not valid UTF-8", path, data[: exc.start].count(b"\n") + 1) from None
+        data, text = read_utf8(full, path, SourceError, "source")
         newline = "\r\n" if "\r\n" in text else "\r" if "\r" in text else "\n"
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         return cls(full, data, text.split("\n"), data.startswith(b"\xef\xbb\xbf"), newline)
@@ -439,7 +424,7 @@ def intake(config: Config, candidates: list[Candidate], document: Path | None = 
     finder = GroupFinder(config, editor.doc)
     organisations = editor.doc.signatories.organisations  # type: ignore[union-attr]
     listed = {organisation_key(o.name): o for o in organisations}
-    folded = {_fold(o.name): o for o in organisations}
+    folded = {fold(o.name): o for o in organisations}
     private_rows: list[dict[str, str]] = []
     for candidate in candidates:
         name, problem = clean_name(candidate.name)
@@ -472,7 +457,7 @@ def intake(config: Config, candidates: list[Candidate], document: Path | None = 
                 report.warnings.append(f"{candidate.origin}: new group {target.heading!r} is not a territory: it is "
                                        "sorted with the countries (declare it in signatories.groups to say otherwise)")
             finder = GroupFinder(config, editor.doc)
-        listed[key] = folded[_fold(name)] = Organisation(name, 0)
+        listed[key] = folded[fold(name)] = Organisation(name, 0)
         report.added.append(Addition(name, target.heading, target.index is None, candidate.origin))
         _keep_private(private_rows, candidate, name, target)
     if dry_run:
@@ -504,9 +489,9 @@ def _similar(name: str, folded: dict[str, Organisation]) -> str | None:
     document.SIMILARITY); names whose numbers differ are different organisations."""
     from rapidfuzz import fuzz, process
 
-    mine = _fold(name)
+    mine = fold(name)
     for match, score, _ in process.extract(mine, list(folded), scorer=fuzz.ratio, score_cutoff=SIMILARITY, limit=5):
-        if _DIGITS.findall(match) == _DIGITS.findall(mine):
+        if DIGITS.findall(match) == DIGITS.findall(mine):
             org = folded[match]
             where = f" at line {org.line}" if org.line else ""
             return f"{org.name!r}{where} ({score:.0f}% alike)"

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from l10n.config import SignatoriesConfig
-from l10n.document import _LOOSE_SPACE, _chunks, COUNTRY, DATELINE, GROUP, ORGANISATION, PARAGRAPH, TITLE, parse, read_text
+from l10n.document import LOOSE_SPACE, _chunks, COUNTRY, DATELINE, GROUP, ORGANISATION, PARAGRAPH, TITLE, parse, read_text
 from l10n.errors import SourceError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,7 +122,7 @@ def test_lines_are_tidied_as_the_definition_says(lines):
     no-break spaces stay, the ends are trimmed; blank lines (only white space) separate chunks."""
     expected, current = [], []
     for number, line in enumerate(lines, 1):
-        tidy = _LOOSE_SPACE.sub(" ", line).strip()  # the definition, one pattern for every line
+        tidy = LOOSE_SPACE.sub(" ", line).strip()  # the definition, one pattern for every line
         if tidy:
             current.append((number, tidy))
         elif current:

@@ -37,3 +37,22 @@ def test_to_polib_hands_scripts_every_field_of_a_strictly_loaded_catalog(tmp_pat
 def test_the_package_api_is_what_its_all_says() -> None:
     assert sorted(po.__all__) == sorted(name for name in dir(po) if not name.startswith("_")
                                         and not isinstance(getattr(po, name), type(po)))
+
+
+def test_text_pages_wrap_with_libunistring_and_without_it_alike(monkeypatch) -> None:
+    """The plain-text pages break lines at libunistring's break opportunities and count its widths (the
+    dependency on a second UAX #14 library is gone); without libunistring they wrap after spaces and count East
+    Asian widths, which gives the same lines for the appeal's kind of prose."""
+    from l10n import render
+    from l10n.po import unistring
+
+    text = ("Nous, organisations signataires, exigeons la libération immédiate d'Azat Miftakhov : « Liberté ! » "
+            "中文字日本語 — Привет мир, «тест».")
+    with_library = render.wrap(text, 30)
+    assert unistring.library() is not None and max(map(render.text_width, with_library)) <= 30
+    assert render.text_width("中文") == 4 and render.text_width("e\u0301") == 1
+    render._wrap.cache_clear()
+    monkeypatch.setattr(unistring, "library", lambda: None)
+    assert render.text_width("中文") == 4 and render.text_width("e\u0301") == 1
+    assert render.wrap(text, 30) == with_library
+    render._wrap.cache_clear()

@@ -11,7 +11,7 @@ from l10n import po as pofile
 from l10n.assemble import REVIEWED, assemble
 from l10n.render import render_text
 from l10n.config import SignatoriesConfig, parse_config
-from l10n.document import _fold, parse
+from l10n.document import fold, parse
 from l10n.pot import template
 
 # One line of text as a person could write it: any script, quotes, backslashes, tabs inside; the parser folds
@@ -29,7 +29,7 @@ def config_for(tmp: Path):
 @given(paragraphs=st.lists(line, min_size=2, max_size=6, unique=True),
        orgs=st.lists(line, min_size=1, max_size=4, unique=True))
 def test_identity_translation_survives_extract_update_build(tmp_path, paragraphs, orgs):
-    paragraphs = [p for p in paragraphs if _fold(p) != "liste des signataires"]
+    paragraphs = [p for p in paragraphs if fold(p) != "liste des signataires"]
     text = "\n\n".join(paragraphs) + "\n\nListe des signataires\n\nFrance\n\n" + "\n".join(orgs) + "\n"
     config = config_for(tmp_path)
     doc = parse(Path("doc.fr.txt"), text, "fr", SignatoriesConfig(heading="Liste des signataires"))

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
-from unicode_segmentation_rs import text_width
 
 from l10n import furniture, provenance
+from l10n.render import text_width
 
 from l10n import po as pofile
 from l10n.publish.publish import percent_text

@@ -5,8 +5,8 @@ diffs. Emulating libunistring with another UAX #14 implementation and width tabl
 not: they disagree on Arabic commas, CJK punctuation, combining marks after punctuation and emoji (a tenth to
 half of random strings of those; tests/test_catalog_properties.py). Asking the library msgcat asks agrees, and
 lays out a long paragraph faster. libunistring comes with GNU gettext (Debian: libunistring2 or 5); where it
-is missing, the writer refuses (po/layout.py) rather than emulate. ctypes is imported when a catalog is first
-written."""
+is missing, the writer refuses (po/layout.py) rather than emulate. The plain-text pages wrap at its break
+opportunities and widths too (render.py), which need no byte-identity and fall back to spaces and unicodedata."""
 
 from __future__ import annotations
 
@@ -15,13 +15,14 @@ from functools import cache
 from typing import Any
 
 # enum of libunistring's unilbrk.h
-PROHIBITED, POSSIBLE = 1, 2
+PROHIBITED, POSSIBLE, MANDATORY = 1, 2, 3
 _NAMES = ("libunistring.so.5", "libunistring.so.2", "libunistring.5.dylib", "libunistring.dylib")
 _ENCODING = b"UTF-8"
 
 
 class Unistring:
-    """The two functions of libunistring the PO writer needs, with their C signatures."""
+    """The functions of libunistring l10n needs (PO layout, and the plain-text pages' wrapping), with their C
+    signatures."""
 
     def __init__(self, lib: Any, ctypes: Any) -> None:
         self._breaks = getattr(lib, "u8_width_linebreaks_v2", None) or lib.u8_width_linebreaks
@@ -31,6 +32,9 @@ class Unistring:
         self._width = lib.u8_width
         self._width.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p]
         self._width.restype = ctypes.c_int
+        self._possible = getattr(lib, "u8_possible_linebreaks_v2", None) or lib.u8_possible_linebreaks
+        self._possible.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_char_p]
+        self._possible.restype = None
         self._new_buffer, self._string_at = ctypes.create_string_buffer, ctypes.string_at
 
     def width_linebreaks(self, text: bytes, width: int, start_column: int, overrides: bytes | None) -> bytes:
@@ -43,6 +47,17 @@ class Unistring:
         buffer = self._new_buffer(size)
         self._breaks(text, size, width, start_column, 0, overrides, _ENCODING, buffer)
         return self._string_at(buffer, size)
+
+    def line_break_units(self, text: str) -> list[str]:
+        """The text cut at every UAX #14 break opportunity (u8_possible_linebreaks): pieces that may start a
+        line, as libunistring sees them."""
+        data = text.encode("utf-8")
+        size = len(data)
+        buffer = self._new_buffer(size)
+        self._possible(data, size, _ENCODING, buffer)
+        marks = self._string_at(buffer, size)
+        cuts = [i for i in range(1, size) if marks[i] in (POSSIBLE, MANDATORY)]
+        return [data[a:b].decode("utf-8") for a, b in zip([0, *cuts], [*cuts, size])] if size else []
 
     def width(self, text: bytes) -> int:
         """Columns of the UTF-8 text up to its first NUL, control characters counted as none, as msgcat
