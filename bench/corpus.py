@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from l10n.document import _fold  # headings compared as l10n compares them when it recognises groups
+from l10n.document import fold  # headings compared as l10n compares them when it recognises groups
 
 SOURCE = Path(__file__).resolve().parent.parent / "source" / "appeal.fr.txt"
 HEADING = "Liste des signataires"
@@ -96,8 +96,8 @@ def _countries() -> list[str]:
     seen: set[str] = set()
     out = []
     for code, name in sorted(names.items()):
-        if len(code) == 2 and code.isalpha() and code not in skip and _fold(name) not in seen:
-            seen.add(_fold(name))
+        if len(code) == 2 and code.isalpha() and code not in skip and fold(name) not in seen:
+            seen.add(fold(name))
             out.append(name)
     return out
 
@@ -178,10 +178,10 @@ def generate(size: int, seed: int = 2026) -> Corpus:
     seen.update(headings)
     names = [n for n in originals if n not in seen][: n_organisations // 10]
     seen.update(names)
-    folded = {_fold(h) for h in countries} | {_fold(h) for h in SPECIAL_GROUPS}
+    folded = {fold(h) for h in countries} | {fold(h) for h in SPECIAL_GROUPS}
     while len(names) < n_organisations:
         name = _organisation(rng, seen)
-        if _fold(name) not in folded:
+        if fold(name) not in folded:
             names.append(name)
     rng.shuffle(names)
     groups = [Group(h) for h in headings]
