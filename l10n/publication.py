@@ -68,7 +68,7 @@ def load(path: Path) -> dict[str, Any] | None:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:  # what the system refuses (a folder in its place…) is exit 1, its path named
         raise CatalogError(f"cannot read the publication record: {exc}", path) from None
     try:
         data = json.loads(text)

@@ -371,6 +371,9 @@ MIXUPS = [  # (what is in the way, made how, command, the words of the reason)
     (".l10n/lock", _make_directory, ["update", "--lang", "es"], "Is a directory"),
     ("dist/fr/appeal.html", _make_directory, ["build", "--lang", "es"], "Is a directory"),
     ("locales/en", _make_file, ["update", "--lang", "en"], "Not a directory"),
+    # found by the outside tester (rt22): a folder where a file l10n reads belongs was "malformed", exit 5
+    ("locales/appeal.pot", _make_directory, ["extract"], "Is a directory"),
+    ("locales/es/appeal.published.json", _make_directory, ["changes", "--lang", "es"], "Is a directory"),
 ]
 
 
@@ -412,6 +415,22 @@ def test_item_07_a_write_the_system_refuses_is_one_line_and_leaves_the_catalog_w
     assert result.exit_code == 1
     message = one_error(result)
     assert message.startswith(f"l10n: error: {po.parent}/.appeal.po.") and message.endswith(os.strerror(error))
+    assert po.read_bytes() == before and no_temporary_files(updated)
+
+
+def test_item_07_a_full_disk_without_a_file_name_names_the_file(updated, cli, monkeypatch):
+    """write(2) and fsync(2) report ENOSPC without a file name; the message names the file being written."""
+    po = updated / PO_ES
+    before = po.read_bytes()
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    result = cli("pretranslate", "--lang", "es", "--engine", "pseudo")
+    monkeypatch.undo()
+    assert result.exit_code == 1
+    assert one_error(result) == f"l10n: error: {po}: {os.strerror(errno.ENOSPC)}"
     assert po.read_bytes() == before and no_temporary_files(updated)
 
 

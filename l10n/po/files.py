@@ -73,12 +73,18 @@ def atomic_write(path: Path, data: bytes, durable: bool = True, confined: bool =
 
 
 def _fill_temporary(fd: int, tmp: str, path: Path, data: bytes, durable: bool) -> None:
-    """Write the new bytes, synced unless not `durable`, with the mode of the file they will replace."""
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        if durable:
-            os.fsync(handle.fileno())
+    """Write the new bytes, synced unless not `durable`, with the mode of the file they will replace. A refusal
+    from write or fsync (disk full, quota) comes without a file name: it gets the one the user knows."""
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            if durable:
+                os.fsync(handle.fileno())
+    except OSError as exc:
+        if exc.filename is None:
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
+        raise
     if path.exists():
         os.chmod(tmp, path.stat().st_mode & 0o777)
     else:

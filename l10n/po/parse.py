@@ -674,7 +674,7 @@ def loads(data: bytes, path: Path) -> Catalog:
 def load(path: Path) -> Catalog:
     try:
         data = Path(path).read_bytes()
-    except OSError as exc:
+    except FileNotFoundError as exc:  # anything else the system refuses (a folder in its place…) is exit 1
         raise CatalogError(f"cannot read catalog: {exc.strerror or exc}", path) from None
     return loads(data, Path(path))
 
