@@ -435,26 +435,10 @@ def check(ctx: Context, langs: tuple[str, ...], fmt: str, summary: bool) -> None
     """Run quality checks on every catalog: `path:line: severity [check-id] message`; exit 3 on errors."""
     import json
 
-    from .po import load_or_none
-    from .checks import CHECKS, check_file
+    from .checks import CHECKS, check_project
     from .checks import summary as quality
-    from .checks.signatories import document_issues
-    from .paths import po_path
-    from .glossary import project_glossary
 
-    config = ctx.config
-    glossary = project_glossary(config)
-    issues = document_issues(config, config.checks_disabled)  # the source's signatory list, once
-    rows = {lang: quality.QualityRow(lang) for lang in ctx.languages(langs)}
-    for doc in config.documents:
-        for lang in ctx.languages(langs):
-            path = po_path(config, lang, doc)
-            if path.exists():
-                found = check_file(Path(os.path.relpath(path)), lang, config.source_language, glossary,
-                                   config.checks_disabled, config.accepted_words(lang))
-                issues += found
-                if summary:
-                    quality.add(rows[lang], load_or_none(path), found)
+    issues, rows = check_project(ctx.config, ctx.languages(langs), summary)
     if summary and fmt == "json":
         _echo(json.dumps([r.as_dict() for r in rows.values()], ensure_ascii=False, indent=2), lines=True, json=True)
     elif summary:

@@ -90,3 +90,12 @@ def test_exit_codes_are_numbers_only_in_errors_py():
     table = readme[readme.index("## Exit codes"):].split("\n\n")[1]
     documented = {int(line.split("|")[1]) for line in table.splitlines()[2:]}
     assert documented == {v for k, v in vars(errors).items() if k.startswith("EXIT_")}
+
+
+def test_check_names_files_from_the_project_root_wherever_it_runs(project, cli, monkeypatch):
+    assert cli("run", "--engine", "pseudo", "--lang", "es", "--allow-fuzzy").exit_code == 0
+    at_root = cli("check", "--lang", "es")
+    monkeypatch.chdir(project / "locales" / "es")
+    inside = cli("check", "--lang", "es")
+    assert inside.exit_code == at_root.exit_code and inside.stdout == at_root.stdout
+    assert "locales/es/appeal.po:" in inside.stdout

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from ..po import Catalog, Entry, load
 from ..errors import CatalogError
@@ -21,6 +21,10 @@ from . import numbers, povalid, safety, state, structure, terms, typography, wor
 from .base import CATALOG, CHECKS, ENTRY, ERROR, PAIR, CheckInfo, Context, Issue, Pair
 from .povalid import LineMap
 from ..digest import sha256
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from .summary import QualityRow
 
 #: The order checks run and are listed in (and, for one line, the order of their issues).
 ORDER = ("po-valid", "untranslated", "unreviewed", "numbers", "keep-terms", "glossary", "source-words", "spelling",
@@ -60,23 +64,52 @@ def check_catalog(catalog: Catalog, lang: str, source_lang: str = "fr", glossary
     return _run(catalog, lang, source_lang, glossary, disabled, _line_map(catalog), str(catalog.path), accept)
 
 
+def check_project(config: Config, languages: Iterable[str], summary: bool = False
+                  ) -> tuple[list[Issue], dict[str, QualityRow]]:
+    """`l10n check`: the source's signatory list, then every catalog of the languages; files named as the
+    project names them (relative to its root, wherever the command runs). With `summary`, also the per-language
+    counts of texts with issues."""
+    from ..glossary import project_glossary
+    from ..paths import po_path
+    from ..po import load_or_none
+    from . import summary as quality
+    from .signatories import document_issues
+
+    languages = tuple(languages)
+    glossary = project_glossary(config)
+    issues = document_issues(config, config.checks_disabled)  # the source's signatory list, once
+    rows = {lang: quality.QualityRow(lang) for lang in languages}
+    for doc in config.documents:
+        for lang in languages:
+            path = po_path(config, lang, doc)
+            if path.exists():
+                found = check_file(path, lang, config.source_language, glossary, config.checks_disabled,
+                                   config.accepted_words(lang), name=path.relative_to(config.root).as_posix())
+                issues += found
+                if summary:
+                    quality.add(rows[lang], load_or_none(path), found)
+    return issues, rows
+
+
 def check_file(path: Path, lang: str, source_lang: str = "fr", glossary: Glossary | None = None,
-               disabled: Iterable[str] = (), accept: Iterable[str] = ()) -> list[Issue]:
+               disabled: Iterable[str] = (), accept: Iterable[str] = (), name: str | None = None) -> list[Issue]:
     """Load a PO file and check it; a file that cannot be loaded becomes one po-valid error, not an exception.
+    Issues name the file `name` (default: the path as given).
 
     When msgfmt is installed and the native checks found nothing wrong with the file's structure, `msgfmt -c`
     gets the last word, so a rule gettext has that we lack still stops publication."""
     path = Path(path)
+    shown = name if name is not None else str(path)
     try:
         catalog = load(path)
     except CatalogError as exc:
-        return [Issue(str(path), exc.line or 1, lang, None, "", "po-valid", ERROR, exc.message)]
+        return [Issue(shown, exc.line or 1, lang, None, "", "po-valid", ERROR, exc.message)]
     disabled = frozenset(disabled)
     # msgfmt runs on another core while the native checks run; its verdict is only read if they pass the file
     msgfmt = povalid.start_msgfmt(path) if "po-valid" not in disabled and povalid.msgfmt_available() else None
     try:
         lines = _line_map(catalog, parsed=True)
-        issues = _run(catalog, lang, source_lang, glossary, disabled, lines, str(path), accept)
+        issues = _run(catalog, lang, source_lang, glossary, disabled, lines, shown, accept)
     except BaseException:
         povalid.cancel_msgfmt(msgfmt)
         raise
@@ -87,7 +120,7 @@ def check_file(path: Path, lang: str, source_lang: str = "fr", glossary: Glossar
             entry = _entry_at(catalog, line)
             if entry is not None and "po-valid" in ignored_checks(entry):
                 continue
-            issues.append(Issue(str(path), line, lang, entry.msgctxt if entry else None,
+            issues.append(Issue(shown, line, lang, entry.msgctxt if entry else None,
                                 entry.msgid if entry else "", "po-valid", ERROR, f"msgfmt -c: {message}"))
         issues.sort(key=lambda i: i.line)
     return issues
