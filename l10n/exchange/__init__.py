@@ -125,7 +125,7 @@ def export(config: Config, lang: str, fmt: str, path: Path | None = None, xliff_
     table = rows(config, lang)
     if not table:
         raise ExchangeError(f"no catalog for {lang}: run `l10n update --lang {lang}` first")
-    if fmt in ("xliff", "xlsx"):
+    if fmt in ("xliff", "xlsx", "ods"):  # odfpy would write U+FFFD, and the import take that for an edit
         _refuse_non_xml(table, fmt)
     target = Path(path) if path is not None else default_path(config, lang, fmt, xliff_version)
     if fmt == "xliff":
@@ -152,8 +152,8 @@ def _refuse_non_xml(table: list[Row], fmt: str) -> None:
             if bad is not None:
                 path, line = row.where if row.where else (None, None)
                 raise ExchangeError(f"the control character U+{ord(bad.group(0)):04X} cannot be written to {fmt} "
-                                    "(XML has no way to carry it): remove it from the entry, or export as csv or "
-                                    "ods", path, line)
+                                    "(XML has no way to carry it): remove it from the entry, or export as csv",
+                                    path, line)
 
 
 def read(path: Path) -> tuple[str, list[Incoming]]:
