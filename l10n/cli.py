@@ -18,7 +18,7 @@ import click
 from . import __version__, errors, fsguard
 from .publish import FORMATS
 from .config import Config, load_config
-from .errors import EXIT_ERROR, EXIT_QA, EXIT_THRESHOLD, L10nError, LockError
+from .errors import EXIT_ERROR, EXIT_QA, EXIT_THRESHOLD, L10nError
 from .terminal import printable
 
 
@@ -116,40 +116,12 @@ def _writing(ctx: Context) -> Iterator[None]:
     config = ctx.config
     lock_dir = fsguard.inside(config.root / config.cache_dir)
     lock_dir.mkdir(parents=True, exist_ok=True)
-    from .po import remove_leftovers  # writing commands load it anyway; --help and status need not
+    from .po import project_lock, remove_leftovers  # writing commands load it anyway; --help and status need not
 
-    with _project_lock(lock_dir / "lock"):
+    with project_lock(lock_dir / "lock"):
         for folder in (config.locales_dir, config.dist_dir, config.cache_dir):  # what a killed run left
             remove_leftovers(config.root / folder)
         yield
-
-
-@contextlib.contextmanager
-def _project_lock(path: Path) -> Iterator[None]:
-    """An exclusive flock(2) on `.l10n/lock`, the lock flock(1) and filelock take too; the kernel drops it when the
-    process ends, however it ends. Taken directly rather than through filelock, whose import alone was a
-    visible part of a run with nothing to do; Windows, without flock, still uses filelock."""
-    busy = LockError("another l10n process is writing this project; wait for it to finish", path)
-    if sys.platform == "win32":  # pragma: no cover (CI runs on Debian)
-        from filelock import FileLock, Timeout
-
-        try:
-            with FileLock(str(path), timeout=0):
-                yield
-        except Timeout:
-            raise busy from None
-        return
-    import fcntl
-
-    fd = os.open(fsguard.inside(path), os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise busy from None
-        yield
-    finally:
-        os.close(fd)  # closing the descriptor releases the lock
 
 
 lang_option = click.option("--lang", "-l", "langs", multiple=True, metavar="CODE",

@@ -2,7 +2,7 @@
 msgcat's layout, files written atomically and never over a translator's edit, and msgmerge's merge. It knows
 nothing about the appeal; everything above it reads and writes catalogs through the names below."""
 
-from .files import atomic_write, remove_leftovers, save, write_if_changed
+from .files import atomic_write, project_lock, remove_leftovers, save, write_if_changed
 from .layout import dumps
 from .merge import MergeResult, merge
 from .model import FUZZY, Catalog, Entry, header_field
@@ -10,5 +10,5 @@ from .parse import load, load_or_none, loads, read_compendium
 from .adapters import to_polib
 
 __all__ = ["FUZZY", "Catalog", "Entry", "MergeResult", "atomic_write", "dumps", "header_field", "load",
-           "load_or_none", "loads", "merge", "read_compendium", "remove_leftovers", "save", "to_polib",
+           "load_or_none", "loads", "merge", "project_lock", "read_compendium", "remove_leftovers", "save", "to_polib",
            "write_if_changed"]

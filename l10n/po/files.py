@@ -3,17 +3,20 @@ while l10n was working (the save-window protection with renameat2)."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
+import sys
 import tempfile
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from .. import fsguard
 from ..digest import sha256
-from ..errors import ConcurrentEditError
+from ..errors import ConcurrentEditError, LockError
 from .layout import dumps
 from .model import Catalog
 
@@ -247,3 +250,31 @@ def _rename_noreplace(source: str, target: Path) -> bool:
             return False
         os.replace(source, target)
     return True
+
+
+@contextlib.contextmanager
+def project_lock(path: Path) -> Iterator[None]:
+    """An exclusive flock(2) on `.l10n/lock`, the lock flock(1) and filelock take too; the kernel drops it when the
+    process ends, however it ends. Taken directly rather than through filelock, whose import alone was a
+    visible part of a run with nothing to do; Windows, without flock, still uses filelock."""
+    busy = LockError("another l10n process is writing this project; wait for it to finish", path)
+    if sys.platform == "win32":  # pragma: no cover (CI runs on Debian)
+        from filelock import FileLock, Timeout
+
+        try:
+            with FileLock(str(path), timeout=0):
+                yield
+        except Timeout:
+            raise busy from None
+        return
+    import fcntl
+
+    fd = os.open(fsguard.inside(path), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise busy from None
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
