@@ -51,6 +51,7 @@ def test_item_12_sentence_segmentation_is_linear():
 BASE = "source_language: fr\ndocuments: [source/appeal.fr.txt]\nlanguages: [en, es]\n"
 
 
+@pytest.mark.slow  # the real entry point in a subprocess
 @pytest.mark.parametrize("extra, message", [
     ("engine_settings: {libre: {timeout: fast}}", "engine_settings.libre.timeout: expected a number of seconds"),
     ("engine_settings: {libre: {concurrency: many}}",
@@ -87,6 +88,7 @@ def test_item_08_wrong_types_in_config_name_the_key_path(project, extra, message
     assert one_line(result) == f"l10n: error: {project / 'l10n.yaml'}: {message}"
 
 
+@pytest.mark.slow  # the real entry point in a subprocess
 @pytest.mark.parametrize("text, message", [
     ("keep: 5", "keep: expected a list of names (text, or a mapping with 'term' and 'variants')"),
     ("keep: [{term: Azat, variants: [ru, Азат]}]", "keep[0].variants must map language codes to spellings"),
@@ -128,6 +130,7 @@ def _bomb(levels: int = 9) -> str:
     return "\n".join(lines) + "\n"
 
 
+@pytest.mark.slow  # the real entry point in a subprocess
 @pytest.mark.parametrize("name", ["l10n.yaml", "glossary.yaml"])
 def test_item_10_alias_bombs_are_refused_before_expansion(project, name):
     path = project / name
@@ -421,6 +424,7 @@ def _es_catalog_with(project, cli, text: str) -> Path:
     return path
 
 
+@pytest.mark.slow  # the real entry point in a subprocess
 def test_item_03_export_output_never_replaces_a_catalog(project, cli):
     path = _es_catalog_with(project, cli, "Desde 2019, traducción humana")
     before = path.read_bytes()
@@ -433,6 +437,7 @@ def test_item_03_export_output_never_replaces_a_catalog(project, cli):
     assert cli("export", "--format", "xliff", "--lang", "es", "-o", "es.XLIFF").exit_code == 0
 
 
+@pytest.mark.slow  # the real entry point in a subprocess
 def test_item_13_a_control_character_xml_cannot_carry_is_one_line_naming_the_entry(project, cli):
     path = _es_catalog_with(project, cli, "Desde 2019 \x1b[31m roja")
     for fmt in ("xlsx", "xliff", "ods"):
@@ -447,6 +452,7 @@ def test_item_13_a_control_character_xml_cannot_carry_is_one_line_naming_the_ent
     assert path.read_bytes() == before
 
 
+@pytest.mark.slow  # the real entry point in a subprocess
 @pytest.mark.parametrize("extra, key", [("engines: [apertium, nosuch]", "engines"),
                                         ("engines_by_language: {es: [nosuch]}", "engines_by_language.es")])
 def test_item_08_an_unknown_engine_name_is_a_configuration_error(project, extra, key):
@@ -458,6 +464,7 @@ def test_item_08_an_unknown_engine_name_is_a_configuration_error(project, extra,
                                 "apertium, deepl, google, libre, llm, microsoft, mymemory, pseudo)")
 
 
+@pytest.mark.slow  # the real entry point in a subprocess
 def test_item_13_a_group_heading_with_a_control_character_never_reaches_the_source(project, cli):
     source = project / "source" / "appeal.fr.txt"
     before = source.read_bytes()
