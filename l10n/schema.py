@@ -129,7 +129,8 @@ Seconds = value("expected a number of seconds", lambda v: is_number(v) and v > 0
 Delay = value("expected a number of seconds", lambda v: is_number(v) and v >= 0, float)
 Positive = value("expected a positive number", lambda v: is_number(v) and v > 0, float)
 Count = value("expected a whole number of at least 1", lambda v: is_whole(v) and v >= 1)
-Tries = value("expected a whole number of at least 0", lambda v: is_whole(v) and v >= 0)
+# Retries past a hundred only make a failing server hold a run for ever.
+Tries = value("expected a whole number from 0 to 100", lambda v: is_whole(v) and 0 <= v <= 100)
 Texts = value("expected a list of text", is_texts, texts)
 TextMap = value("expected a mapping of text to text", is_text_map, dict)
 Url = value("expected an http:// or https:// URL",
