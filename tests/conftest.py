@@ -56,6 +56,13 @@ def cli():
     return invoke
 
 
+def run(cli, *args: str):
+    """A CLI command that must succeed; its result."""
+    result = cli(*args)
+    assert result.exit_code == 0, result.output + result.stderr
+    return result
+
+
 def msgfmt_check(path: Path) -> subprocess.CompletedProcess:
     return subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True)
 

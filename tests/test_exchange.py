@@ -17,6 +17,7 @@ from l10n import provenance
 
 from l10n import po as pofile
 from l10n.state import entry_state
+from tests.conftest import run
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -25,12 +26,6 @@ FORMATS = {"xliff 2.0": ("xliff", "2.0", "es.xlf"), "xliff 1.2": ("xliff", "1.2"
            "xlsx": ("xlsx", "2.0", "es.xlsx"), "ods": ("ods", "2.0", "es.ods"), "csv": ("csv", "2.0", "es.csv")}
 NS20 = "{urn:oasis:names:tc:xliff:document:2.0}"
 NS12 = "{urn:oasis:names:tc:xliff:document:1.2}"
-
-
-def run(cli, *args: str):
-    result = cli(*args)
-    assert result.exit_code == 0, result.output + result.stderr
-    return result
 
 
 @pytest.fixture

@@ -17,18 +17,12 @@ from l10n import po as pofile
 from l10n.po import Entry
 from l10n.config import load_config
 from l10n.review import build_review
-from tests.conftest import msgfmt_check
+from tests.conftest import msgfmt_check, run
 
 DRAFTED = ["en", "es", "it", "pt", "ca"]  # the languages Apertium drafts offline
 NO_ENGINE = ["de", "ru", "uk"]
 PARAGRAPH = "Nous exigeons l'arrêt des tortures et la libération d'Azat Miftakhov."
 CHANGED = "Nous exigeons l'arrêt immédiat des tortures et la libération d'Azat Miftakhov."
-
-
-def run(cli, *args: str):
-    result = cli(*args)
-    assert result.exit_code == 0, result.output
-    return result
 
 
 def po_file(project: Path, lang: str) -> Path:

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from l10n import po as pofile
-from tests.conftest import DATA, msgcat, msgfmt_check
+from tests.conftest import DATA, msgcat, msgfmt_check, run
 
 LANGS = ["en", "es", "de", "it", "pt", "ru", "uk", "ca"]
 
@@ -21,12 +21,6 @@ def mark_fallback(project: Path) -> None:
     """Publish languages whose text is still French (marked as such), as these tests look at the layout."""
     config = project / "l10n.yaml"
     config.write_text(config.read_text() + "publish: {source_fallback: mark}\n")
-
-
-def run(cli, *args):
-    result = cli(*args)
-    assert result.exit_code == 0, result.output
-    return result
 
 
 def test_extract_writes_the_pot_golden_and_is_byte_stable(project, cli):

@@ -17,7 +17,7 @@ from l10n.render import text_width
 from l10n import po as pofile
 from l10n.publish.publish import percent_text
 from l10n.status import count
-from tests.conftest import DATA, msgcat, msgfmt_check
+from tests.conftest import DATA, msgcat, msgfmt_check, run
 
 GOLDEN = DATA / "golden" / "render"
 UPDATE_GOLDEN = os.environ.get("L10N_UPDATE_GOLDEN") == "1"
@@ -25,12 +25,6 @@ FURNITURE = Path(str(resources.files("l10n").joinpath("data", "furniture")))
 TEMPLATES = Path(str(resources.files("l10n").joinpath("templates")))
 ENGLISH_GROUPS = ["Benin", "Brazil", "Cameroon", "Canada", "Cyprus", "Etat espagnol", "Finland", "France", "Germany",
                   "Italy", "Kazakhstan", "Moldova", "United States", "Europe", "Organisation internationale"]
-
-
-def run(cli, *args: str):
-    result = cli(*args)
-    assert result.exit_code == 0, result.output
-    return result
 
 
 def configure(project: Path, languages: list[str] | None = None, publish: str | None = None) -> None:

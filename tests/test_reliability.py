@@ -68,6 +68,19 @@ def _translate_on_disk(path: Path, msgid: str, text: str, how: str) -> None:
         os.replace(side, path)
 
 
+def _translator_saves_once(monkeypatch, po: Path, msgid: str, how: str) -> list[Path]:
+    """The translator's first save of `po` lands just before l10n swaps its own file in; returns the saves made."""
+    saves: list[Path] = []
+
+    def translator_saves(path: Path) -> None:
+        if path == po and not saves:
+            _translate_on_disk(po, msgid, "Traducción del traductor", how)
+            saves.append(path)
+
+    monkeypatch.setattr(po_files, "_before_swap", translator_saves)
+    return saves
+
+
 # ---------------------------------------------------------------------------------------------------- item 1
 
 
@@ -79,14 +92,7 @@ def test_item_01_translator_save_in_the_write_window_survives_update(updated, cl
     assert cli("extract").exit_code == 0
     po = updated / PO_ES
     msgid = _empty_msgid(po)
-    saves = []
-
-    def translator_saves(path: Path) -> None:
-        if path == po and not saves:
-            _translate_on_disk(po, msgid, "Traducción del traductor", how)
-            saves.append(path)
-
-    monkeypatch.setattr(po_files, "_before_swap", translator_saves)
+    saves = _translator_saves_once(monkeypatch, po, msgid, how)
     result = cli("update", "--lang", "es")
     assert result.exit_code == 0, result.stderr
     assert saves == [po]
@@ -100,14 +106,7 @@ def test_item_01_translator_save_in_the_write_window_survives_update(updated, cl
 def test_item_01_translator_save_in_the_write_window_survives_pretranslate(updated, cli, monkeypatch, how):
     po = updated / PO_ES
     msgid = _empty_msgid(po)
-    saves = []
-
-    def translator_saves(path: Path) -> None:
-        if path == po and not saves:
-            _translate_on_disk(po, msgid, "Traducción del traductor", how)
-            saves.append(path)
-
-    monkeypatch.setattr(po_files, "_before_swap", translator_saves)
+    saves = _translator_saves_once(monkeypatch, po, msgid, how)
     result = cli("pretranslate", "--lang", "es", "--engine", "pseudo")
     assert result.exit_code == 0, result.stderr
     assert saves == [po] and "changed on disk during the run" in result.stdout

@@ -13,12 +13,7 @@ from l10n import provenance
 
 from l10n import po as pofile
 from l10n.state import entry_state
-
-
-
-def run(cli, *args: str) -> None:
-    result = cli(*args)
-    assert result.exit_code == 0, result.output
+from tests.conftest import run
 
 
 def _unit(store: ttk_po.pofile, source: str) -> ttk_po.pounit:

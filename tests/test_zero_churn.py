@@ -13,16 +13,12 @@ from typing import Callable
 import pytest
 
 from l10n import po as pofile
+from tests.conftest import run
 
 pytestmark = pytest.mark.slow  # several gettext and l10n runs per case
 
 OLD = "Nous exigeons l'arrêt des tortures et la libération d'Azat Miftakhov."
 NEW = "Nous exigeons l'arrêt immédiat des tortures et la libération d'Azat Miftakhov."
-
-
-def run(cli, *args: str) -> None:
-    result = cli(*args)
-    assert result.exit_code == 0, result.output
 
 
 def _tool(*args: str) -> Callable[[Path, Path], bytes]:
