@@ -28,7 +28,7 @@ class Piece:
 
     @property
     def words(self) -> int:
-        return len(self.text.split())
+        return state.words(self.text)
 
 
 @dataclass
