@@ -22,7 +22,10 @@ from .errors import EXIT_ERROR, EXIT_QA, EXIT_THRESHOLD, L10nError
 from .terminal import printable
 
 
-class Context:
+class Invocation:
+    """One run of the command: the options given before the subcommand, and the project's configuration,
+    read the first time a command asks for it (`--help` and usage errors never read it)."""
+
     def __init__(self, config_path: Path | None, debug: bool = False) -> None:
         self.config_path = config_path
         self.debug = debug
@@ -83,7 +86,7 @@ def handles_errors(func: Callable) -> Callable:
             error = exc if isinstance(exc, L10nError) else _system_error(exc)
             if error is None:
                 raise
-            if click.get_current_context().find_object(Context).debug:
+            if click.get_current_context().find_object(Invocation).debug:
                 import traceback  # only asked for with --debug
 
                 traceback.print_exc()
@@ -103,7 +106,7 @@ def writes_project(func: Callable) -> Callable:
     removes the temporary files an interrupted one left (pofile.remove_leftovers)."""
 
     @functools.wraps(func)
-    def wrapper(ctx: Context, *args, **kwargs):
+    def wrapper(ctx: Invocation, *args, **kwargs):
         with _writing(ctx):
             return func(ctx, *args, **kwargs)
 
@@ -111,7 +114,7 @@ def writes_project(func: Callable) -> Callable:
 
 
 @contextlib.contextmanager
-def _writing(ctx: Context) -> Iterator[None]:
+def _writing(ctx: Invocation) -> Iterator[None]:
     """The project lock, for a command that writes (or only sometimes writes, as `status --format html`)."""
     config = ctx.config
     lock_dir = fsguard.inside(config.root / config.cache_dir)
@@ -189,7 +192,7 @@ _CONFIG_HELP = "Project config (default: the nearest l10n.yaml here or in a pare
 def _config_after_command(click_ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
     """`l10n status --config X` as `l10n --config X status`: the one given last wins."""
     if value is not None:
-        click_ctx.find_object(Context).config_path = value
+        click_ctx.find_object(Invocation).config_path = value
 
 
 def _accept_config_everywhere(group: click.Group) -> None:
@@ -208,10 +211,10 @@ def _accept_config_everywhere(group: click.Group) -> None:
 @click.pass_context
 def main(click_ctx: click.Context, config_path: Path | None, debug: bool) -> None:
     """Translate a document through gettext PO catalogs: extract, update, pretranslate, check, status, build."""
-    click_ctx.obj = Context(config_path, debug)
+    click_ctx.obj = Invocation(config_path, debug)
 
 
-pass_ctx = click.make_pass_decorator(Context)
+pass_ctx = click.make_pass_decorator(Invocation)
 
 
 def _paths(report_paths: list[Path], root: Path) -> str:
@@ -229,7 +232,7 @@ def _echo_written(verb: str, written: list[Path], unchanged: list[Path], root: P
 @pass_ctx
 @handles_errors
 @writes_project
-def extract(ctx: Context) -> None:
+def extract(ctx: Invocation) -> None:
     """Write locales/<doc>.pot from the source documents."""
     from .extract import extract as run
 
@@ -244,12 +247,12 @@ def extract(ctx: Context) -> None:
 @pass_ctx
 @handles_errors
 @writes_project
-def update(ctx: Context, langs: tuple[str, ...]) -> None:
+def update(ctx: Invocation, langs: tuple[str, ...]) -> None:
     """Create or merge locales/<lang>/<doc>.po from the templates (msgmerge --previous semantics)."""
     _update(ctx, ctx.languages(langs))
 
 
-def _update(ctx: Context, languages: tuple[str, ...]) -> None:
+def _update(ctx: Invocation, languages: tuple[str, ...]) -> None:
     from .update import update as run
 
     report = run(ctx.config, languages)
@@ -268,7 +271,7 @@ def _update(ctx: Context, languages: tuple[str, ...]) -> None:
 @pass_ctx
 @handles_errors
 @writes_project
-def pretranslate(ctx: Context, langs: tuple[str, ...], engine: str | None, refresh_machine: bool,
+def pretranslate(ctx: Invocation, langs: tuple[str, ...], engine: str | None, refresh_machine: bool,
                  min_confidence: float | None) -> None:
     """Fill empty entries with drafts: memory, glossary, reviewed sibling languages, then machine engines; all
     marked fuzzy, with their confidence."""
@@ -286,7 +289,7 @@ def _progress(items: tuple[str, ...], label: str):
         yield lambda item: bar.update(1, item)
 
 
-def _pretranslate(ctx: Context, languages: tuple[str, ...], engine: str | None, refresh: bool,
+def _pretranslate(ctx: Invocation, languages: tuple[str, ...], engine: str | None, refresh: bool,
                   min_confidence: float | None = None) -> None:
     from .pretranslate import pretranslate as run
 
@@ -312,13 +315,13 @@ def _pretranslate(ctx: Context, languages: tuple[str, ...], engine: str | None, 
 @pass_ctx
 @handles_errors
 @writes_project
-def build(ctx: Context, langs: tuple[str, ...], allow_fuzzy: bool, min_complete: float | None,
+def build(ctx: Invocation, langs: tuple[str, ...], allow_fuzzy: bool, min_complete: float | None,
           formats: tuple[str, ...]) -> None:
     """Reassemble dist/<lang>/<doc>.{txt,md,html,pdf,eml} and dist/index.html from the catalogs."""
     _build(ctx, ctx.languages(langs), allow_fuzzy, min_complete, formats or FORMATS)
 
 
-def _build(ctx: Context, languages: tuple[str, ...], allow_fuzzy: bool, min_complete: float | None,
+def _build(ctx: Invocation, languages: tuple[str, ...], allow_fuzzy: bool, min_complete: float | None,
            formats: tuple[str, ...] = FORMATS) -> None:
     from .publish.publish import build as run
 
@@ -344,7 +347,7 @@ def _build(ctx: Context, languages: tuple[str, ...], allow_fuzzy: bool, min_comp
               help=f"Exit {EXIT_THRESHOLD} when a language has less than PCT percent of words reviewed.")
 @pass_ctx
 @handles_errors
-def status(ctx: Context, langs: tuple[str, ...], fmt: str, fail_under: float | None) -> None:
+def status(ctx: Invocation, langs: tuple[str, ...], fmt: str, fail_under: float | None) -> None:
     """Per language and document: reviewed, machine drafts, fuzzy, untranslated; entries and words."""
     if fmt == "html":  # writes dist/status.html: under the project lock, as every writer
         with _writing(ctx):
@@ -353,7 +356,7 @@ def status(ctx: Context, langs: tuple[str, ...], fmt: str, fail_under: float | N
         _status(ctx, ctx.languages(langs), fmt, fail_under)
 
 
-def _status(ctx: Context, languages: tuple[str, ...], fmt: str = "table", fail_under: float | None = None) -> None:
+def _status(ctx: Invocation, languages: tuple[str, ...], fmt: str = "table", fail_under: float | None = None) -> None:
     from . import status as st
 
     if fmt == "html":
@@ -381,7 +384,7 @@ def _status(ctx: Context, languages: tuple[str, ...], fmt: str = "table", fail_u
 @pass_ctx
 @handles_errors
 @writes_project
-def review(ctx: Context, langs: tuple[str, ...], engine: str | None) -> None:
+def review(ctx: Invocation, langs: tuple[str, ...], engine: str | None) -> None:
     """Write dist/review/<lang>.html: source, translation, state, QA issues and a back-translation per segment."""
     from .review import build_reviews
 
@@ -403,7 +406,7 @@ def review(ctx: Context, langs: tuple[str, ...], engine: str | None) -> None:
               help="Per language, how many translated texts have issues of each check, instead of the issues.")
 @pass_ctx
 @handles_errors
-def check(ctx: Context, langs: tuple[str, ...], fmt: str, summary: bool) -> None:
+def check(ctx: Invocation, langs: tuple[str, ...], fmt: str, summary: bool) -> None:
     """Run quality checks on every catalog: `path:line: severity [check-id] message`; exit 3 on errors."""
     import json
 
@@ -446,7 +449,7 @@ dry_run_option = click.option("--dry-run", is_flag=True, help="Print what would 
 @pass_ctx
 @handles_errors
 @writes_project
-def signatories_add(ctx: Context, group: str, document: Path | None, dry_run: bool, names: tuple[str, ...]) -> None:
+def signatories_add(ctx: Invocation, group: str, document: Path | None, dry_run: bool, names: tuple[str, ...]) -> None:
     """Add organisations to a group of the source document (created at its place if new)."""
     from .signatories import add, sweep
 
@@ -461,7 +464,7 @@ def signatories_add(ctx: Context, group: str, document: Path | None, dry_run: bo
 @pass_ctx
 @handles_errors
 @writes_project
-def signatories_import(ctx: Context, document: Path | None, dry_run: bool, file: Path) -> None:
+def signatories_import(ctx: Invocation, document: Path | None, dry_run: bool, file: Path) -> None:
     """Merge a CSV of signatories (organisation, country; optional date, url, email, contact) into the source.
     E-mail and contact columns go to private/contacts.csv only. Exit 1 if a row was rejected."""
     from .signatories import import_file, sweep
@@ -470,7 +473,7 @@ def signatories_import(ctx: Context, document: Path | None, dry_run: bool, file:
     _intake_report(ctx, import_file(ctx.config, file, document, dry_run), dry_run)
 
 
-def _intake_report(ctx: Context, report, dry_run: bool) -> None:
+def _intake_report(ctx: Invocation, report, dry_run: bool) -> None:
     for warning in report.warnings:
         _echo(f"l10n: warning: {warning}", err=True)
     would = "would add" if dry_run else "added"
@@ -500,7 +503,7 @@ def _intake_report(ctx: Context, report, dry_run: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True)
 @pass_ctx
 @handles_errors
-def signatories_list(ctx: Context, lang: str | None, allow_fuzzy: bool, fmt: str) -> None:
+def signatories_list(ctx: Invocation, lang: str | None, allow_fuzzy: bool, fmt: str) -> None:
     """Groups and organisations in published order, with totals; the list's problems as warnings on stderr."""
     from . import signatories as stage
     from .checks.signatories import document_issues
@@ -520,7 +523,7 @@ def signatories_list(ctx: Context, lang: str | None, allow_fuzzy: bool, fmt: str
               help="json for scripts; md for a newsletter (new signatories under their localised group names).")
 @pass_ctx
 @handles_errors
-def changes(ctx: Context, langs: tuple[str, ...], fmt: str) -> None:
+def changes(ctx: Invocation, langs: tuple[str, ...], fmt: str) -> None:
     """What changed per language since its last publication (locales/<lang>/<doc>.published.json)."""
     from . import changes as stage
 
@@ -537,7 +540,7 @@ def changes(ctx: Context, langs: tuple[str, ...], fmt: str) -> None:
 @pass_ctx
 @handles_errors
 @writes_project
-def run(ctx: Context, langs: tuple[str, ...], engine: str | None, allow_fuzzy: bool,
+def run(ctx: Invocation, langs: tuple[str, ...], engine: str | None, allow_fuzzy: bool,
         min_complete: float | None) -> None:
     """Extract, update, pretranslate, build and report status in one go."""
     from .extract import extract as do_extract
@@ -563,7 +566,7 @@ def run(ctx: Context, langs: tuple[str, ...], engine: str | None, allow_fuzzy: b
 @pass_ctx
 @handles_errors
 @writes_project
-def export(ctx: Context, fmt: str, lang: str, xliff_version: str, output: Path | None) -> None:
+def export(ctx: Invocation, fmt: str, lang: str, xliff_version: str, output: Path | None) -> None:
     """Write one language's entries for a CAT tool (XLIFF) or a volunteer (spreadsheet); `l10n import` reads it back."""
     from .exchange import export as run
 
@@ -577,7 +580,7 @@ def export(ctx: Context, fmt: str, lang: str, xliff_version: str, output: Path |
 @pass_ctx
 @handles_errors
 @writes_project
-def import_(ctx: Context, file: Path) -> None:
+def import_(ctx: Invocation, file: Path) -> None:
     """Merge an edited export back: edited rows as a translator's edits; rows whose source changed are reported."""
     from .exchange import import_file
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from . import confidence, draftcontext, langs, provenance, siblings, state
+from . import brief, confidence, langs, provenance, siblings, state
 from . import po as pofile
 from .po import Catalog, Entry
 from .config import Config
@@ -306,10 +306,10 @@ def _language(config: Config, lang: str, glossary: Glossary, pool: EnginePool, e
         if not pending:
             break
         reads = pool.uses_context(name)
-        expects = [draftcontext.expect(glossary, e.msgid, lang) for _, e in pending]
+        expects = [brief.expect(glossary, e.msgid, lang) for _, e in pending]
         if reads:
             prepared = [(e.msgid, [k for k, _ in x.keep]) for (_, e), x in zip(pending, expects)]
-            context = draftcontext.build(catalogs, [e for _, e in pending], glossary, lang, others,
+            context = brief.build(catalogs, [e for _, e in pending], glossary, lang, others,
                                          getattr(pool.get(name), "purpose", ""))
         else:
             prepared, context = [_glossary_source(e.msgid, glossary, lang) for _, e in pending], None

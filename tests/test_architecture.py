@@ -62,10 +62,14 @@ def test_one_home_per_fact():
 
 def test_names_do_not_mislead():
     """No package named build/ (tools skip such folders); extract and update are two modules; the PyPI name is
-    not someone else's while the command stays `l10n`; the default glossary is at the project root."""
+    not someone else's while the command stays `l10n`; the default glossary is at the project root; no three
+    classes called Context."""
     import tomllib
 
     assert not (ROOT / "l10n" / "build").exists() and (ROOT / "l10n" / "publish" / "publish.py").is_file()
+    # no class named just "a context": the command's Invocation, the checks' CheckSettings, an engine's Brief
+    assert _definitions(r"^\s*class \w*Context\b") == []
+    assert {p.stem for p in (ROOT / "l10n").rglob("*context*.py")} == set()  # one module for the brief
     for stage in ("extract", "update"):
         tree = ast.parse((ROOT / "l10n" / f"{stage}.py").read_text(encoding="utf-8"))
         functions = {n.name for n in tree.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")}

@@ -10,7 +10,7 @@ import pytest
 from fakes.openai_server import FakeOpenAI, Script
 from l10n.engines import EngineUnavailable, create
 from l10n.engines.cache import Cache
-from l10n.engines.context import DraftContext, SegmentContext
+from l10n.brief import Brief, SegmentBrief
 from l10n.engines.llm import LLMEngine
 from l10n.engines.validate import Expect
 from l10n.errors import ConfigError
@@ -21,11 +21,11 @@ TEXTS = ["Azat a été transféré de force dans la prison de Kharp (IK-18).",
 KEEP = (("IK-18", ()), ("Azat", ("Азат",)), ("Kharp", ("Харп",)))
 
 
-def context(n: int = len(TEXTS), texts: list[str] = TEXTS, **segment) -> DraftContext:
+def context(n: int = len(TEXTS), texts: list[str] = TEXTS, **segment) -> Brief:
     expects = [Expect(tuple(k for k in KEEP if k[0] in text)) for text in texts[:n]]
-    return DraftContext("an appeal", (("procès politique", "politischer Prozess"),), KEEP, "„…“",
-                        (("Liste des signataires", "Liste der Unterzeichner"),),
-                        tuple(SegmentContext(expect=x, **segment) for x in expects))
+    return Brief("an appeal", (("procès politique", "politischer Prozess"),), KEEP, "„…“",
+                 (("Liste des signataires", "Liste der Unterzeichner"),),
+                 tuple(SegmentBrief(expect=x, **segment) for x in expects))
 
 
 def llm(server: FakeOpenAI, waits: list[float] | None = None, **options) -> LLMEngine:

@@ -18,7 +18,7 @@ from ..errors import CatalogError
 from ..glossary import Glossary
 from ..po.parse import decode, scan
 from . import numbers, povalid, safety, state, structure, terms, typography, words  # noqa: F401  (registers checks)
-from .base import CATALOG, CHECKS, ENTRY, ERROR, PAIR, CheckInfo, Context, Issue, Pair
+from .base import CATALOG, CHECKS, ENTRY, ERROR, PAIR, CheckInfo, CheckSettings, Issue, Pair
 from .povalid import LineMap
 from ..digest import sha256
 
@@ -170,7 +170,7 @@ def _run(catalog: Catalog, lang: str, source_lang: str, glossary: Glossary | Non
          lines: LineMap, file: str, accept: Iterable[str] = ()) -> list[Issue]:
     off = frozenset(disabled)
     enabled = [info for info in CHECKS.values() if info.id not in off]
-    base = Context(lang, source_lang, glossary or Glossary(), frozenset(i.id for i in enabled), catalog,
+    base = CheckSettings(lang, source_lang, glossary or Glossary(), frozenset(i.id for i in enabled), catalog,
                    frozenset(accept))
     found: list[tuple[int, int, Issue]] = []
     order = {check_id: n for n, check_id in enumerate(CHECKS)}
@@ -190,16 +190,16 @@ def _run(catalog: Catalog, lang: str, source_lang: str, glossary: Glossary | Non
         checks = [info for info in enabled if info.id not in ignored and info.kind != CATALOG]
         if not checks:
             continue
-        ctx = dataclasses.replace(base, enabled=base.enabled - ignored) if ignored else base
+        settings = dataclasses.replace(base, enabled=base.enabled - ignored) if ignored else base
         line = lines.msgid_line(entry)
         pairs = _pairs(entry)
         for info in checks:
             messages: list[str] = []
             if info.kind == ENTRY:
-                messages = list(info.function(ctx, entry))
+                messages = list(info.function(settings, entry))
             elif info.kind == PAIR:
                 for pair in pairs:
-                    messages += [m for m in info.function(ctx, entry, pair) if m not in messages]
+                    messages += [m for m in info.function(settings, entry, pair) if m not in messages]
             for message in messages:
                 add(line, entry, info, message)
     found.sort(key=lambda item: (item[0], item[1]))

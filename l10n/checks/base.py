@@ -71,8 +71,9 @@ class Pair:
 
 
 @dataclass(frozen=True)
-class Context:
-    """What a check may need besides the text: languages, glossary, and which checks are on for this entry."""
+class CheckSettings:
+    """What a check runs under besides the text, for one catalog: its languages, the glossary, the words the
+    project accepts, and which checks are on (narrowed per entry by its `l10n-ignore` flag)."""
 
     lang: str
     source_lang: str

@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from typing import Iterator
 
-from .base import Context, Pair, q
+from .base import CheckSettings, Pair, q
 
 #: Languages that open an exclamation or a question with an inverted mark (CLDR has no such data).
 INVERTED_MARKS = {"es": (("¡", "!", "an exclamation"), ("¿", "?", "a question"))}
@@ -41,32 +41,32 @@ def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.!?…])\s+", text) if s.strip()]
 
 
-def punctuation(ctx: Context, pair: Pair) -> Iterator[str]:
+def punctuation(settings: CheckSettings, pair: Pair) -> Iterator[str]:
     """Inverted opening marks, spaces before a comma or full stop, and digit grouping of the target language."""
     target = pair.target
-    for opener, closer, name in INVERTED_MARKS.get(ctx.primary, ()):
+    for opener, closer, name in INVERTED_MARKS.get(settings.primary, ()):
         missing = [s for s in _sentences(target) if closer in s and opener not in s]
         if missing and not any(s in pair.source for s in missing):
-            yield (f"{ctx.lang} opens {name} with {q(opener)}: {q(missing[0])} ends with {q(closer)} but has "
+            yield (f"{settings.lang} opens {name} with {q(opener)}: {q(missing[0])} ends with {q(closer)} but has "
                    f"no {q(opener)}")
     spaced = [m for m in _SPACE_BEFORE.finditer(target) if not _copied(pair.source, target, m.start(), m.end())]
     if spaced:
         yield (f"remove the space before {q(spaced[0].group(1))} in {q(_context(target, spaced[0].start(1)))}"
                + (f" ({len(spaced)} places)" if len(spaced) > 1 else "") + ": no language puts one there")
-    group = _group_symbol(ctx.lang)
+    group = _group_symbol(settings.lang)
     if group is not None and group not in _SPACES:
         for match in _SPACE_GROUPED.finditer(target):
             value = int(re.sub(r"\D", "", match.group(0)))
-            yield (f"{q(match.group(0))} is grouped with a space as in {ctx.source_lang}; {ctx.lang} writes "
-                   f"{q(_formatted(value, ctx.lang))}")
+            yield (f"{q(match.group(0))} is grouped with a space as in {settings.source_lang}; {settings.lang} writes "
+                   f"{q(_formatted(value, settings.lang))}")
 
 
-def quotes(ctx: Context, pair: Pair) -> Iterator[str]:
+def quotes(settings: CheckSettings, pair: Pair) -> Iterator[str]:
     """Quotation marks the target language does not use (« » in English, “ ” in German), from CLDR."""
     used = [c for c in dict.fromkeys(pair.target) if c in _QUOTES]
     if not used:
         return
-    own = quotation_marks(ctx.lang)
+    own = quotation_marks(settings.lang)
     if own is None:
         return
     foreign = [c for c in used if c not in own
@@ -75,7 +75,7 @@ def quotes(ctx: Context, pair: Pair) -> Iterator[str]:
     if foreign:
         primary = f"{own[0]}…{own[1]}"
         secondary = f"{own[2]}…{own[3]}"
-        yield (f"the translation uses {', '.join(q(c) for c in foreign)}, which {ctx.lang} does not use as "
+        yield (f"the translation uses {', '.join(q(c) for c in foreign)}, which {settings.lang} does not use as "
                f"quotation marks; write {q(primary)} (inside a quotation {q(secondary)})")
 
 

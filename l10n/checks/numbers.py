@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Iterator
 
 from ..po import Entry
-from .base import ERROR, Context, Pair, check, q
+from .base import ERROR, CheckSettings, Pair, check, q
 from .terms import missing_keep_terms
 
 _POINTS = ".,\u066b\u066c"  # full stop, comma, Arabic decimal and thousands separators
@@ -106,7 +106,7 @@ def _numbers_in(text: str) -> tuple[Number, ...]:
 
 
 @check("numbers", ERROR)
-def numbers(ctx: Context, entry: Entry, pair: Pair) -> Iterator[str]:
+def numbers(settings: CheckSettings, entry: Entry, pair: Pair) -> Iterator[str]:
     """A number of the source is missing or changed in the translation
 
     A wrong year, date or temperature is a factual error readers cannot spot; numbers are compared by value, so
@@ -120,9 +120,9 @@ def numbers(ctx: Context, entry: Entry, pair: Pair) -> Iterator[str]:
             unmatched_source.append(number)
         else:
             unmatched_target.remove(partner)
-    if "keep-terms" in ctx.enabled and unmatched_source:
+    if "keep-terms" in settings.enabled and unmatched_source:
         # "IK-18" missing is the keep-terms check's finding; do not report its 18 a second time.
-        spans = [s for _, _, term_spans in missing_keep_terms(ctx, pair.source, pair.target) for s in term_spans]
+        spans = [s for _, _, term_spans in missing_keep_terms(settings, pair.source, pair.target) for s in term_spans]
         kept = [n for n in unmatched_source if not any(a <= n.start and n.end <= b for a, b in spans)]
         dropped = len(unmatched_source) - len(kept)
         unmatched_source = kept

@@ -13,7 +13,7 @@ from typing import Iterator
 
 from ..po import Catalog, Entry
 from ..po.plural import PluralError, plural_forms
-from .base import CATALOG, ERROR, Context, Finding, check, q
+from .base import CATALOG, ERROR, CheckSettings, Finding, check, q
 
 
 class LineMap:
@@ -135,7 +135,7 @@ def _format_problem(entry: Entry) -> str | None:
 
 
 @check("po-valid", ERROR, CATALOG)
-def po_valid(ctx: Context, catalog: Catalog, lines: LineMap) -> Iterator[Finding]:
+def po_valid(settings: CheckSettings, catalog: Catalog, lines: LineMap) -> Iterator[Finding]:
     """Catalog is valid for msgfmt -c
 
     gettext refuses to compile a catalog with a broken header (charset, Plural-Forms), duplicate messages, plural

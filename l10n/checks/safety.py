@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Iterator
 
 from ..po import Entry
-from .base import ERROR, Context, Pair, check, q
+from .base import ERROR, CheckSettings, Pair, check, q
 
 # ---------------------------------------------------------------------------------------------------- markup
 
@@ -107,7 +107,7 @@ _DESCRIPTIONS = {"script": "a script", "comment": "an HTML comment", "tag": "the
 
 
 @check("markup", ERROR)
-def markup(ctx: Context, entry: Entry, pair: Pair) -> Iterator[str]:
+def markup(settings: CheckSettings, entry: Entry, pair: Pair) -> Iterator[str]:
     """Translation contains markup the source does not have
 
     Published pages render the translation as HTML or Markdown: an injected `<script>`, an `onerror=` handler,
@@ -126,7 +126,7 @@ BIDI_CONTROLS = {chr(c): name for c, name in zip(
 
 
 @check("bidi", ERROR)
-def bidi(ctx: Context, entry: Entry, pair: Pair) -> Iterator[str]:
+def bidi(settings: CheckSettings, entry: Entry, pair: Pair) -> Iterator[str]:
     """Translation has bidirectional controls the source does not have
 
     An override or an isolate reorders what is displayed after it: a reviewer, the review sheet and the
@@ -171,7 +171,7 @@ def strip_foreign_marks(source: str, target: str) -> str:
 
 
 @check("mt-marks", ERROR)
-def mt_marks(ctx: Context, entry: Entry, pair: Pair) -> Iterator[str]:
+def mt_marks(settings: CheckSettings, entry: Entry, pair: Pair) -> Iterator[str]:
     """Translation has leftover machine-translation marks
 
     Engines flag words they could not translate with a leading * (Apertium) or leave @ and # prefixes; glued to

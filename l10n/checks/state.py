@@ -6,14 +6,14 @@ from typing import Iterator
 
 from .. import provenance, state
 from ..po import Entry
-from .base import ENTRY, INFO, WARNING, Context, check, q
+from .base import ENTRY, INFO, WARNING, CheckSettings, check, q
 
 _ORIGIN_NAMES = {provenance.MACHINE: "machine translation", provenance.MEMORY: "translation-memory suggestion",
                  provenance.GLOSSARY: "glossary substitution"}
 
 
 @check("untranslated", WARNING, ENTRY)
-def untranslated(ctx: Context, entry: Entry) -> Iterator[str]:
+def untranslated(settings: CheckSettings, entry: Entry) -> Iterator[str]:
     """Entry has no translation
 
     An empty msgstr falls back to the French text in the published document, mixing languages mid-page."""
@@ -30,7 +30,7 @@ def untranslated(ctx: Context, entry: Entry) -> Iterator[str]:
 
 
 @check("unreviewed", INFO, ENTRY)
-def unreviewed(ctx: Context, entry: Entry) -> Iterator[str]:
+def unreviewed(settings: CheckSettings, entry: Entry) -> Iterator[str]:
     """Entry is fuzzy: a draft nobody has accepted
 
     Machine and memory drafts are marked fuzzy until a person reviews them; telling them apart from entries a

@@ -11,7 +11,7 @@ from typing import Iterator
 from .. import provenance
 from ..po import Entry
 from ..segment import split_sentences
-from .base import WARNING, Context, Pair, check, q
+from .base import WARNING, CheckSettings, Pair, check, q
 
 
 def sentences(text: str) -> list[str]:
@@ -40,7 +40,7 @@ def _dropped(source: list[str], target: list[str]) -> list[str]:
 
 
 @check("sentences", WARNING)
-def sentence_count(ctx: Context, entry: Entry, pair: Pair) -> Iterator[str]:
+def sentence_count(settings: CheckSettings, entry: Entry, pair: Pair) -> Iterator[str]:
     """Translation has a different number of sentences than the source
 
     Engines silently drop sentences of long paragraphs; a count that differs is the cheapest way to notice a
@@ -69,7 +69,7 @@ def expected_ratio(source_lang: str, lang: str) -> float:
 
 
 @check("length", WARNING)
-def length(ctx: Context, entry: Entry, pair: Pair) -> Iterator[str]:
+def length(settings: CheckSettings, entry: Entry, pair: Pair) -> Iterator[str]:
     """Translation length is far outside the normal ratio for this language pair
 
     Half or double the expected length usually means a dropped clause or an engine that rambled (or answered a
@@ -77,7 +77,7 @@ def length(ctx: Context, entry: Entry, pair: Pair) -> Iterator[str]:
     source, target = pair.source.strip(), pair.target.strip()
     if len(source) <= MIN_LENGTH or not target:
         return
-    expected = expected_ratio(ctx.source_lang, ctx.lang)
+    expected = expected_ratio(settings.source_lang, settings.lang)
     ratio = len(target) / len(source)
     if ratio < LOW * expected:
         yield (f"the translation is {ratio:.0%} of the source's length ({len(target)} vs {len(source)} characters); "
@@ -105,15 +105,15 @@ def is_prose(entry: Entry, source: str) -> bool:
 
 
 @check("unchanged", WARNING)
-def unchanged(ctx: Context, entry: Entry, pair: Pair) -> Iterator[str]:
+def unchanged(settings: CheckSettings, entry: Entry, pair: Pair) -> Iterator[str]:
     """Prose is left identical to the source
 
     An engine that failed, or a translator who skipped a paragraph, leaves the French text in place; names of
     organisations and countries may stay as written, paragraphs and titles may not."""
-    if ctx.primary == ctx.source_primary or " ".join(pair.source.split()) != " ".join(pair.target.split()):
+    if settings.primary == settings.source_primary or " ".join(pair.source.split()) != " ".join(pair.target.split()):
         return
     if not re.search(r"[^\W\d_]", pair.source) or not is_prose(entry, pair.source):
         return
-    if ctx.glossary.exact(pair.source, ctx.lang) == pair.target.strip():
+    if settings.glossary.exact(pair.source, settings.lang) == pair.target.strip():
         return
     yield f"the translation is identical to the source {q(pair.source)}; translate it"

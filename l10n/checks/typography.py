@@ -7,7 +7,7 @@ from typing import Iterator
 
 from ..po import Entry
 from . import locale_rules
-from .base import WARNING, Context, Pair, check, q
+from .base import WARNING, CheckSettings, Pair, check, q
 
 # ---------------------------------------------------------------------------------------------------- punctuation
 
@@ -51,26 +51,26 @@ _SPACE = "[ \u00a0\u202f\u2009]"
 
 
 @check("punctuation", WARNING)
-def punctuation(ctx: Context, entry: Entry, pair: Pair) -> Iterator[str]:
+def punctuation(settings: CheckSettings, entry: Entry, pair: Pair) -> Iterator[str]:
     """End punctuation or spacing before : ; ! ? differs from the source's conventions
 
     A paragraph that loses its final full stop or turns a "!" into "." changes the tone; French puts a (narrow)
     no-break space before : ; ! ? while English, Spanish, German and most others must not."""
-    source_end = end_mark(pair.source, ctx.source_primary)
-    target_end = end_mark(pair.target, ctx.primary)
+    source_end = end_mark(pair.source, settings.source_primary)
+    target_end = end_mark(pair.target, settings.primary)
     if pair.source.rstrip()[-1:] == pair.target.rstrip()[-1:]:
         pass  # ends as the source does (a Greek ";" copied from a French ";" is no question mark)
     elif source_end and not target_end:
-        if ctx.primary not in _OPTIONAL_END:
+        if settings.primary not in _OPTIONAL_END:
             yield f"the source ends with {q(source_end[0])} but the translation has no end punctuation; add it"
     elif target_end and not source_end:
         yield (f"the translation ends with {q(target_end[0])} but the source has no end punctuation; "
                "end it like the source")
-    elif source_end and target_end and not _equivalent(source_end[1], target_end[1], ctx.primary):
+    elif source_end and target_end and not _equivalent(source_end[1], target_end[1], settings.primary):
         yield (f"the source ends with a {source_end[1]} ({q(source_end[0])}) but the translation with "
                f"{q(target_end[0])}; end it the same way")
-    yield from _spacing(ctx, pair.source, pair.target)
-    yield from locale_rules.punctuation(ctx, pair)
+    yield from _spacing(settings, pair.source, pair.target)
+    yield from locale_rules.punctuation(settings, pair)
 
 
 def _words_before(text: str, index: int, words: int = 1) -> int:
@@ -89,9 +89,9 @@ def _copied(source: str, target: str, match: re.Match[str]) -> bool:
     return target[_words_before(target, match.start()):match.end()] in source
 
 
-def _spacing(ctx: Context, source: str, target: str) -> Iterator[str]:
-    if ctx.primary == "fr":
-        marks = ":" if ctx.lang.upper().endswith("-CA") else ":;!?"
+def _spacing(settings: CheckSettings, source: str, target: str) -> Iterator[str]:
+    if settings.primary == "fr":
+        marks = ":" if settings.lang.upper().endswith("-CA") else ":;!?"
         # Missing space: the mark directly after a word, and followed by a space or the end (not "10:30", URLs).
         missing = [m for m in re.finditer(rf"(?<=[^\s!?;:])([{marks}])(?=\s|$|[»”\"])", target)
                    if not _copied(source, target, m)]
@@ -100,7 +100,7 @@ def _spacing(ctx: Context, source: str, target: str) -> Iterator[str]:
             yield (f"French needs a no-break space before {q(missing[0].group(1))} in {q(where)}"
                    + (f" ({len(missing)} places)" if len(missing) > 1 else "") + "; add one (U+202F or U+00A0)")
         return
-    if ctx.primary == "el":
+    if settings.primary == "el":
         marks = ":!?"
     else:
         marks = ":;!?"
@@ -109,7 +109,7 @@ def _spacing(ctx: Context, source: str, target: str) -> Iterator[str]:
     if spaced:
         where = _context(target, spaced[0].start(1))
         yield (f"remove the space before {q(spaced[0].group(1))} in {q(where)}"
-               + (f" ({len(spaced)} places)" if len(spaced) > 1 else "") + f": {ctx.lang} does not use one")
+               + (f" ({len(spaced)} places)" if len(spaced) > 1 else "") + f": {settings.lang} does not use one")
 
 
 def _context(text: str, index: int) -> str:
@@ -169,7 +169,7 @@ def quote_problems(text: str) -> dict[str, str]:
 
 
 @check("brackets-quotes", WARNING)
-def brackets_quotes(ctx: Context, entry: Entry, pair: Pair) -> Iterator[str]:
+def brackets_quotes(settings: CheckSettings, entry: Entry, pair: Pair) -> Iterator[str]:
     """Brackets or quotes are unbalanced in the translation
 
     An unclosed parenthesis or quotation swallows the rest of the paragraph for the reader; only reported when
@@ -178,7 +178,7 @@ def brackets_quotes(ctx: Context, entry: Entry, pair: Pair) -> Iterator[str]:
     for group, problem in quote_problems(pair.target).items():
         if group not in source:
             yield f"the translation has {problem}; balance the {group} pair as in the source"
-    yield from locale_rules.quotes(ctx, pair)
+    yield from locale_rules.quotes(settings, pair)
 
 
 # ---------------------------------------------------------------------------------------------------- whitespace
@@ -199,7 +199,7 @@ def _double_spaces(text: str) -> list[re.Match[str]]:
 
 
 @check("whitespace", WARNING)
-def whitespace(ctx: Context, entry: Entry, pair: Pair) -> Iterator[str]:
+def whitespace(settings: CheckSettings, entry: Entry, pair: Pair) -> Iterator[str]:
     """Leading, trailing or double spaces differ from the source
 
     Stray spaces show up as gaps or misaligned text in the published page and are invisible in most editors.

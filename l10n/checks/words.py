@@ -23,7 +23,7 @@ from typing import Iterator
 from .. import provenance
 from ..po import Catalog, Entry
 from ..glossary import Glossary
-from .base import CATALOG, WARNING, Context, Finding, check, q
+from .base import CATALOG, WARNING, CheckSettings, Finding, check, q
 from .dictionary import Dictionary, Missing, dictionary
 
 #: The note an engine's draft carries (l10n/pretranslate.py) naming the words the engine did not know.
@@ -108,10 +108,10 @@ def _words_file(path: Path) -> frozenset[str]:
     return frozenset(w.strip().casefold() for w in lines if w.strip() and not w.lstrip().startswith("#"))
 
 
-def accepted_words(ctx: Context) -> frozenset[str]:
-    words = {w.casefold() for w in ctx.accept}
-    if ctx.catalog is not None:
-        words |= _words_file(ctx.catalog.path.parent / WORDS_FILE)
+def accepted_words(settings: CheckSettings) -> frozenset[str]:
+    words = {w.casefold() for w in settings.accept}
+    if settings.catalog is not None:
+        words |= _words_file(settings.catalog.path.parent / WORDS_FILE)
     return frozenset(words)
 
 
@@ -212,8 +212,8 @@ def _entries(catalog: Catalog) -> list[Entry]:
     return [e for e in catalog.active if e.has_translation and not _role(e).startswith(NAME_ROLES)]
 
 
-def _findings(ctx: Context, entry: Entry, dic: Dictionary | None) -> WordFindings:
-    protected = _protected(ctx.glossary, ctx.lang, accepted_words(ctx))
+def _findings(settings: CheckSettings, entry: Entry, dic: Dictionary | None) -> WordFindings:
+    protected = _protected(settings.glossary, settings.lang, accepted_words(settings))
     unknown = engine_unknown(entry)
     copied: list[str] = []
     leftovers: list[str] = []
@@ -223,7 +223,7 @@ def _findings(ctx: Context, entry: Entry, dic: Dictionary | None) -> WordFinding
         if skip_place and "," in target:  # the place is the dateline check's business
             head, _, rest = target.partition(",")
             target = " " * len(head) + "," + rest
-        found = _cached_analyse(ctx.lang, dic, protected, source, target, unknown)
+        found = _cached_analyse(settings.lang, dic, protected, source, target, unknown)
         copied += found.copied
         leftovers += found.leftovers
         misspelt += found.misspelt
@@ -243,12 +243,12 @@ def _engine(entry: Entry) -> str:
 
 
 @check("spelling", WARNING, CATALOG)
-def spelling(ctx: Context, catalog: Catalog, lines) -> Iterator[Finding]:
+def spelling(settings: CheckSettings, catalog: Catalog, lines) -> Iterator[Finding]:
     """Words of the translation that the target language's dictionary does not know
 
     Misspellings, and words of a third language an engine passed through, are invisible to every other check;
     checked with Enchant and the Hunspell dictionary of the target language, the way pofilter spell-checks."""
-    dic = dictionary(ctx.lang)
+    dic = dictionary(settings.lang)
     entries = _entries(catalog)
     if isinstance(dic, Missing):
         if entries:
@@ -257,36 +257,36 @@ def spelling(ctx: Context, catalog: Catalog, lines) -> Iterator[Finding]:
     from . import ignored_checks
 
     for entry in entries:
-        found = _findings(ctx, entry, dic)
+        found = _findings(settings, entry, dic)
         words = found.misspelt
-        if "source-words" not in ctx.enabled or "source-words" in ignored_checks(entry):
+        if "source-words" not in settings.enabled or "source-words" in ignored_checks(entry):
             words = found.copied + found.leftovers + words
         if words:
             yield Finding(lines.msgid_line(entry),
-                          f"not in the {ctx.lang} dictionary: {_quoted(words)}; correct the spelling, or add the "
+                          f"not in the {settings.lang} dictionary: {_quoted(words)}; correct the spelling, or add the "
                           f"word to checks.spelling.accept (or {catalog.path.parent / WORDS_FILE}) if it is right",
                           entry)
 
 
 @check("source-words", WARNING, CATALOG)
-def source_words(ctx: Context, catalog: Catalog, lines) -> Iterator[Finding]:
+def source_words(settings: CheckSettings, catalog: Catalog, lines) -> Iterator[Finding]:
     """Words left untranslated: copied from the source, or left by an engine that did not know them
 
     An engine that does not know a word copies it ("sévices" in Spanish), and in a pivot chain the middle
     language's leftovers reach the target ("encarcelado" in Italian after fr→es→it). Readers meet a foreign word
     in the middle of a sentence; names, keep terms and words the target language shares with the source pass."""
-    found_dic = dictionary(ctx.lang)
+    found_dic = dictionary(settings.lang)
     dic = found_dic if isinstance(found_dic, Dictionary) else None
     for entry in _entries(catalog):
-        found = _findings(ctx, entry, dic)
+        found = _findings(settings, entry, dic)
         parts = []
         if found.copied:
-            parts.append(f"{_quoted(found.copied)} copied from the source ({ctx.source_lang})")
+            parts.append(f"{_quoted(found.copied)} copied from the source ({settings.source_lang})")
         if found.leftovers:
             parts.append(f"{_quoted(found.leftovers)} left untranslated by the engine{_engine(entry)}")
         if parts:
             yield Finding(lines.msgid_line(entry),
-                          "; ".join(parts) + f": not {ctx.lang} words; translate them", entry)
+                          "; ".join(parts) + f": not {settings.lang} words; translate them", entry)
 
 
 # ---------------------------------------------------------------------------------------------------- dateline
@@ -310,7 +310,7 @@ def _cldr_cities(source_lang: str, lang: str) -> dict[str, str]:
 
 
 @check("dateline", WARNING, CATALOG)
-def dateline(ctx: Context, catalog: Catalog, lines) -> Iterator[Finding]:
+def dateline(settings: CheckSettings, catalog: Catalog, lines) -> Iterator[Finding]:
     """The dateline's place is translated as a common word, not as a place name
 
     An engine that does not know a city's name translates it as the word it resembles: Apertium turns "Genève"
@@ -318,10 +318,10 @@ def dateline(ctx: Context, catalog: Catalog, lines) -> Iterator[Finding]:
     source's own name, a glossary form, CLDR's name for the city in the target language, or a word the target
     dictionary knows only as a name (capitalised); a place the dictionary knows as a lower-case common word is
     reported."""
-    found_dic = dictionary(ctx.lang)
+    found_dic = dictionary(settings.lang)
     dic = found_dic if isinstance(found_dic, Dictionary) else None
-    cities = _cldr_cities(ctx.source_lang, ctx.lang)
-    protected = _protected(ctx.glossary, ctx.lang, accepted_words(ctx))
+    cities = _cldr_cities(settings.source_lang, settings.lang)
+    protected = _protected(settings.glossary, settings.lang, accepted_words(settings))
     for entry in _entries(catalog):
         if "dateline" not in _role(entry):
             continue
@@ -339,7 +339,7 @@ def dateline(ctx: Context, catalog: Catalog, lines) -> Iterator[Finding]:
                 continue
             common = dic is not None and all(dic.known(w.lower()) for w in words)
             if common or (cldr is not None and dic is None):
-                better = q(cldr) if cldr else f"the city's {ctx.lang} name or {q(place)}"
+                better = q(cldr) if cldr else f"the city's {settings.lang} name or {q(place)}"
                 yield Finding(lines.msgid_line(entry),
-                              f"the place {q(target_place)} (source: {q(place)}) is a common {ctx.lang} word, not a "
-                              f"place name: an engine translated the city's name; write {better}", entry)
+                              f"the place {q(target_place)} (source: {q(place)}) is a common {settings.lang} word, "
+                              f"not a place name: an engine translated the city's name; write {better}", entry)

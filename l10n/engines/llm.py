@@ -5,7 +5,7 @@ strings.
 * Each request carries the document's purpose and title, every segment's role and neighbouring paragraphs, the
   glossary's translations and the keep terms with their accepted forms in the target, the target's typography,
   reviewed translations already in the catalog, and this segment's reviewed translations in sibling languages
-  (l10n.engines.context). The prompt's wording is versioned (PROMPT_VERSION) in the cache key.
+  (l10n.brief). The prompt's wording is versioned (PROMPT_VERSION) in the cache key.
 * Segments go in batches of at most `max_segments`, each with an id; the answer must be JSON mapping the same
   ids to translations. A malformed or partial answer is asked again for the missing ids only (`missing_retries`
   times); what is still missing is reported per segment.
@@ -34,7 +34,7 @@ import tenacity
 from .. import langs
 from ..errors import ConfigError
 from .base import BatchResult, EngineUnavailable, Translation
-from .context import DraftContext, SegmentContext
+from ..brief import Brief, SegmentBrief
 from .deep import AUTH_STATUSES, DeepTranslatorEngine, _Failed, _Fatal, _Outcome, _retry_after, _Retryable
 from .validate import refusal
 
@@ -60,7 +60,7 @@ class LLMEngine(DeepTranslatorEngine):
 
     name = "llm"
     key_env = "OPENAI_API_KEY"
-    uses_context = True  # pre-translation passes a DraftContext and the untouched source text
+    uses_context = True  # pre-translation passes a Brief and the untouched source text
 
     def __init__(self, base_url: str | None = None, model: str | None = None, temperature: float = 0.2,
                  max_segments: int = 20, missing_retries: int = 2, purpose: str = "", json_mode: bool = True,
@@ -97,10 +97,10 @@ class LLMEngine(DeepTranslatorEngine):
         return str(lang) if lang.language and lang.is_valid() else None
 
     def translate(self, texts: list[str], source: str, target: str, keep: list[str] | None = None,
-                  context: DraftContext | None = None) -> BatchResult:
+                  context: Brief | None = None) -> BatchResult:
         if self.route(source, target) is None:
             raise EngineUnavailable(self.unavailable_reason(source, target))
-        context = context or DraftContext(purpose=self.purpose, keep=tuple((k, ()) for k in keep or ()))
+        context = context or Brief(purpose=self.purpose, keep=tuple((k, ()) for k in keep or ()))
         result = BatchResult(results=[None] * len(texts))
         todo = []
         for i, text in enumerate(texts):
@@ -253,14 +253,14 @@ class LLMEngine(DeepTranslatorEngine):
 class _State:
     """What the threads of one translate() call share: the texts, the context, the request counter."""
 
-    def __init__(self, source: str, target: str, texts: list[str], context: DraftContext) -> None:
+    def __init__(self, source: str, target: str, texts: list[str], context: Brief) -> None:
         self.source, self.target, self.texts, self.context = source, target, texts, context
         self.lock = threading.Lock()
         self.calls = 0
         self.failures_in_a_row = 0
 
-    def segment(self, i: int) -> SegmentContext:
-        return self.context.segments[i] if i < len(self.context.segments) else SegmentContext()
+    def segment(self, i: int) -> SegmentBrief:
+        return self.context.segments[i] if i < len(self.context.segments) else SegmentBrief()
 
     def messages(self, indices: list[int], purpose: str) -> list[dict[str, str]]:
         names = {tag: f"{langs.language_name(tag, 'en')} ({tag})" for tag in (self.source, self.target)}
@@ -280,7 +280,7 @@ class _State:
                 {"role": "user", "content": json.dumps(payload, ensure_ascii=False, indent=1)}]
 
 
-def _segment(sid: str, text: str, seg: SegmentContext) -> dict[str, Any]:
+def _segment(sid: str, text: str, seg: SegmentBrief) -> dict[str, Any]:
     item: dict[str, Any] = {"id": sid, "role": seg.role, "text": text}
     if seg.before:
         item["before"] = seg.before

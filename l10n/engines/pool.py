@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .. import engines as registry
 from ..config import Config
 from ..errors import EngineError
 from .base import Engine, EngineUnavailable, Translation, unusable
 from .cache import Cache
-from .context import DraftContext
+
+if TYPE_CHECKING:
+    from ..brief import Brief
 
 
 @dataclass
@@ -45,11 +48,11 @@ class EnginePool:
             return self.instances[name]
 
     def uses_context(self, name: str) -> bool:
-        """Whether the engine reads a DraftContext (and wants the untouched source rather than glossary-filled)."""
+        """Whether the engine reads a Brief (and wants the untouched source rather than glossary-filled)."""
         return bool(getattr(self.get(name), "uses_context", False))
 
     def translate(self, name: str, items: list[tuple[str, list[str]]], source: str, target: str,
-                  unchanged_is_answer: bool = False, context: DraftContext | None = None) -> PoolResult:
+                  unchanged_is_answer: bool = False, context: Brief | None = None) -> PoolResult:
         """Translate (text, keep terms) pairs through one engine: cache hits first, the rest in one batch.
 
         `unchanged_is_answer`: a text the engine returns as it was is a result (a name in a back-translation)
