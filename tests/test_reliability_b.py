@@ -6,7 +6,9 @@ import fcntl
 import json
 import os
 import re
+import socket
 import subprocess
+import threading
 import sys
 import time
 import unicodedata
@@ -185,6 +187,49 @@ def test_item_11_a_dripping_server_stops_within_timeout_times_attempts(mode):
     assert result.results == [None] and result.calls == 2 and len(waits) == 1
     assert result.errors[0] == f"libre: no answer from {server.url[:-1]} within 0.6s (gave up after 2 attempts)"
     assert 1.2 <= elapsed < 1.2 + 1.0  # 0.6 s × 2 attempts, not for ever
+
+
+@pytest.mark.slow
+def test_item_11_a_late_deadline_timer_never_shuts_the_next_attempts_socket(monkeypatch):
+    """The race behind "request failed (ChunkedEncodingError)" under load: attempt 1's timer thread is paused
+    between two shutdowns (as a busy machine does) while attempt 2 reconnects the same urllib3 connection
+    object; it must not shut attempt 2's new socket."""
+    real = socket.socket.shutdown
+    shutdowns = 0
+
+    with FakeLibre(Script("drip-body", delay=0.05)) as server:
+        def paused(sock, how):
+            nonlocal shutdowns
+            real(sock, how)
+            shutdowns += 1
+            if shutdowns == 1:  # attempt 1's timer: let attempt 2 connect and read its headers first
+                limit = time.monotonic() + 2
+                while len(server.requests) < 2 and time.monotonic() < limit:
+                    time.sleep(0.01)
+                time.sleep(0.1)
+
+        monkeypatch.setattr(socket.socket, "shutdown", paused)
+        engine = LibreEngine(url=server.url, timeout=0.6, retries=1, failures_to_stop=10, sleep=lambda s: None)
+        result = engine.translate(["Bonjour"], "fr", "en")
+    assert len(server.requests) == 2
+    assert result.errors[0] == f"libre: no answer from {server.url[:-1]} within 0.6s (gave up after 2 attempts)"
+
+
+@pytest.mark.slow
+def test_item_11_a_read_timeout_before_the_timer_thread_runs_is_the_deadline(monkeypatch):
+    """The clock side of the same race: the per-read timeout (also `timeout`) can end a stalled body a hair
+    before the deadline's timer thread gets to run; the message is the deadline's all the same."""
+    from l10n.engines import deep
+
+    class LateTimer(threading.Timer):  # a timer thread that a busy machine schedules late
+        def __init__(self, interval, function):
+            super().__init__(interval + 1.0, function)
+
+    monkeypatch.setattr(deep.threading, "Timer", LateTimer)
+    with FakeLibre(Script("drip-body", delay=5)) as server:  # honest headers, then silence
+        engine = LibreEngine(url=server.url, timeout=0.6, retries=0, failures_to_stop=10)
+        result = engine.translate(["Bonjour"], "fr", "en")
+    assert result.errors[0] == f"libre: no answer from {server.url[:-1]} within 0.6s (gave up after 1 attempts)"
 
 
 @pytest.mark.parametrize("script, reason", [

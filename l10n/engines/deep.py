@@ -111,17 +111,29 @@ _local = threading.local()
 
 class _Deadline:
     """The deadline of one request: when it passes, the sockets the request uses are shut down, which ends a
-    read blocked on them at once (a per-read timeout never fires while a server sends a byte now and then)."""
+    read blocked on them at once (a per-read timeout never fires while a server sends a byte now and then).
+
+    It records the sockets, not the connections: a connection object outlives its socket (urllib3 reconnects
+    the same object for the next attempt), and a timer that fires late must not shut the next attempt's
+    socket. `expired` also reads the clock: a per-read timeout can end the request a hair before the timer
+    thread runs, and the failure is then the deadline's all the same."""
 
     def __init__(self, seconds: float) -> None:
-        self.expired = False
-        self._connections: list[HTTPConnection] = []
+        self.seconds = seconds
+        self.fired = False  # the timer shut the sockets down
+        self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
         self._timer = threading.Timer(seconds, self._expire)
         self._timer.daemon = True
+        self._end = float("inf")
+
+    @property
+    def expired(self) -> bool:
+        return self.fired or time.monotonic() >= self._end
 
     def __enter__(self) -> _Deadline:
         _local.deadline = self
+        self._end = time.monotonic() + self.seconds
         self._timer.start()
         return self
 
@@ -130,25 +142,27 @@ class _Deadline:
         _local.deadline = None
 
     def watch(self, connection: HTTPConnection) -> None:
+        sock = getattr(connection, "sock", None)
+        if sock is None:
+            return  # not connected yet: connect() comes back here with its socket
         with self._lock:
-            self._connections.append(connection)
-            if self.expired:
-                _shut(connection)
+            if sock not in self._sockets:
+                self._sockets.append(sock)
+            if self.fired:
+                _shut(sock)
 
     def _expire(self) -> None:
         with self._lock:
-            self.expired = True
-            for connection in self._connections:
-                _shut(connection)
+            self.fired = True
+            for sock in self._sockets:
+                _shut(sock)
 
 
-def _shut(connection: HTTPConnection) -> None:
-    sock = getattr(connection, "sock", None)
-    if sock is not None:
-        try:
-            sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass  # already closed
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed
 
 
 def _watched(base: type[HTTPConnection]) -> type[HTTPConnection]:
@@ -502,7 +516,7 @@ class DeepTranslatorEngine:
                 if isinstance(exc, requests.ConnectionError):
                     raise _Retryable(f"{self.name}: cannot connect to {where} ({_errno(exc)})") from None
                 raise _Failed(self._redact(f"{self.name}: request failed ({type(exc).__name__})")) from None
-        if deadline.expired:  # what was read when the socket closed is a truncated answer (headers, too)
+        if deadline.fired:  # what was read when the socket closed is a truncated answer (headers, too)
             raise _Retryable(late)
         if body is None:
             raise _Failed(f"{self.name}: answer from {where} larger than {MAX_RESPONSE >> 20} MiB")
