@@ -115,12 +115,17 @@ def load_glossary(path: Path | None) -> Glossary:
 
 
 def project_glossary(config) -> Glossary:
+    """The project's glossary (see glossary_path)."""
+    return load_glossary(glossary_path(config))
+
+
+def glossary_path(config) -> Path | None:
     """The configured glossary, else glossary.yaml at the project root when there is one (beside l10n.yaml, not
     inside a folder named like the Python package). One at the former default place is named in a warning."""
     if config.glossary is not None:
-        return load_glossary(config.root / config.glossary)
+        return config.root / config.glossary
     default = config.root / DEFAULT_GLOSSARY
     if not default.exists() and (config.root / "l10n" / DEFAULT_GLOSSARY).exists():
         errors.warn(f"{config.root / 'l10n' / DEFAULT_GLOSSARY}: not read any more; move it to the project root "
                     f"({DEFAULT_GLOSSARY}) or name it with `glossary:` in l10n.yaml")
-    return load_glossary(default if default.exists() else None)
+    return default if default.exists() else None

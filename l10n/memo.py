@@ -33,8 +33,16 @@ def code_digest() -> str:
     a new one only moves breaks around rare characters, until the next change rewrites the file."""
     digest = hashlib.sha256(sys.version.encode())
     _update_with_tree(digest, os.path.dirname(os.path.abspath(__file__)))
-    for name in ("babel", "icu", "rapidfuzz", "jinja2", "markupsafe", "yaml", "click",
-                 "weasyprint"):
+    digest.update(library_digest(("babel", "icu", "rapidfuzz", "jinja2", "markupsafe", "yaml", "click",
+                                  "weasyprint")).encode())
+    return digest.hexdigest()
+
+
+def library_digest(names: tuple[str, ...]) -> str:
+    """The installed libraries `names` as found now: each one's top-level files by path, size and modification
+    time (a new version changes them), or its absence."""
+    digest = hashlib.sha256()
+    for name in names:
         spec = importlib.util.find_spec(name)
         origin = os.path.dirname(spec.origin) if spec is not None and spec.origin else None
         if origin is not None and os.path.isdir(origin):

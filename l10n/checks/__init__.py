@@ -69,25 +69,44 @@ def check_project(config: Config, languages: Iterable[str], summary: bool = Fals
     """`l10n check`: the source's signatory list, then every catalog of the languages; files named as the
     project names them (relative to its root, wherever the command runs). With `summary`, also the per-language
     counts of texts with issues."""
-    from ..glossary import project_glossary
+    from ..glossary import glossary_path, load_glossary
     from ..paths import po_path
     from ..po import load_or_none
     from . import summary as quality
+    from .memo import CheckMemo, catalog_key, documents_key, glossary_digest
     from .signatories import document_issues
 
     languages = tuple(languages)
-    glossary = project_glossary(config)
-    issues = document_issues(config, config.checks_disabled)  # the source's signatory list, once
-    rows = {lang: quality.QualityRow(lang) for lang in languages}
+    memo = CheckMemo(config)  # what earlier checks found in files that have not changed since (checks/memo.py)
+    chosen = glossary_path(config)
+    glossary_key = glossary_digest(chosen)
+    catalogs = []
     for doc in config.documents:
         for lang in languages:
             path = po_path(config, lang, doc)
             if path.exists():
-                found = check_file(path, lang, config.source_language, glossary, config.checks_disabled,
-                                   config.accepted_words(lang), name=path.relative_to(config.root).as_posix())
-                issues += found
-                if summary:
-                    quality.add(rows[lang], load_or_none(path), found)
+                name = path.relative_to(config.root).as_posix()
+                catalogs.append((lang, path, name, catalog_key(path, lang, glossary_key)))
+    glossary = None
+    if not catalogs or not all(memo.knows(name, key) for _, _, name, key in catalogs):
+        glossary = load_glossary(chosen)  # loaded first, as before: its errors come before the source's
+
+    def check(lang: str, path: Path, name: str) -> list[Issue]:
+        nonlocal glossary
+        glossary = glossary if glossary is not None else load_glossary(chosen)
+        return check_file(path, lang, config.source_language, glossary, config.checks_disabled,
+                          config.accepted_words(lang), name=name)
+
+    # the source's signatory list, once
+    issues = memo.issues("source documents", documents_key(config), lambda: document_issues(config, config.checks_disabled))
+    rows = {lang: quality.QualityRow(lang) for lang in languages}
+    for lang, path, name, key in catalogs:
+        found = memo.issues(name, key, lambda: check(lang, path, name),
+                            still=lambda: catalog_key(path, lang, glossary_key))
+        issues += found
+        if summary:
+            quality.add(rows[lang], load_or_none(path), found)
+    memo.save()
     return issues, rows
 
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import langcodes
-
 
 @dataclass(frozen=True)
 class Dictionary:
@@ -41,6 +39,8 @@ class Missing:
 
 def _candidates(tag: str) -> list[str]:
     """Regional Enchant tags wanted: `pt-BR` → pt_BR; `pt` → pt_BR (CLDR's likely region) and pt_PT."""
+    import langcodes  # its data tables: only when a spelling check runs
+
     language = langcodes.Language.get(tag)
     base = language.language or tag
     if language.territory:
@@ -55,6 +55,8 @@ def dictionary(tag: str) -> Dictionary | Missing:
         import enchant  # loads libenchant: only when a spelling check runs
     except ImportError as exc:
         return Missing(tag, f"Enchant is not available ({exc}); install libenchant-2-2 and hunspell dictionaries")
+    import langcodes
+
     base = langcodes.Language.get(tag).language or tag
     installed = set(enchant.list_languages())
     tags = [t for t in _candidates(tag) if t in installed]
