@@ -12,7 +12,6 @@ then does its full work; the issues printed are the same either way."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from pathlib import Path
@@ -121,7 +120,7 @@ def tools_digest() -> str:
     Myspell and Aspell providers read dictionaries and personal word lists from, and the msgfmt on the PATH, by
     path, size and modification time. Finding out which dictionary file Enchant would open costs loading it, the
     slow part of `check`; a change to any of these files forgets every catalog's findings."""
-    digest = hashlib.sha256()
+    parts: list[str] = []
     for folder in _dictionary_folders():
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
@@ -132,14 +131,14 @@ def tools_digest() -> str:
                 stat = entry.stat()
             except OSError:
                 continue
-            digest.update(f"{entry.path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+            parts.append(f"{entry.path}\0{stat.st_size}\0{stat.st_mtime_ns}")
     msgfmt = shutil.which("msgfmt")
     if msgfmt is None:
-        digest.update(b"msgfmt: none\0")
+        parts.append("msgfmt: none")
     else:
         stat = os.stat(msgfmt)
-        digest.update(f"msgfmt: {os.path.realpath(msgfmt)}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
-    return digest.hexdigest()
+        parts.append(f"msgfmt: {os.path.realpath(msgfmt)}\0{stat.st_size}\0{stat.st_mtime_ns}")
+    return sha256("\0\0".join(parts))
 
 
 def _dictionary_folders() -> list[str]:
