@@ -341,8 +341,9 @@ def bench_size(size: int, languages: Sequence[str], work: Path, seed: int, repea
     pot = project / "locales" / "appeal.pot"
     source = project / "source" / "appeal.fr.txt"
 
-    def ours(*args: str, ok: tuple[int, ...] = (0,), where: Path = project) -> Runner:
-        return Runner([l10n(*args)], where, state=where, ok=ok)
+    def ours(*args: str, ok: tuple[int, ...] = (0,), where: Path = project,
+             before: Callable[[], None] | None = None) -> Runner:
+        return Runner([l10n(*args)], where, state=where, ok=ok, before=before)
 
     def theirs(*commands: list[str]) -> Runner:
         return Runner(list(commands), ref)
@@ -385,8 +386,9 @@ def bench_size(size: int, languages: Sequence[str], work: Path, seed: int, repea
            theirs(*[gettext_tool("msgfmt") + ["--statistics", "-o", os.devnull, po] for po in pos])),
           ("pocount", TTK, theirs(tool("pocount") + pos)))
 
-    # check ⟷ pofilter over every catalog (one process, as `l10n check` is one)
-    stage("check", ours("check", ok=(0, 3)), ("pofilter", TTK, theirs(
+    # check ⟷ pofilter over every catalog (one process, as `l10n check` is one), really checking: without the
+    # findings an earlier check kept (l10n/checks/memo.py), which pofilter does not have either
+    stage("check", ours("check", ok=(0, 3), before=lambda: (project / CHECK_MEMO).unlink(missing_ok=True)), ("pofilter", TTK, theirs(
         tool("pofilter") + ["--progress=none", "-x", "*.pot", "-i", str(project / "locales"),
                             "-o", str(ref / "pofilter")])))
 
@@ -488,6 +490,87 @@ def bench_apertium(count: int, seed: int, work: Path, repeat: int = 1) -> list[d
     return rows
 
 
+# ---------------------------------------------------------------------------------------------------- the appeal
+
+APPEAL_LIMIT_MS = 150.0
+#: the committed appeal project, as `bash scripts/run-appeal` finds it
+APPEAL_FILES = ("l10n.yaml", "glossary.yaml", "source", "locales")
+CHECK_MEMO = Path(".l10n") / "checks.json"  # l10n/checks/memo.py
+
+
+def bench_appeal(runs: int, tree: Path, work: Path) -> list[dict]:
+    """Every command a coordinator types on the appeal when there is no engine work, `runs` times each, as the
+    installed script runs it: `status`, `check`, `build --allow-fuzzy` and `run --allow-fuzzy` on the project as
+    `run --allow-fuzzy` left it (one run first, not timed). `check` is also timed without its memo (the first
+    check of a project, or after l10n or a dictionary changed) and after one edited entry of the Spanish catalog
+    (what a translator's save costs): those rows are labelled and not judged against the budget."""
+    project = work / "appeal"
+    shutil.rmtree(project, ignore_errors=True)
+    project.mkdir(parents=True)
+    for name in APPEAL_FILES:
+        (shutil.copytree if (tree / name).is_dir() else shutil.copy2)(tree / name, project / name)
+    run(l10n("run", "--allow-fuzzy"), project)  # the project as the main job leaves it: dist/, .l10n/
+    run(l10n("check"), project, ok=(0, 3))
+    memo = project / CHECK_MEMO
+    kept = memo.read_bytes() if memo.exists() else None
+    spanish = project / "locales" / "es" / "appeal.po"
+    original = spanish.read_bytes()
+    edited = _edit_one_entry(original)
+
+    def forget() -> None:
+        memo.unlink(missing_ok=True)
+
+    def edit() -> None:
+        if kept is not None:
+            memo.write_bytes(kept)  # the memo as the previous check left it, the Spanish catalog then edited
+        spanish.write_bytes(edited)
+
+    def unedit() -> None:
+        spanish.write_bytes(original)
+        if kept is not None:
+            memo.write_bytes(kept)
+
+    plan: list[tuple[str, list[str], bool, Callable[[], None] | None]] = [
+        ("status", ["status"], True, None),
+        ("check", ["check"], True, None),
+        ("build --allow-fuzzy", ["build", "--allow-fuzzy"], True, None),
+        ("run --allow-fuzzy (no-op)", ["run", "--allow-fuzzy"], True, None),
+    ]
+    if kept is not None:  # a memo makes `check` fast when nothing changed: show what it costs when it does not help
+        plan += [("check, memo removed (cold)", ["check"], False, forget),
+                 ("check, one entry of es edited", ["check"], False, edit)]
+    rows = []
+    for label, args, judged, before in plan:
+        mtimes = snapshot(project)
+        walls = []
+        for _ in range(runs):
+            if before is not None:
+                before()
+            walls.append(run(l10n(*args), project, ok=(0, 3))[0].wall * 1000)
+        if before is not None:
+            unedit()
+            written: list[str] | None = None  # the bench itself rewrote files between the runs
+        else:
+            written = changed_files(mtimes, snapshot(project))
+        row = {"command": label, "runs": runs, "min_ms": min(walls), "median_ms": statistics.median(walls),
+               "judged": judged, "written": written, "rounds_ms": walls}
+        rows.append(row)
+        log(f"  appeal {label}: min {row['min_ms']:.0f} ms, median {row['median_ms']:.0f} ms"
+            + (f"; wrote {', '.join(written)}" if written else ""))
+    return rows
+
+
+def _edit_one_entry(po: bytes) -> bytes:
+    """The catalog with one translation changed, as a translator's save changes it (the first non-empty msgstr
+    after the header gets a word more)."""
+    text = po.decode("utf-8")
+    start = text.index("\nmsgstr \"", text.index("\nmsgid ", text.index("\nmsgid ") + 1))
+    end = text.index("\n", start + 1)
+    line = text[start:end]
+    changed = line[:-1] + " editado\"" if line.endswith("\"") and line != '\nmsgstr ""' else line + '\n"editado"'
+    return (text[:start] + changed + text[end:]).encode("utf-8")
+
+
 # ---------------------------------------------------------------------------------------------------- report
 
 
@@ -495,9 +578,18 @@ def _ok(flag: bool | None) -> str:
     return "n/a" if flag is None else ("met" if flag else "**missed**")
 
 
-def evaluate(results: list[SizeResult], apertium: list[dict], run_size: int) -> list[dict]:
+def evaluate(results: list[SizeResult], apertium: list[dict], run_size: int, appeal: Sequence[dict] = ()
+             ) -> list[dict]:
     """Each target of the performance issue, with the numbers that decide it."""
     targets: list[dict] = []
+    for row in appeal:
+        if row["judged"]:
+            targets.append({"target": f"appeal: {row['command']} median ≤ {APPEAL_LIMIT_MS:g} ms", "size": "appeal",
+                            "value": f"{row['median_ms']:.0f} ms", "met": row["median_ms"] <= APPEAL_LIMIT_MS})
+    for row in appeal:
+        if row["command"].startswith("run") and row["written"] is not None:
+            targets.append({"target": "appeal: no-op run writes no file", "size": "appeal",
+                            "value": ", ".join(row["written"]) or "none", "met": not row["written"]})
     for res in results:
         for st in filter(lambda st: st.judged, res.stages):
             for ref in st.references:
@@ -537,11 +629,23 @@ def evaluate(results: list[SizeResult], apertium: list[dict], run_size: int) -> 
     return targets
 
 
-def markdown(results: list[SizeResult], apertium: list[dict], targets: list[dict], command: str) -> str:
+def markdown(results: list[SizeResult], apertium: list[dict], targets: list[dict], command: str,
+             appeal: Sequence[dict] = ()) -> str:
     out = [f"Command: `{command}`", "",
            "Seconds are each side's fastest run. `ratio` is the one targets are judged on: from "
            f"{MEDIAN_ROUNDS} rounds, the median of the rounds' ratios (each round's l10n run against the reference "
            "run right after it), else the ratio of the fastest runs, which `fastest` always shows.", ""]
+    if appeal:
+        out += ["### The appeal, nothing to translate", "",
+                "Wall time of the whole command, as the installed `l10n` script runs it, on the committed appeal "
+                "project after one `run --allow-fuzzy`.", "",
+                "| command | runs | min ms | median ms | budget |", "|---|---:|---:|---:|---|"]
+        for row in appeal:
+            verdict = (f"≤ {APPEAL_LIMIT_MS:g}: {_ok(row['median_ms'] <= APPEAL_LIMIT_MS)}" if row["judged"]
+                       else "shown, not judged")
+            out.append(f"| {row['command']} | {row['runs']} | {row['min_ms']:.0f} | {row['median_ms']:.0f} | "
+                       f"{verdict} |")
+        out.append("")
     for res in results:
         out += [f"### {res.size:,} segments × {res.languages} languages", "",
                 "| stage | l10n s | l10n CPU s | l10n MB | reference | ref s | ref MB | ratio | fastest | target |",
@@ -595,6 +699,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="run every command this many times from the same state, in interleaved rounds; "
                              f"from {MEDIAN_ROUNDS}, ratios are the median of the rounds' ratios "
                              "(default: %(default)s)")
+    parser.add_argument("--appeal-runs", type=int, default=10,
+                        help="time each command on the committed appeal project this many times; 0 skips it "
+                             "(default: %(default)s)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--workdir", type=Path, help="keep projects here (default: a temporary folder, removed)")
     parser.add_argument("--tree", type=Path, default=ROOT,
@@ -622,21 +729,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             results.append(bench_size(size, languages, work, args.seed, max(1, args.repeat)))
         apertium = (bench_apertium(args.apertium_segments, args.seed, work, max(1, args.repeat))
                     if args.apertium_segments > 0 else [])
+        appeal = bench_appeal(args.appeal_runs, args.tree.resolve(), work) if args.appeal_runs > 0 else []
     except BenchError as exc:
         log(f"bench: error: {exc}")
         return 1
     finally:
         if args.workdir is None:
             shutil.rmtree(work, ignore_errors=True)
-    targets = evaluate(results, apertium, args.run_size)
-    report = markdown(results, apertium, targets, command.strip())
+    targets = evaluate(results, apertium, args.run_size, appeal)
+    report = markdown(results, apertium, targets, command.strip(), appeal)
     print(report, end="")
     log(f"benchmark took {time.perf_counter() - started:.0f}s")
     if args.markdown:
         args.markdown.write_text(report, encoding="utf-8")
     if args.json:
         data = {"command": command.strip(), "python": sys.version.split()[0], "cpus": os.cpu_count(),
-                "results": [asdict(r) for r in results], "apertium": apertium, "targets": targets}
+                "results": [asdict(r) for r in results], "apertium": apertium, "appeal": appeal,
+                "targets": targets}
         args.json.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return 0
 
