@@ -356,7 +356,9 @@ def status(ctx: Invocation, langs: tuple[str, ...], fmt: str, fail_under: float 
         _status(ctx, ctx.languages(langs), fmt, fail_under)
 
 
-def _status(ctx: Invocation, languages: tuple[str, ...], fmt: str = "table", fail_under: float | None = None) -> None:
+def _status(ctx: Invocation, languages: tuple[str, ...], fmt: str = "table", fail_under: float | None = None,
+            remember: bool = False) -> None:
+    """`remember`: under the project lock, keep what status worked out in the memo (progress.status)."""
     from . import status as st
 
     if fmt == "html":
@@ -368,7 +370,7 @@ def _status(ctx: Invocation, languages: tuple[str, ...], fmt: str = "table", fai
         root = ctx.config.root
         _echo(f"dashboard: {_paths([report.html], root)}; chart: {_paths([report.svg], root)}")
     else:
-        rows = st.status(ctx.config, languages)
+        rows = st.status(ctx.config, languages, remember)
         _echo({"table": st.to_table, "json": st.to_json, "csv": st.to_csv}[fmt](rows), nl=False, lines=True,
               json=fmt == "json")
     if fail_under is not None:
@@ -552,7 +554,7 @@ def run(ctx: Invocation, langs: tuple[str, ...], engine: str | None, allow_fuzzy
     _update(ctx, languages)
     _pretranslate(ctx, languages, engine, False)
     _build(ctx, languages, allow_fuzzy, min_complete)
-    _status(ctx, languages)
+    _status(ctx, languages, remember=True)
 
 
 @main.command()

@@ -8,6 +8,7 @@ from pathlib import Path
 from . import langs
 from .config import Config, document_id
 
+RECORD_SUFFIX = ".published.json"
 REVIEW_DIR = "review"  # dist/review/<lang>.html: the review pages, linked from the dashboard
 
 
@@ -17,6 +18,11 @@ def pot_path(config: Config, doc: Path) -> Path:
 
 def po_path(config: Config, lang: str, doc: Path) -> Path:
     return config.root / config.locales_dir / lang / f"{document_id(doc)}.po"
+
+
+def record_path(config: Config, lang: str, doc: Path) -> Path:
+    """A language's publication record (l10n/publication.py): what its last build published."""
+    return config.root / config.locales_dir / lang / f"{document_id(doc)}{RECORD_SUFFIX}"
 
 
 def review_href(lang: str) -> str:

@@ -6,14 +6,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import publication, state
+from typing import TYPE_CHECKING
+
+from . import state
 from . import po as pofile
 from .po import Catalog
 from .config import Config, document_id
-from .document import Document, load_document
+from .digest import file_digest
 from .memo import Memo, known_counts
-from .paths import po_path
+from .paths import po_path, record_path
 from .state import Counts
+
+if TYPE_CHECKING:
+    from .document import Document
 
 
 def count(po: Catalog) -> Counts:
@@ -60,7 +65,9 @@ class Row:
         }
 
 
-def status(config: Config, languages: tuple[str, ...]) -> list[Row]:
+def status(config: Config, languages: tuple[str, ...], remember: bool = False) -> list[Row]:
+    """`remember`: keep in the project memo what was worked out here (only under the project lock, as `run`
+    reports status), so that `status` alone need not work it out again."""
     rows = []
     memo = Memo(config)
     for doc in config.documents:
@@ -78,19 +85,33 @@ def status(config: Config, languages: tuple[str, ...]) -> list[Row]:
                 continue
             rows.append(Row(lang, document_id(doc), shown, count(po), po.header_field("PO-Revision-Date"),
                             min_confidence=threshold))
-    _published(config, rows)
+    _published(config, rows, memo)
+    if remember:
+        memo.save()
     return rows
 
 
-def _published(config: Config, rows: list[Row]) -> None:
-    """Fill in when each language was last published and how many changes since (publication records)."""
+def _published(config: Config, rows: list[Row], memo: Memo) -> None:
+    """Fill in when each language was last published and how many changes since (publication records): from
+    the memo while the source, the catalog and the record are the bytes it was worked out from."""
     documents = {document_id(d): d for d in config.documents}
     loaded: dict[str, Document] = {}
     for row in rows:
         path = documents[row.document]
-        if not publication.record_path(config, row.lang, path).is_file():
+        record = record_path(config, row.lang, path)
+        if not record.is_file():
             continue
+        inputs = [file_digest(config.root / path), file_digest(config.root / row.path), file_digest(record)]
+        fact = memo.get("published", row.path)
+        if None not in inputs and isinstance(fact, dict) and fact.get("inputs") == inputs:
+            row.published, row.changes = fact["published"], fact["changes"]
+            continue
+        from . import publication  # reads and compares documents: only when the memo does not know
+        from .document import load_document
+
         if row.document not in loaded:
             loaded[row.document] = load_document(config, path)
         found = publication.compare(config, loaded[row.document], row.lang)
         row.published, row.changes = found.published, found.count
+        if None not in inputs:
+            memo.put("published", row.path, {"inputs": inputs, "published": found.published, "changes": found.count})

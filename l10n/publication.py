@@ -18,20 +18,16 @@ from typing import Any
 from . import provenance, state
 from . import po as pofile
 from .po import Catalog
-from .config import Config, document_id
+from .config import Config
 from .document import COUNTRY, DATELINE, GROUP, ORGANISATION, PARAGRAPH, SIGNATORIES_HEADING, TITLE, Document
 from .errors import CatalogError
 from .digest import file_digest
+from .paths import record_path
 from .pot import keyed_segments, now
 
-SUFFIX = ".published.json"
 FORMAT = 1
 TEXT_ROLES = (TITLE, PARAGRAPH, DATELINE, SIGNATORIES_HEADING)
 GROUP_ROLES = (COUNTRY, GROUP)
-
-
-def record_path(config: Config, lang: str, doc: Path) -> Path:
-    return config.root / config.locales_dir / lang / f"{document_id(doc)}{SUFFIX}"
 
 
 def entries(doc: Document, mode: str, po: Catalog | None, allow_fuzzy: bool) -> list[dict[str, Any]]:
