@@ -146,8 +146,8 @@ class PublishConfig(Schema):
     unreviewed: choice(*UNREVIEWED_POLICIES) = "banner"
     #: a language whose title or body has passages with no target-language text: not published, or marked
     source_fallback: choice(*SOURCE_FALLBACK_POLICIES) = "skip"
-    pdf: PdfConfig = Field(default_factory=PdfConfig)
-    txt: TextConfig = Field(default_factory=TextConfig)
+    pdf: PdfConfig = Field(default_factory=dict, validate_default=True)
+    txt: TextConfig = Field(default_factory=dict, validate_default=True)
 
 
 class PretranslateConfig(Schema):
@@ -178,7 +178,7 @@ class SpellingConfig(Schema):
 
 class ChecksConfig(Schema):
     disable: Names = ()
-    spelling: SpellingConfig = Field(default_factory=SpellingConfig)
+    spelling: SpellingConfig = Field(default_factory=dict, validate_default=True)
 
 
 # -- engines: what each accepts in engine_settings (None: the engine's own default) ------------------------------
@@ -305,16 +305,16 @@ class Config(Schema):
     locales_dir: ProjectPath = Field("locales", validate_default=True)
     dist_dir: ProjectPath = Field("dist", validate_default=True)
     cache_dir: ProjectPath = Field(".l10n", validate_default=True)
-    signatories: SignatoriesConfig = Field(default_factory=SignatoriesConfig)
+    signatories: SignatoriesConfig = Field(default_factory=dict, validate_default=True)
     engines: EngineNames = ("apertium",)
     engines_by_language: Annotated[dict[Tag, EngineNames],
                                    mapping("must map language codes to engine lists")] = {}
     engine_settings: Annotated[dict[str, EngineSettings], BeforeValidator(_engine_settings)] = {}
     glossary: ProjectPath = None
-    memory: MemoryConfig = Field(default_factory=MemoryConfig)
-    checks: ChecksConfig = Field(default_factory=ChecksConfig)
-    publish: PublishConfig = Field(default_factory=PublishConfig)
-    pretranslate: PretranslateConfig = Field(default_factory=PretranslateConfig)
+    memory: MemoryConfig = Field(default_factory=dict, validate_default=True)
+    checks: ChecksConfig = Field(default_factory=dict, validate_default=True)
+    publish: PublishConfig = Field(default_factory=dict, validate_default=True)
+    pretranslate: PretranslateConfig = Field(default_factory=dict, validate_default=True)
     #: target language → the sibling language its drafts come from (`pivots: {uk: ru}`)
     pivots: Annotated[dict[Tag, Tag], mapping("must map a target language to the language its drafts come from")] = {}
 
