@@ -18,7 +18,7 @@ import click
 from . import __version__, errors, fsguard
 from .publish import FORMATS
 from .config import Config, load_config
-from .errors import EXIT_ERROR, EXIT_QA, EXIT_THRESHOLD, L10nError
+from .errors import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_QA, EXIT_THRESHOLD, L10nError
 from .terminal import printable
 
 
@@ -73,7 +73,8 @@ def _system_error(exc: BaseException) -> L10nError | None:
 def handles_errors(func: Callable) -> Callable:
     """The command line's one error boundary, around every command: an L10nError, or an OSError or sqlite3.Error
     (what the system refused), becomes one line on stderr and its exit code, never a traceback; `--debug` shows
-    the traceback too."""
+    the traceback too. Ctrl-C is `l10n: interrupted`, exit 130, once the command has stopped its engines and
+    released the lock (click would say "Aborted!", exit 1)."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
@@ -91,6 +92,9 @@ def handles_errors(func: Callable) -> Callable:
 
                 traceback.print_exc()
             _fail(error)
+        except KeyboardInterrupt:
+            _echo("l10n: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
         finally:
             errors.warning_sink = previous
 

@@ -14,6 +14,7 @@ EXIT_THRESHOLD = 4  # a language is below --fail-under
 EXIT_CATALOG = 5  # a malformed catalog
 EXIT_LOCKED = 6  # another l10n process holds the project lock
 EXIT_CONCURRENT = 7  # a catalog changed on disk during the run and could not be merged
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report a command SIGINT ended)
 
 #: where `warn` sends its messages: the command line prints them as `l10n: warning: …` (the core never prints)
 warning_sink: Callable[[str], None] | None = None

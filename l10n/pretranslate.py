@@ -155,10 +155,15 @@ def pretranslate(config: Config, languages: tuple[str, ...], engine: str | None 
                 # Engines that wait on a server (their `concurrency` setting) draft several languages at once:
                 # a request's latency, not the CPU, is what they cost. Apertium stays one language at a time.
                 with ThreadPoolExecutor(max_workers=min(len(remote), PARALLEL_LANGUAGES)) as workers:
-                    for lang, result in zip(remote, workers.map(one, remote)):
-                        done[lang] = result
-                        if progress:
-                            progress(lang)
+                    try:
+                        for lang, result in zip(remote, workers.map(one, remote)):
+                            done[lang] = result
+                            if progress:
+                                progress(lang)
+                    except KeyboardInterrupt:  # Ctrl-C: the languages under way stop now, the others never start
+                        workers.shutdown(wait=False, cancel_futures=True)
+                        pool.interrupt()
+                        raise
             for lang in wave:
                 if lang not in done:
                     done[lang] = one(lang)

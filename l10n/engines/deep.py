@@ -32,6 +32,7 @@ in error messages.
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import functools
 import json
@@ -41,7 +42,7 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from types import ModuleType
 from typing import Any
@@ -61,6 +62,7 @@ from ..digest import sha256
 
 AUTH_STATUSES = (401, 403, 456)  # 456: DeepL's "quota exceeded"
 MAX_RESPONSE = 1 << 20  # bytes: no translation of a few thousand characters needs more
+INTERRUPTED = "not translated: interrupted"
 
 
 class _Outcome(Exception):
@@ -123,7 +125,7 @@ class _Deadline:
         self.fired = False  # the timer shut the sockets down
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._expire)
+        self._timer = threading.Timer(seconds, self.expire)
         self._timer.daemon = True
         self._end = float("inf")
 
@@ -151,7 +153,8 @@ class _Deadline:
             if self.fired:
                 _shut(sock)
 
-    def _expire(self) -> None:
+    def expire(self) -> None:
+        """End the request now: when the deadline passes, or when the user interrupts the run."""
         with self._lock:
             self.fired = True
             for sock in self._sockets:
@@ -285,9 +288,11 @@ class DeepTranslatorEngine:
         except ValueError as exc:
             raise EngineUnavailable(f"{self.name}: language_map: {exc}") from None
         self.languages = list(languages) if languages else None
-        self._sleep = sleep or time.sleep
+        self._interrupted = threading.Event()
+        self._sleep = sleep or self._interrupted.wait  # a wait between retries ends when the user interrupts
         self._stopped: str | None = None
         self._stop_lock = threading.Lock()
+        self._under_way: set[Callable[[], None]] = set()  # how to end each request waiting on a server now
 
     # -- to be specialised --------------------------------------------------------------------------------------
 
@@ -366,9 +371,7 @@ class DeepTranslatorEngine:
         batch = _Batch(*codes)
         result = BatchResult(results=[None] * len(texts))
         try:
-            workers = min(self.concurrency, max(1, len(texts)))
-            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"l10n-{self.name}") as pool:
-                outcomes = list(pool.map(lambda text: self._one(batch, text), texts))
+            outcomes = self._map(lambda text: self._one(batch, text), texts)
         finally:
             batch.close()
         for i, (text, reason) in enumerate(outcomes):
@@ -378,6 +381,48 @@ class DeepTranslatorEngine:
                 result.results[i] = Translation(text, self.name, (source, target))
         result.calls = batch.calls
         return result
+
+    # -- interruption -------------------------------------------------------------------------------------------
+
+    def _map(self, work: Callable[[Any], Any], items: list[Any]) -> list[Any]:
+        """work(item) for each item, `concurrency` at a time. Ctrl-C while waiting for them (KeyboardInterrupt,
+        in the main thread) interrupts the engine, so that the threads end now rather than after their requests'
+        timeouts and retries; a thread pool's `with` would wait for all of them."""
+        workers = min(self.concurrency, max(1, len(items)))
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"l10n-{self.name}")
+        try:
+            return list(pool.map(work, items))
+        except KeyboardInterrupt:
+            self.interrupt()
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def interrupt(self) -> None:
+        """Stop for the rest of the run, at once: the user pressed Ctrl-C. Requests under way are cut off (their
+        sockets shut down, their waits ended), waits between retries end, no new request starts; every text not
+        yet translated is None with the reason. Safe to call from any thread, more than once."""
+        self._stop("interrupted")
+        with self._stop_lock:
+            self._interrupted.set()
+            under_way = list(self._under_way)
+        for end in under_way:
+            end()
+
+    @contextlib.contextmanager
+    def _interruptible(self, end: Callable[[], None]) -> Iterator[None]:
+        """A request waiting on a server, which `end()` cuts off; at once when the engine is already
+        interrupted (a request starting as the user presses Ctrl-C)."""
+        with self._stop_lock:
+            self._under_way.add(end)
+            interrupted = self._interrupted.is_set()
+        if interrupted:
+            end()
+        try:
+            yield
+        finally:
+            with self._stop_lock:
+                self._under_way.discard(end)
 
     # -- one text -----------------------------------------------------------------------------------------------
 
@@ -501,23 +546,23 @@ class DeepTranslatorEngine:
             batch.calls += 1
         where = _origin(url)
         late = f"{self.name}: no answer from {where} within {self.timeout:g}s"
-        with _Deadline(self.timeout) as deadline:
+        with _Deadline(self.timeout) as deadline, self._interruptible(deadline.expire):
             try:
                 response = batch.session().request(method, url, stream=True, **kwargs)
                 try:
                     body = _read(response, MAX_RESPONSE)
                 finally:
                     response.close()
-            except requests.Timeout:
-                raise _Retryable(late) from None
             except requests.RequestException as exc:
-                if deadline.expired:
+                if self._interrupted.is_set():
+                    raise _Failed(INTERRUPTED) from None
+                if deadline.expired or isinstance(exc, requests.Timeout):
                     raise _Retryable(late) from None
                 if isinstance(exc, requests.ConnectionError):
                     raise _Retryable(f"{self.name}: cannot connect to {where} ({_errno(exc)})") from None
                 raise _Failed(self._redact(f"{self.name}: request failed ({type(exc).__name__})")) from None
         if deadline.fired:  # what was read when the socket closed is a truncated answer (headers, too)
-            raise _Retryable(late)
+            raise _Failed(INTERRUPTED) if self._interrupted.is_set() else _Retryable(late)
         if body is None:
             raise _Failed(f"{self.name}: answer from {where} larger than {MAX_RESPONSE >> 20} MiB")
         response._content = body  # read under the deadline; deep-translator then uses .json() and .text as usual

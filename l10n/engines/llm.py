@@ -24,7 +24,6 @@ import json
 import math
 import re
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -35,7 +34,7 @@ from .. import langs
 from ..errors import ConfigError
 from .base import BatchResult, EngineUnavailable, Translation
 from ..brief import Brief, SegmentBrief
-from .deep import AUTH_STATUSES, DeepTranslatorEngine, _Failed, _Fatal, _Outcome, _retry_after, _Retryable
+from .deep import AUTH_STATUSES, INTERRUPTED, DeepTranslatorEngine, _Failed, _Fatal, _Outcome, _retry_after, _Retryable
 from .validate import refusal
 
 PROMPT_VERSION = "1"
@@ -113,14 +112,12 @@ class LLMEngine(DeepTranslatorEngine):
         size = min(self.max_segments, max(1, math.ceil(len(todo) / self.concurrency)))
         batches = [todo[n:n + size] for n in range(0, len(todo), size)]
         state = _State(source, target, texts, context)
-        with ThreadPoolExecutor(max_workers=max(1, min(self.concurrency, len(batches))),
-                                thread_name_prefix="l10n-llm") as pool:
-            for outcome in pool.map(lambda b: self._batch(state, b), batches):
-                for i, (text, reason) in outcome.items():
-                    if text is None:
-                        result.errors[i] = reason
-                    else:
-                        result.results[i] = Translation(text, f"{self.name} {self.model}", (source, target))
+        for outcome in self._map(lambda b: self._batch(state, b), batches):
+            for i, (text, reason) in outcome.items():
+                if text is None:
+                    result.errors[i] = reason
+                else:
+                    result.results[i] = Translation(text, f"{self.name} {self.model}", (source, target))
         result.calls = state.calls
         return result
 
@@ -132,7 +129,10 @@ class LLMEngine(DeepTranslatorEngine):
         missing = list(indices)
         why = "no translation for this segment in the answer"
         for _ in range(self.missing_retries + 1):
-            if not missing or self._stopped:
+            if not missing:
+                break
+            if self._stopped:  # by another batch's answer, or by Ctrl-C
+                why = f"not translated: {self._stopped}"
                 break
             try:
                 answer = self._call(state, missing)
@@ -218,19 +218,26 @@ class LLMEngine(DeepTranslatorEngine):
         """One chat completion, waited for `timeout` seconds in all. The client's timeout bounds each read, which
         a server sending a byte now and then never trips, and its sockets are out of reach (the deep-translator
         engines shut theirs, deep._Deadline). So the request runs in a daemon thread and is given up when the
-        deadline passes; that thread ends with the server's next silence or with the process."""
+        deadline passes, or at once when the user interrupts the run; that thread ends with the server's next
+        silence or with the process."""
         box: dict[str, Any] = {}
+        done = threading.Event()
 
         def ask() -> None:
             try:
                 box["answer"] = self._openai().chat.completions.create(**request)
             except BaseException as exc:  # handed to the waiting thread as it is
                 box["error"] = exc
+            finally:
+                done.set()
 
         worker = threading.Thread(target=ask, name="l10n-llm-request", daemon=True)
-        worker.start()
-        worker.join(self.timeout)
-        if worker.is_alive():
+        with self._interruptible(done.set):
+            worker.start()
+            done.wait(self.timeout)
+        if self._interrupted.is_set():
+            raise _Failed(INTERRUPTED)
+        if not box:  # still asking
             raise _Retryable(f"{self.name}: no answer from {self._where()} within {self.timeout:g}s")
         if "error" in box:
             raise box["error"]

@@ -34,6 +34,7 @@ class EnginePool:
         self.cache = cache
         self.instances: dict[str, Engine | None] = {}
         self.dead: dict[str, str] = {}
+        self.interrupted = False
         self._lock = threading.Lock()  # languages may be drafted in parallel: one instance per engine all the same
 
     def get(self, name: str) -> Engine | None:
@@ -47,6 +48,15 @@ class EnginePool:
                     self.dead[name] = exc.message
             return self.instances[name]
 
+    def interrupt(self) -> None:
+        """Ctrl-C: every engine stops its requests under way now (rather than after their timeouts and retries),
+        and translate() raises KeyboardInterrupt in the threads that were waiting for them, so that they write
+        nothing more."""
+        self.interrupted = True
+        for engine in list(self.instances.values()):
+            if hasattr(engine, "interrupt"):
+                engine.interrupt()
+
     def uses_context(self, name: str) -> bool:
         """Whether the engine reads a Brief (and wants the untouched source rather than glossary-filled)."""
         return bool(getattr(self.get(name), "uses_context", False))
@@ -59,6 +69,8 @@ class EnginePool:
         rather than a failure. `context` (one segment per item) goes to engines that read it, and into the cache
         key of each text."""
         out = PoolResult()
+        if self.interrupted:
+            raise KeyboardInterrupt
         engine = self.get(name)
         if engine is None:
             out.reasons.append(f"{name}: {self.dead.get(name, 'unavailable')}")
@@ -98,6 +110,8 @@ class EnginePool:
             out.reasons.append(f"{name}: {exc.message}")
             out.failed = exc.message
             return out
+        if self.interrupted:
+            raise KeyboardInterrupt
         out.calls = batch.calls
         fresh: dict[str, list[tuple[str, Translation]]] = {}
         for pos, i in enumerate(misses):

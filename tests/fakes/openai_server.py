@@ -94,6 +94,7 @@ class FakeOpenAI:
         self.script = script or Script()
         self.seen: list[Seen] = []
         self.statuses: list[int] = []
+        self.arrived = 0  # requests received, answered or not (a dripping answer never ends)
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._server = _Server(("127.0.0.1", 0), self._handler())
@@ -179,6 +180,7 @@ class FakeOpenAI:
                 with fake._lock:
                     counter["n"] += 1
                     number = counter["n"]
+                    fake.arrived = number
                 if not self.path.rstrip("/").endswith("/chat/completions"):
                     return self._send(404, {"error": {"message": f"no route {self.path}"}}, {})
                 try:
