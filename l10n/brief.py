@@ -17,6 +17,7 @@ from . import langs
 from .digest import sha256
 from .engines.validate import Expect
 from .glossary import Glossary
+from .matching import keep_terms_in, translations_in
 from .po import Catalog, Entry
 from .siblings import Key, Siblings
 from .state import entry_state
@@ -93,8 +94,8 @@ def typography(lang: str) -> str:
 def expect(glossary: Glossary, text: str, lang: str) -> Expect:
     """What a draft of `text` must contain in `lang`: its keep terms (with their accepted forms), and the
     glossary's translations of the expressions it contains."""
-    keep = [(k.text, k.variants.get(lang, ())) for k in glossary.keep_in(text)]
-    terms = [translation for _, translation in glossary.terms_in(text, lang)]
+    keep = [(k.text, k.variants.get(lang, ())) for k in keep_terms_in(glossary, text)]
+    terms = [translation for _, translation in translations_in(glossary, text, lang)]
     return Expect(tuple(keep), tuple(terms))
 
 
@@ -123,7 +124,7 @@ def build(catalogs: list[Catalog], entries: list[Entry], glossary: Glossary, lan
                                        tuple(siblings.reviewed(entry.key, others)),
                                        expect(glossary, entry.msgid, lang)))
     text = "\n".join(e.msgid for e in entries)
-    keep = tuple((k.text, k.variants.get(lang, ())) for k in glossary.keep_in(text))
-    terms = tuple((t.source, translation) for t, translation in glossary.terms_in(text, lang))
+    keep = tuple((k.text, k.variants.get(lang, ())) for k in keep_terms_in(glossary, text))
+    terms = tuple((t.source, translation) for t, translation in translations_in(glossary, text, lang))
     return Brief(purpose or DEFAULT_PURPOSE, terms, keep, typography(lang), tuple(examples),
                         tuple(segments))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
@@ -11,7 +10,6 @@ from pydantic import PlainValidator
 
 from . import errors
 from .config import Key, Tag, read_yaml
-from .matching import contains, word_pattern
 from .schema import EXPECTED, WHOLE, Schema, Text, fail, is_texts, mapping, nested, texts, validate, value
 
 DEFAULT_GLOSSARY = "glossary.yaml"  # at the project root, read when l10n.yaml names none
@@ -43,34 +41,26 @@ class Term:
 class Glossary:
     keep: tuple[KeepTerm, ...] = ()
     terms: tuple[Term, ...] = ()
-
-    def keep_in(self, text: str) -> list[KeepTerm]:
-        """Keep terms present in a source text, longest first so that overlapping names protect the whole."""
-        found = [k for k in self.keep if contains(text, k.text)]
-        return sorted(found, key=lambda k: -len(k.text))
-
-    def terms_in(self, text: str, lang: str) -> list[tuple[Term, str]]:
-        return [(t, t.translations[lang]) for t in self.terms if lang in t.translations and contains(text, t.source)]
-
-    def with_variants(self, text: str, lang: str) -> str:
-        """Keep terms written in the language's own form ("Alexei Navalny" → es "Alekséi Navalni"): engines copy
-        a protected name exactly, so a draft would otherwise show the source spelling."""
-        swaps = {k.text: k.variants[lang][0] for k in self.keep
-                 if k.variants.get(lang) and k.text not in k.variants[lang]}
-        if not swaps:
-            return text
-        pattern = "|".join(word_pattern(t).pattern for t in sorted(swaps, key=len, reverse=True))
-        return re.sub(pattern, lambda m: swaps.get(m.group(0), m.group(0)), text)
+    _segments: dict[str, tuple[dict[str, str], dict[str, str]]] = field(default_factory=dict, init=False,
+                                                                       repr=False, compare=False)
 
     def exact(self, text: str, lang: str) -> str | None:
-        """A whole segment the glossary translates (a heading such as "Organisation internationale")."""
-        for term in self.terms:
-            if term.source.casefold() == text.strip().casefold() and lang in term.translations:
-                return term.translations[lang]
-        for keep in self.keep:
-            if keep.text == text.strip():
-                return keep.forms(lang)[-1] if keep.variants.get(lang) else keep.text
-        return None
+        """A whole segment the glossary translates (a heading such as "Organisation internationale"): its
+        expressions in any case, then its kept names as written, the first entry winning. Two dictionaries per
+        language, made once: pretranslate asks for every empty entry, a check for every translated one."""
+        if lang not in self._segments:
+            terms: dict[str, str] = {}
+            for term in self.terms:
+                if lang in term.translations:
+                    terms.setdefault(term.source.casefold(), term.translations[lang])
+            keep: dict[str, str] = {}
+            for name in self.keep:
+                keep.setdefault(name.text, name.forms(lang)[-1] if name.variants.get(lang) else name.text)
+            self._segments[lang] = (terms, keep)
+        terms, keep = self._segments[lang]
+        stripped = text.strip()
+        found = terms.get(stripped.casefold())
+        return found if found is not None else keep.get(stripped)
 
 
 class _KeepEntry(Schema):

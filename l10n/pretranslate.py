@@ -30,7 +30,7 @@ from .memo import Memo
 from .paths import po_path
 from .pot import UpdateInputs, now
 from .glossary import Glossary, project_glossary
-from .matching import word_pattern
+from .matching import contains, keep_terms_in, replace, translations_in, with_variants
 from .memory import build_memory
 
 Progress = Callable[[str], None]  # called with the language code once a language is done
@@ -75,29 +75,11 @@ def _glossary_source(text: str, glossary: Glossary, lang: str) -> tuple[str, lis
     """Substitute preferred translations into the source and protect them, so engines keep the committee's terms.
 
     The terms are found by the glossary's one matching rule (l10n.matching)."""
-    keep = [k.text for k in glossary.keep_in(text)]
-    for term, translation in glossary.terms_in(text, lang):
-        text = word_pattern(term.source).sub(translation, text)
+    keep = [k.text for k in keep_terms_in(glossary, text)]
+    for term, translation in translations_in(glossary, text, lang):
+        text = replace(text, term.source, translation)
         keep.append(translation)
     return text, keep
-
-
-class _Exact:
-    """Glossary.exact for one language as two dictionaries: it is asked once per empty entry."""
-
-    def __init__(self, glossary: Glossary, lang: str) -> None:
-        self.terms: dict[str, str] = {}
-        for term in glossary.terms:
-            if lang in term.translations:
-                self.terms.setdefault(term.source.casefold(), term.translations[lang])
-        self.keep: dict[str, str] = {}
-        for keep in glossary.keep:
-            self.keep.setdefault(keep.text, keep.forms(lang)[-1] if keep.variants.get(lang) else keep.text)
-
-    def __call__(self, text: str) -> str | None:
-        stripped = text.strip()
-        found = self.terms.get(stripped.casefold())
-        return found if found is not None else self.keep.get(stripped)
 
 
 # Spaces (plain, no-break, narrow no-break) French puts before : ; ! ? — engines copy them into languages that
@@ -276,7 +258,6 @@ def _language(config: Config, lang: str, glossary: Glossary, pool: EnginePool, e
     todo = [(po, e) for po in catalogs for e in po.active if _wanted(e, refresh_machine)]
     fills: dict[int, list[tuple[Entry, str, provenance.Provenance, list[str]]]] = {id(po): [] for po in catalogs}
     pending: list[tuple[Catalog, Entry]] = []
-    exact_for = _Exact(glossary, lang)
     for po, entry in todo:
         hit = memory.lookup(entry.msgid) if not refresh_machine else None
         if hit is not None and hit[0] != entry.msgid:
@@ -285,7 +266,7 @@ def _language(config: Config, lang: str, glossary: Glossary, pool: EnginePool, e
                                                                      provenance.digest(text)), []))
             report.filled["memory"] += 1
             continue
-        exact = exact_for(entry.msgid)
+        exact = glossary.exact(entry.msgid, lang)
         if exact is not None and exact != entry.msgid:
             fills[id(po)].append((entry, exact, provenance.Provenance(provenance.GLOSSARY, "",
                                                                       provenance.digest(exact)), []))
@@ -342,7 +323,7 @@ def _language(config: Config, lang: str, glossary: Glossary, pool: EnginePool, e
                 report.reasons.append(f"{name}: answered in another script than {lang} uses; draft refused")
                 left.append((po, entry))
                 continue
-            text = glossary.with_variants(typography(result.text, config.source_language, lang), lang)
+            text = with_variants(glossary, typography(result.text, config.source_language, lang), lang)
             conf = _confidence(pool, name, result, entry.msgid, expects[i], second.get(i))
             if min_confidence is not None and confidence.below(conf, min_confidence):
                 low.add(id(entry))
@@ -476,13 +457,13 @@ def _sibling_source(text: str, glossary: Glossary, pivot: str, lang: str) -> tup
         forms = term.forms(pivot)
         target = term.forms(lang)[-1] if term.variants.get(lang) else term.text
         for form in sorted(set(forms), key=len, reverse=True):
-            if word_pattern(form).search(text) is not None:
-                text = word_pattern(form).sub(target, text)
+            if contains(text, form):
+                text = replace(text, form, target)
                 keep.append(target)
     for term in glossary.terms:
         if pivot in term.translations and lang in term.translations \
-                and word_pattern(term.translations[pivot]).search(text) is not None:
-            text = word_pattern(term.translations[pivot]).sub(term.translations[lang], text)
+                and contains(text, term.translations[pivot]):
+            text = replace(text, term.translations[pivot], term.translations[lang])
             keep.append(term.translations[lang])
     return text, keep
 

@@ -35,6 +35,7 @@ from .engines.cache import Cache
 from .engines.pool import EnginePool
 from .paths import po_path
 from .glossary import Glossary, project_glossary
+from .matching import any_of, contains
 from .state import STATES, entry_state
 
 #: Engines whose output says nothing about meaning; used for back-translation only when asked for by name.
@@ -78,7 +79,7 @@ def marked(text: str, words: tuple[str, ...] | list[str]) -> list[tuple[str, boo
     """A text cut into (piece, is one of `words`) so the sheet can highlight the words an engine did not know."""
     if not words:
         return [(text, False)]
-    pattern = re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in sorted(set(words), key=len, reverse=True)))
+    pattern = re.compile(any_of(set(words)))  # as the engine wrote them: case matters
     pieces: list[tuple[str, bool]] = []
     position = 0
     for match in pattern.finditer(text):
@@ -275,7 +276,7 @@ def _notes(entry: Entry) -> list[str]:
     for note in notes:
         if note.startswith(UNKNOWN_WORDS):
             left = [w for w in note[len(UNKNOWN_WORDS):].split(", ")
-                    if w and re.search(rf"(?<!\w){re.escape(w)}(?!\w)", entry.translation)]
+                    if w and contains(entry.translation, w, case=True)]
             note = UNKNOWN_WORDS + ", ".join(left) if left else ""
         if note:
             kept.append(note)
@@ -301,7 +302,7 @@ def _draft_engine(entry: Entry) -> str | None:
 
 def _still_unknown(entry: Entry) -> tuple[str, ...]:
     """Words the drafting engine did not know that are still in the translation."""
-    return tuple(w for w in engine_unknown(entry) if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", entry.translation))
+    return tuple(w for w in engine_unknown(entry) if contains(entry.translation, w, case=True))
 
 
 def _issue_key(issue: Issue) -> tuple[str | None, str]:

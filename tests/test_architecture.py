@@ -52,8 +52,10 @@ def test_one_home_per_fact():
     """One Plural-Forms parser, one glossary matcher, one header lookup, one digest helper, one Jinja setup."""
     assert _homes(r"def (plural_forms|parse_plural\w*|postfix|compile_plural)\b|_PLURAL_FORMS\s*=") \
         - {"l10n/langs.py"} == {"l10n/po/plural.py"}  # langs.plural_forms writes CLDR's header, parses none
-    # whole-word patterns elsewhere are other rules: words an engine did not know (case matters), inflected forms
-    assert _homes(r"\(\?<!\\w\)") - {"l10n/review.py", "l10n/checks/terms.py"} == {"l10n/matching.py"}
+    # every whole-word rule (terms, words an engine did not know, inflected forms in translations) in one module,
+    # and the glossary's terms found in a text by it alone
+    assert _homes(r"\(\?<!\\w\)") == {"l10n/matching.py"}
+    assert _homes(r"def (keep_in|terms_in|keep_terms_in|translations_in)\b") == {"l10n/matching.py"}
     assert _homes(r"\.strip\(\)\.lower\(\) == name\.lower\(\)") == {"l10n/po/model.py"}
     # memo and publish feed one running digest many files: hashlib's own incremental API
     assert _homes(r"hashlib\.sha256\(") - {"l10n/memo.py", "l10n/publish/publish.py"} == {"l10n/digest.py"}

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
 from typing import Iterator
 
 from ..po import Entry
 from ..glossary import KeepTerm
-from ..matching import term_spans
+from ..matching import inflected, keep_terms_in, loose, term_spans, translations_in
 from .base import ERROR, WARNING, CheckSettings, Pair, check, q
 
 
@@ -20,22 +18,15 @@ def missing_keep_terms(settings: CheckSettings, source: str, target: str
     "Solidarité FreeAzat"), so one missing name is reported once."""
     handled: list[tuple[int, int]] = []
     missing = []
-    for term in settings.glossary.keep_in(source):
+    for term in keep_terms_in(settings.glossary, source):
         spans = term_spans(source, term.text)
         if not spans or all(any(a <= s and e <= b for a, b in handled) for s, e in spans):
             continue
         handled += spans
-        if not any(_inflected(form).search(target) for form in term.forms(settings.lang)):
+        if not any(inflected(form).search(target) for form in term.forms(settings.lang)):
             start, end = spans[0]
             missing.append((term, source[start:end], spans))
     return missing
-
-
-@lru_cache(maxsize=4096)
-def _inflected(form: str) -> re.Pattern[str]:
-    """A kept name, allowing a case ending where the language declines names ("Азата", "Azata")."""
-    ending = r"\w{0,3}" if form[-1:].isalpha() else ""
-    return re.compile(rf"(?<!\w){re.escape(form)}{ending}(?!\w)", re.IGNORECASE)
 
 
 @check("keep-terms", ERROR)
@@ -50,16 +41,6 @@ def keep_terms(settings: CheckSettings, entry: Entry, pair: Pair) -> Iterator[st
         yield f"the name {q(shown)} from the source is missing; keep it as written{alternative}"
 
 
-@lru_cache(maxsize=4096)
-def _loose_pattern(phrase: str) -> re.Pattern[str]:
-    """Match a preferred translation allowing inflected endings (plural, gender): "juicios políticos"."""
-    parts = []
-    for word in phrase.split():
-        stem = word[:-2] if len(word) > 4 and word[-1].isalpha() and word[-2].isalpha() else word
-        parts.append(re.escape(stem) + (r"\w{0,4}" if stem != word else ""))
-    return re.compile(r"(?<!\w)" + r"\s+".join(parts) + r"(?!\w)", re.IGNORECASE)
-
-
 @check("glossary", WARNING)
 def glossary(settings: CheckSettings, entry: Entry, pair: Pair) -> Iterator[str]:
     """A glossary term is not translated the way the glossary prefers
@@ -67,15 +48,15 @@ def glossary(settings: CheckSettings, entry: Entry, pair: Pair) -> Iterator[str]
     The same expression ("procès politique") translated differently from one paragraph to the next reads as
     different things; the glossary records the wording the team agreed on. A name kept with the source's spelling
     where the glossary gives the language's own ("Alexei Navalny", Spanish "Alekséi Navalni") is reported too."""
-    for term in settings.glossary.keep_in(pair.source):
+    for term in keep_terms_in(settings.glossary, pair.source):
         variants = term.variants.get(settings.lang, ())
-        if not variants or term.text in variants or any(_inflected(v).search(pair.target) for v in variants):
+        if not variants or term.text in variants or any(inflected(v).search(pair.target) for v in variants):
             continue
-        if _inflected(term.text).search(pair.target):
+        if inflected(term.text).search(pair.target):
             yield (f"the glossary writes {q(term.text)} as {q(variants[0])} in {settings.lang}; "
                    f"use that form instead of the source's")
-    for term, preferred in settings.glossary.terms_in(pair.source, settings.lang):
-        if not _loose_pattern(preferred).search(pair.target):
+    for term, preferred in translations_in(settings.glossary, pair.source, settings.lang):
+        if not loose(preferred).search(pair.target):
             spans = term_spans(pair.source, term.source)
             shown = pair.source[spans[0][0]:spans[0][1]] if spans else term.source
             yield f"the source has {q(shown)}; translate it as the glossary prefers: {q(preferred)}"
