@@ -482,12 +482,73 @@ def test_acceptance_exactly_the_injected_mistakes_at_their_msgid_lines(spanish_p
     assert "Ces actes de barbarie avaient pour unique objectif de briser sa volonté." in dropped[0]
 
 
-def test_issue_line_is_the_msgid_line_whatever_entry_line_points_at(spanish_po):
-    """Issue.line is the msgid line even when Entry.line is the entry's first (comment) line, as polib gave it."""
-    cat = load(spanish_po)
-    lines = _msgid_lines(spanish_po.read_text(encoding="utf-8"))
-    entry = next(e for e in cat.active if e.msgid.startswith("Le comité"))
-    assert entry.line == lines[entry.msgid], "Entry.line does not point at the msgid line"
-    entry.line = lines[entry.msgid] - 2  # its "#." comment line
-    issue = next(i for i in check_catalog(cat, "es", "fr", GLOSSARY) if i.check == "markup")
-    assert issue.line == lines[entry.msgid]
+LINES_PO = r'''# Spanish translation.
+#, fuzzy
+msgid ""
+msgstr ""
+"Project-Id-Version: appeal\n"
+"Content-Type: text/plain\n"
+"Plural-Forms: nplurals=2; plural=n>1?2:0;\n"
+
+# translator comment
+#. paragraph
+#: appeal.md:3
+#, fuzzy
+#| msgid "Old text 12 with Kharp"
+msgid "Texte 12 avec Kharp"
+msgstr "Texto 13 sin nombre"
+
+#. paragraph
+msgctxt "ctx"
+msgid "Deux 1\n"
+msgstr "Dos 1"
+
+#. paragraph
+msgid "Un prisonnier, 5 ans"
+msgid_plural "%d prisonniers, 5 ans"
+msgstr[0] "Un preso, 6 años"
+msgstr[1] "%d presos, 5 años"
+
+#. title
+msgid ""
+"Un long titre "
+"sur deux lignes, 2024"
+msgstr ""
+"Un título largo "
+"en dos líneas, 2023"
+
+   msgid "Décalé 7"
+   msgstr "Desplazado 8"
+
+#~ msgid "Obsolète 9"
+#~ msgstr "Obsoleto 10"
+'''
+
+
+def test_issue_lines_are_the_loader_s_lines_of_the_file(tmp_path):
+    """Every issue points at its entry's msgid keyword in the file's text (comments, #| previous msgids, msgctxt,
+    plurals, a msgid over several lines, an indented one before an obsolete entry), a header issue at its
+    field's line; the loader records them, so an entry changed in memory after loading still points at its line,
+    and one made in memory at line 1."""
+    path = tmp_path / "es.po"
+    path.write_text(LINES_PO, encoding="utf-8")
+    text = LINES_PO.split("\n")
+    keyword = {token: next(n for n, line in enumerate(text, 1) if line.lstrip().startswith("msgid ")
+                           and token in line + text[n])
+               for token in ("12", "Deux", "prisonnier,", "long titre", "Décalé")}
+    assert keyword["Décalé"] == 36 and text[keyword["long titre"] - 1] == 'msgid ""'  # what the file holds
+    expected = {(keyword["12"], "numbers"), (keyword["Deux"], "po-valid"), (keyword["prisonnier,"], "numbers"),
+                (keyword["long titre"], "numbers"), (keyword["Décalé"], "numbers"),
+                (text.index(r'"Content-Type: text/plain\n"') + 1, "po-valid"),  # no charset for non-ASCII text
+                (text.index(r'"Plural-Forms: nplurals=2; plural=n>1?2:0;\n"') + 1, "po-valid")}
+
+    def located(issues: list[Issue]) -> set[tuple[int, str]]:
+        return {(i.line, i.check) for i in issues if i.check in ("numbers", "po-valid")}
+
+    assert located(check_file(path, "es", "fr", GLOSSARY)) == expected
+    cat = load(path)
+    edited = next(e for e in cat.active if e.msgid.startswith("Texte 12"))
+    edited.msgstr = "Texto 14 sin nombre"
+    cat.entries.insert(0, Entry(msgid="Nouveau 3", msgstr="Nuevo 4", extracted_comments=["paragraph"]))
+    path.write_text("", encoding="utf-8")  # nothing is read again: the lines are the loader's
+    assert located(check_catalog(cat, "es", "fr", GLOSSARY)) == expected | {(1, "numbers")}

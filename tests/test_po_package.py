@@ -56,3 +56,18 @@ def test_text_pages_wrap_with_libunistring_and_without_it_alike(monkeypatch) -> 
     assert render.text_width("中文") == 4 and render.text_width("e\u0301") == 1
     assert render.wrap(text, 30) == with_library
     render._wrap.cache_clear()
+
+
+def test_where_the_loader_read_things_is_not_part_of_what_a_catalog_is():
+    """same_catalog (update's fixed point) sets aside the lines the loader recorded, header fields' included:
+    a catalog merged in memory is the same as the file it was read from."""
+    import dataclasses
+
+    from l10n.memo import same_catalog
+    from l10n.po import loads
+
+    data = b'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "a"\nmsgstr "b"\n'
+    read = loads(data, Path("es.po"))
+    assert read.field_lines == {"content-type": 3} and read.entries[0].line == 5
+    assert same_catalog(read, dataclasses.replace(read, field_lines={}))
+    assert not same_catalog(read, dataclasses.replace(read, bom=True))

@@ -16,11 +16,8 @@ from typing import TYPE_CHECKING, Iterable
 from ..po import Catalog, Entry, load
 from ..errors import CatalogError
 from ..glossary import Glossary
-from ..po.parse import decode, scan
 from . import numbers, povalid, safety, state, structure, terms, typography, words  # noqa: F401  (registers checks)
-from .base import CATALOG, CHECKS, ENTRY, ERROR, PAIR, CheckInfo, CheckSettings, Issue, Pair
-from .povalid import LineMap
-from ..digest import sha256
+from .base import CATALOG, CHECKS, ENTRY, ERROR, PAIR, CheckInfo, CheckSettings, Issue, Pair, line_of
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -61,7 +58,7 @@ def check_catalog(catalog: Catalog, lang: str, source_lang: str = "fr", glossary
                   disabled: Iterable[str] = (), accept: Iterable[str] = ()) -> list[Issue]:
     """Run every enabled check on a loaded catalog; issues are sorted by line. `accept`: words the spelling
     checks take as right (l10n.yaml `checks.spelling.accept`)."""
-    return _run(catalog, lang, source_lang, glossary, disabled, _line_map(catalog), str(catalog.path), accept)
+    return _run(catalog, lang, source_lang, glossary, disabled, str(catalog.path), accept)
 
 
 def check_project(config: Config, languages: Iterable[str], summary: bool = False
@@ -127,8 +124,7 @@ def check_file(path: Path, lang: str, source_lang: str = "fr", glossary: Glossar
     # msgfmt runs on another core while the native checks run; its verdict is only read if they pass the file
     msgfmt = povalid.start_msgfmt(path) if "po-valid" not in disabled and povalid.msgfmt_available() else None
     try:
-        lines = _line_map(catalog, parsed=True)
-        issues = _run(catalog, lang, source_lang, glossary, disabled, lines, shown, accept)
+        issues = _run(catalog, lang, source_lang, glossary, disabled, shown, accept)
     except BaseException:
         povalid.cancel_msgfmt(msgfmt)
         raise
@@ -146,25 +142,6 @@ def check_file(path: Path, lang: str, source_lang: str = "fr", glossary: Glossar
 
 
 # ---------------------------------------------------------------------------------------------------- internals
-
-
-def _line_map(catalog: Catalog, parsed: bool = False) -> LineMap:
-    """Read the catalog's file again for msgid line numbers, if it is still the text the catalog came from.
-
-    `parsed`: the catalog was just loaded from this file, so bytes with its digest are known to parse and only
-    need decoding (parsing them a second time cost as much as loading)."""
-    try:
-        data = catalog.path.read_bytes()
-    except OSError:
-        return LineMap(None)
-    if catalog.loaded_digest is not None and sha256(data) != catalog.loaded_digest:
-        return LineMap(None)
-    try:
-        text = (decode(data, catalog.path)[0] if parsed and catalog.loaded_digest
-                else scan(data, catalog.path, Entry)[0])
-    except CatalogError:
-        return LineMap(None)
-    return LineMap(text)
 
 
 def _entry_at(catalog: Catalog, line: int) -> Entry | None:
@@ -186,7 +163,7 @@ def _pairs(entry: Entry) -> list[Pair]:
 
 
 def _run(catalog: Catalog, lang: str, source_lang: str, glossary: Glossary | None, disabled: Iterable[str],
-         lines: LineMap, file: str, accept: Iterable[str] = ()) -> list[Issue]:
+         file: str, accept: Iterable[str] = ()) -> list[Issue]:
     off = frozenset(disabled)
     enabled = [info for info in CHECKS.values() if info.id not in off]
     base = CheckSettings(lang, source_lang, glossary or Glossary(), frozenset(i.id for i in enabled), catalog,
@@ -201,7 +178,7 @@ def _run(catalog: Catalog, lang: str, source_lang: str, glossary: Glossary | Non
 
     for info in enabled:
         if info.kind == CATALOG:
-            for finding in info.function(base, catalog, lines):
+            for finding in info.function(base, catalog):
                 if finding.entry is None or info.id not in ignored_checks(finding.entry):
                     add(finding.line, finding.entry, info, finding.message)
     for entry in catalog.active:
@@ -210,7 +187,7 @@ def _run(catalog: Catalog, lang: str, source_lang: str, glossary: Glossary | Non
         if not checks:
             continue
         settings = dataclasses.replace(base, enabled=base.enabled - ignored) if ignored else base
-        line = lines.msgid_line(entry)
+        line = line_of(entry)
         pairs = _pairs(entry)
         for info in checks:
             messages: list[str] = []

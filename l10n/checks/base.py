@@ -114,6 +114,12 @@ def check(check_id: str, severity: str, kind: str = PAIR) -> Callable[[Callable[
 QUOTE_LIMIT = 60
 
 
+def line_of(entry: Entry) -> int:
+    """Where an issue about `entry` points: the line of its msgid, as the loader recorded it (1 for an entry made
+    in memory)."""
+    return max(entry.line, 1)
+
+
 def q(text: str, limit: int = QUOTE_LIMIT) -> str:
     """Quote a bit of text for a message: one line, shortened in the middle of nothing the reader needs."""
     shown = text.replace("\n", "\\n").replace("\t", "\\t")

@@ -13,45 +13,7 @@ from typing import Iterator
 
 from ..po import Catalog, Entry
 from ..po.plural import PluralError, plural_forms
-from .base import CATALOG, ERROR, CheckSettings, Finding, check, q
-
-
-class LineMap:
-    """Line numbers in the PO text, which polib only gives as an entry's first line (its first comment)."""
-
-    def __init__(self, text: str | None) -> None:
-        self.lines = text.split("\n") if text is not None else None
-
-    def msgid_line(self, entry: Entry) -> int:
-        """The line of the entry's `msgid` keyword: the one a translator's editor should jump to."""
-        start = max(entry.line, 1)
-        if self.lines is None:
-            return start
-        for index in range(start - 1, len(self.lines)):
-            line = self.lines[index]
-            if line.startswith(("msgid ", "#~ msgid ")):
-                return index + 1
-        return start
-
-    @property
-    def header_line(self) -> int:
-        for index, line in enumerate(self.lines or []):
-            if line.startswith("msgid "):
-                return index + 1 if line.strip() == 'msgid ""' else 1
-        return 1
-
-    def field_line(self, name: str) -> int:
-        """The line carrying a header field, else the header's msgid line."""
-        if self.lines is not None:
-            header = self.header_line
-            pattern = re.compile(rf'^"{re.escape(name)}\s*:', re.IGNORECASE)
-            for index in range(header - 1, len(self.lines)):
-                line = self.lines[index]
-                if not line.strip():
-                    break
-                if pattern.match(line):
-                    return index + 1
-        return self.header_line
+from .base import CATALOG, ERROR, CheckSettings, Finding, check, line_of, q
 
 
 # ---------------------------------------------------------------------------------------------------- plurals
@@ -135,7 +97,7 @@ def _format_problem(entry: Entry) -> str | None:
 
 
 @check("po-valid", ERROR, CATALOG)
-def po_valid(settings: CheckSettings, catalog: Catalog, lines: LineMap) -> Iterator[Finding]:
+def po_valid(settings: CheckSettings, catalog: Catalog) -> Iterator[Finding]:
     """Catalog is valid for msgfmt -c
 
     gettext refuses to compile a catalog with a broken header (charset, Plural-Forms), duplicate messages, plural
@@ -150,7 +112,7 @@ def po_valid(settings: CheckSettings, catalog: Catalog, lines: LineMap) -> Itera
     needs_charset = any(not s.isascii() for e in catalog.entries for s in (e.msgid, e.msgstr,
                                                                            *e.msgstr_plural.values()))
     if header.strip() and needs_charset and (not charset or charset.group(1).upper() == "CHARSET"):
-        yield Finding(lines.field_line("Content-Type"),
+        yield Finding(catalog.field_line("Content-Type"),
                       "the header declares no charset for non-ASCII text; set "
                       '"Content-Type: text/plain; charset=UTF-8"')
     plural_forms = catalog.header_field("Plural-Forms")
@@ -159,12 +121,12 @@ def po_valid(settings: CheckSettings, catalog: Catalog, lines: LineMap) -> Itera
     if plural_forms is not None:
         nplurals, problem = plural_problem(plural_forms)
         if problem:
-            yield Finding(lines.field_line("Plural-Forms"), problem)
+            yield Finding(catalog.field_line("Plural-Forms"), problem)
     elif has_plurals:
-        yield Finding(lines.header_line, "the catalog has plural messages but no Plural-Forms header; add "
+        yield Finding(catalog.header_line, "the catalog has plural messages but no Plural-Forms header; add "
                                          '"Plural-Forms: nplurals=N; plural=EXPRESSION;" for this language')
     for entry in catalog.active:
-        line = lines.msgid_line(entry)
+        line = line_of(entry)
         if entry.msgid_plural is not None and nplurals is not None and any(entry.msgstr_plural.values()) \
                 and len(entry.msgstr_plural) != nplurals:
             yield Finding(line, f"the entry has {len(entry.msgstr_plural)} plural translations but the header says "

@@ -23,7 +23,7 @@ from typing import Iterator
 from .. import provenance
 from ..po import Catalog, Entry
 from ..glossary import Glossary
-from .base import CATALOG, WARNING, CheckSettings, Finding, check, q
+from .base import CATALOG, WARNING, CheckSettings, Finding, check, line_of, q
 from .dictionary import Dictionary, Missing, dictionary
 
 #: The note an engine's draft carries (l10n/pretranslate.py) naming the words the engine did not know.
@@ -243,7 +243,7 @@ def _engine(entry: Entry) -> str:
 
 
 @check("spelling", WARNING, CATALOG)
-def spelling(settings: CheckSettings, catalog: Catalog, lines) -> Iterator[Finding]:
+def spelling(settings: CheckSettings, catalog: Catalog) -> Iterator[Finding]:
     """Words of the translation that the target language's dictionary does not know
 
     Misspellings, and words of a third language an engine passed through, are invisible to every other check;
@@ -262,14 +262,14 @@ def spelling(settings: CheckSettings, catalog: Catalog, lines) -> Iterator[Findi
         if "source-words" not in settings.enabled or "source-words" in ignored_checks(entry):
             words = found.copied + found.leftovers + words
         if words:
-            yield Finding(lines.msgid_line(entry),
+            yield Finding(line_of(entry),
                           f"not in the {settings.lang} dictionary: {_quoted(words)}; correct the spelling, or add the "
                           f"word to checks.spelling.accept (or {catalog.path.parent / WORDS_FILE}) if it is right",
                           entry)
 
 
 @check("source-words", WARNING, CATALOG)
-def source_words(settings: CheckSettings, catalog: Catalog, lines) -> Iterator[Finding]:
+def source_words(settings: CheckSettings, catalog: Catalog) -> Iterator[Finding]:
     """Words left untranslated: copied from the source, or left by an engine that did not know them
 
     An engine that does not know a word copies it ("sévices" in Spanish), and in a pivot chain the middle
@@ -285,7 +285,7 @@ def source_words(settings: CheckSettings, catalog: Catalog, lines) -> Iterator[F
         if found.leftovers:
             parts.append(f"{_quoted(found.leftovers)} left untranslated by the engine{_engine(entry)}")
         if parts:
-            yield Finding(lines.msgid_line(entry),
+            yield Finding(line_of(entry),
                           "; ".join(parts) + f": not {settings.lang} words; translate them", entry)
 
 
@@ -310,7 +310,7 @@ def _cldr_cities(source_lang: str, lang: str) -> dict[str, str]:
 
 
 @check("dateline", WARNING, CATALOG)
-def dateline(settings: CheckSettings, catalog: Catalog, lines) -> Iterator[Finding]:
+def dateline(settings: CheckSettings, catalog: Catalog) -> Iterator[Finding]:
     """The dateline's place is translated as a common word, not as a place name
 
     An engine that does not know a city's name translates it as the word it resembles: Apertium turns "Genève"
@@ -340,6 +340,6 @@ def dateline(settings: CheckSettings, catalog: Catalog, lines) -> Iterator[Findi
             common = dic is not None and all(dic.known(w.lower()) for w in words)
             if common or (cldr is not None and dic is None):
                 better = q(cldr) if cldr else f"the city's {settings.lang} name or {q(place)}"
-                yield Finding(lines.msgid_line(entry),
+                yield Finding(line_of(entry),
                               f"the place {q(target_place)} (source: {q(place)}) is a common {settings.lang} word, "
                               f"not a place name: an engine translated the city's name; write {better}", entry)

@@ -32,6 +32,8 @@ class Entry:
     previous_msgid: str | None = None
     previous_msgid_plural: str | None = None
     obsolete: bool = False
+    #: the line of its msgid keyword in the file it was read from (0: made in memory), where messages about it
+    #: point; it stays the file's when the entry is changed in memory
     line: int = 0
     #: the lines the entry was read from, and its fields as read (state()): an entry l10n did not change is
     #: written back with those bytes, however the last editor laid it out (zero churn with any tool)
@@ -102,6 +104,8 @@ class Catalog:
     bom: bool = False
     #: sha256 of the bytes this catalog was read from, to notice edits made on disk meanwhile
     loaded_digest: str | None = None
+    #: where each header field starts in the file read (lowercased name → line), recorded by the loader
+    field_lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def active(self) -> list[Entry]:
@@ -109,6 +113,15 @@ class Catalog:
 
     def index(self) -> dict[tuple[str | None, str], Entry]:
         return {e.key: e for e in self.active}
+
+    @property
+    def header_line(self) -> int:
+        """The line of the header's msgid in the file read (1 without one): messages about the header point there."""
+        return max(self.header.line, 1)
+
+    def field_line(self, name: str) -> int:
+        """The line where header field `name` starts in the file read, else the header's."""
+        return self.field_lines.get(name.lower(), self.header_line)
 
     def header_field(self, name: str) -> str | None:
         return header_field(self.header.msgstr, name)

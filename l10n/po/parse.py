@@ -67,7 +67,8 @@ class Raw:
 
 
 class Scan(NamedTuple, Generic[T]):
-    """What a catalog needs from the bytes: the decoded text, how to write it back, and its messages."""
+    """What a catalog needs from the bytes: the decoded text, how to write it back, its messages, and the line
+    where each header field starts (`field_lines`)."""
 
     text: str
     encoding: str
@@ -75,6 +76,7 @@ class Scan(NamedTuple, Generic[T]):
     bom: bool
     header: T | None
     messages: list[T]
+    field_lines: dict[str, int]
 
 
 def scan(data: bytes, path: Path, make: Callable[..., T]) -> Scan[T]:
@@ -84,8 +86,27 @@ def scan(data: bytes, path: Path, make: Callable[..., T]) -> Scan[T]:
     translator_comments, previous_msgid, obsolete, line, …): catalog passes Entry itself, so a large file
     is not built twice."""
     text, encoding, newline, bom = decode(data, path)
-    header, messages = _Parser(path, encoding, make).parse(text, joins=newline == "\n")
-    return Scan(text, encoding, newline, bom, header, messages)
+    parser = _Parser(path, encoding, make)
+    header, messages = parser.parse(text, joins=newline == "\n")
+    return Scan(text, encoding, newline, bom, header, messages, parser.field_lines)
+
+
+_FIELD_START = re.compile(r'"([^":\\]*?)\s*:')
+
+
+def field_lines(lines: list[str], msgid_line: int) -> dict[str, int]:
+    """The line where each field of a header starts (lowercased name → line number), for messages about the
+    header: its string lines, from its msgid to the first blank line, that begin with `"Name:`, as gettext and
+    msgcat write them."""
+    found: dict[str, int] = {}
+    for number in range(msgid_line, len(lines) + 1):
+        line = lines[number - 1]
+        if not line.strip():
+            break
+        match = _FIELD_START.match(line)
+        if match:
+            found.setdefault(match.group(1).lower(), number)
+    return found
 
 
 def decode(data: bytes, path: Path) -> tuple[str, str, str, bool]:
@@ -164,6 +185,7 @@ class _Parser(Generic[T]):
         self.obsolete_at: dict[tuple[str | None, str], bool] = {}
         self.nplurals: int | None = None
         self.lines: list[str] = []
+        self.field_lines: dict[str, int] = {}
         self._reset()
 
     # ------------------------------------------------------------------------------------------ state
@@ -578,24 +600,17 @@ class _Parser(Generic[T]):
     # ------------------------------------------------------------------------------------------ header
 
     def check_header(self, msgstr: str, msgid_line: int) -> None:
-        """Plural-Forms must parse, since plural entries are checked against its nplurals."""
+        """Plural-Forms must parse, since plural entries are checked against its nplurals. Records where the
+        header's fields are (`field_lines`): messages about them point there."""
+        self.field_lines = field_lines(self.lines, msgid_line)
         value = header_field(msgstr, "Plural-Forms")
         if value is None or value == POT_PLACEHOLDER:
             return  # no rule, or xgettext's placeholder in a template
         try:
             self.nplurals = plural_forms(value)[0]
         except ValueError as exc:
-            self.fail(f"bad Plural-Forms in the header: {exc}", self.header_line("plural-forms:", msgid_line))
-
-    def header_line(self, needle: str, msgid_line: int) -> int:
-        """The file line holding a header field, for errors (the header's msgstr spans several lines)."""
-        for number in range(msgid_line, len(self.lines) + 1):
-            text = self.lines[number - 1]
-            if needle in text.lower():
-                return number
-            if number > self.msgstr_line and not text.lstrip(_WS).startswith('"'):
-                break
-        return self.msgstr_line or msgid_line
+            self.fail(f"bad Plural-Forms in the header: {exc}",
+                      self.field_lines.get("plural-forms", self.msgstr_line or msgid_line))
 
 
 def _joined(lines: list[str]) -> list[tuple[int, str]]:
@@ -659,7 +674,8 @@ def loads(data: bytes, path: Path) -> Catalog:
     scanned = scan(data, path, Entry)
     header = scanned.header if scanned.header is not None else Entry(msgid="")
     return Catalog(path=path, header=header, entries=scanned.messages, encoding=scanned.encoding,
-                   newline=scanned.newline, bom=scanned.bom, loaded_digest=sha256(data))
+                   newline=scanned.newline, bom=scanned.bom, loaded_digest=sha256(data),
+                   field_lines=scanned.field_lines)
 
 
 def load(path: Path) -> Catalog:
