@@ -425,7 +425,7 @@ class IndexRow:
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    env = templating.environment(exact=True)  # with the published documents' own filters
+    env = templating.environment()  # with the published documents' own filters
     env.filters.update(
         clean=clean, joined=joined, wrap_block=wrap_block, wrap_text=wrap_text, wrap_organisation=wrap_organisation,
         underline=underline, md=md, md_heading=md_heading, md_block=md_block, piece_attrs=piece_attrs,

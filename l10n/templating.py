@@ -1,7 +1,7 @@
 """The one place Jinja2 is set up: the templates in l10n/templates, strict undefined variables, HTML and SVG
-auto-escaped, the `printable` filter and the entry states as globals. Pages that present data (dashboard, chart,
-review sheet) trim the whitespace around blocks; published documents (text, Markdown, HTML, CSS) keep every
-character their templates hold, so they ask for `exact` whitespace."""
+auto-escaped, the `printable` filter and the entry states as globals. One whitespace rule for every template,
+Jinja's own: a template's characters are its output's, so published documents (text, Markdown, HTML, CSS) keep
+each one; a template that must not show the line a block tag stands on says so with `-` (`{% for x -%}`)."""
 
 from __future__ import annotations
 
@@ -18,15 +18,14 @@ if TYPE_CHECKING:
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
 
 
-@lru_cache(maxsize=2)
-def environment(exact: bool = False) -> Environment:
-    """The templates' environment; `exact` keeps the whitespace around blocks (published documents)."""
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """The templates' environment."""
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape  # only to render
 
     env = Environment(loader=PackageLoader("l10n", "templates"),
-                      autoescape=select_autoescape(enabled_extensions=("html.j2", "svg.j2"), default=not exact),
-                      undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=not exact,
-                      lstrip_blocks=not exact)
+                      autoescape=select_autoescape(enabled_extensions=("html.j2", "svg.j2")),
+                      undefined=StrictUndefined, keep_trailing_newline=True)
     env.filters["printable"] = printable
     env.globals.update(STATES=STATES, STATE_LABELS=STATE_LABELS, STATE_COLOURS=STATE_COLOURS)
     return env

@@ -60,6 +60,10 @@ def test_one_home_per_fact():
     # memo and publish feed one running digest many files: hashlib's own incremental API
     assert _homes(r"hashlib\.sha256\(") - {"l10n/memo.py", "l10n/publish/publish.py"} == {"l10n/digest.py"}
     assert _homes(r"Environment\(") == {"l10n/templating.py"}
+    from l10n.templating import environment
+
+    env = environment()  # one whitespace rule for every template: Jinja's own, a template's characters are its output's
+    assert not env.trim_blocks and not env.lstrip_blocks and _homes(r"environment\(\w") == set()
 
 
 def test_names_do_not_mislead():
