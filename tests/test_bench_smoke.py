@@ -30,7 +30,7 @@ def test_benchmark_reports_every_stage(tmp_path: Path) -> None:
     report = tmp_path / "bench.json"
     apertium = "3" if shutil.which("apertium") else "0"
     proc = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--sizes", "50", "--languages", "en,es",
-                           "--apertium-segments", apertium, "--workdir", str(tmp_path / "work"), "--json",
+                           "--apertium-segments", apertium, "--appeal-runs", "1", "--workdir", str(tmp_path / "work"), "--json",
                            str(report)], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     data = json.loads(report.read_text(encoding="utf-8"))
@@ -48,6 +48,12 @@ def test_benchmark_reports_every_stage(tmp_path: Path) -> None:
     if apertium != "0":
         assert [row["pair"] for row in data["apertium"]] == ["fr→es", "fr→es→en"]
         assert all(row["segments"] == 3 and row["ours_s"] > 0 and row["raw_s"] > 0 for row in data["apertium"])
+    # the appeal part: every command timed, the no-op run judged on what it writes (nothing)
+    assert [row["command"] for row in data["appeal"]] == [
+        "status", "check", "build --allow-fuzzy", "run --allow-fuzzy (no-op)", "check, memo removed (cold)",
+        "check, one entry of es edited"]
+    assert all(row["runs"] == 1 and row["min_ms"] > 0 for row in data["appeal"])
+    assert next(t for t in data["targets"] if t["target"] == "appeal: no-op run writes no file")["met"]
     targets = {t["target"] for t in data["targets"]}
     assert {"run (unchanged) writes no file", "run (unchanged) starts no engine", "peak memory < 500 MB"} <= targets
     for name in STAGES:  # the Markdown report printed on stdout has a row for every stage
