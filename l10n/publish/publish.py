@@ -16,23 +16,24 @@ import hashlib
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 from urllib.parse import quote
 
-from .. import fsguard, furniture, langs, publication
+from .. import fsguard, furniture, langs
 from .. import po as pofile
 from ..config import Config, document_id
-from ..document import load_document
 from ..errors import CatalogError
 from ..digest import file_digest
 from ..memo import Memo, code_digest, config_digest, remember_counts
 from ..paths import po_path, pot_path
 from ..state import count
 from ..stamped import StampedSections
-from .. import render
 from . import FORMATS
-from ..assemble import FALLBACK, MACHINE, REVIEWED, UNREVIEWED, Assembled, assemble
 from ..digest import sha256
+
+if TYPE_CHECKING:
+    from .. import render
+    from ..assemble import Assembled
 
 SUFFIXES = tuple(f".{fmt}" for fmt in FORMATS)
 INDEX = "index.html"
@@ -147,6 +148,9 @@ def source_name(source_lang: str) -> Callable[[str], str]:
 def notices(doc: Assembled, furn: furniture.Furniture, source_lang: str) -> tuple[render.Notice, ...]:
     """What the reader gets, from counts of the passages that need a translator (terminology aside): machine
     drafts, passages still in the source language, or text reviewed by translators. None on the original."""
+    from .. import render
+    from ..assemble import FALLBACK, MACHINE, REVIEWED, UNREVIEWED
+
     if doc.lang == source_lang:
         return ()
     pieces = doc.text_pieces()
@@ -279,6 +283,11 @@ def build(config: Config, languages: tuple[str, ...], allow_fuzzy: bool = False,
         report.languages = [LanguageBuild(**{**item, "files": [Path(f) for f in item["files"]]})
                             for item in fact["languages"]]
         return report
+    # what reads documents and renders pages, imported only now: a build with nothing to do needs none of it
+    from .. import publication, render
+    from ..assemble import FALLBACK, MACHINE, UNREVIEWED, assemble
+    from ..document import load_document
+
     outputs: dict[str, str] = {}
     absent: list[str] = []
     furnitures: dict[str, furniture.Furniture] = {}
@@ -373,6 +382,7 @@ def build(config: Config, languages: tuple[str, ...], allow_fuzzy: bool = False,
 def _publication_date(po: pofile.Catalog | None, record: Path | None) -> dt.date:
     """The date of the language's publication record (the last build that changed what its pages show); for the
     original, or without a record, its catalog's dates."""
+    from .. import publication
     from .pdf import publication_date
 
     try:
@@ -397,6 +407,7 @@ def _render(p: Published, dist: Path, alternates: tuple[render.Alternate, ...], 
             source_lang: str, report: BuildReport, output: Output,
             outputs: dict[str, str] | None = None) -> list[Path]:
     """The language's files in the formats asked for; the e-mail carries the text and the PDF is the HTML page."""
+    from .. import render
     assert p.doc is not None
     page = render.Page(furn, notices(p.doc, furn, source_lang), alternates, index_href=f"../{INDEX}")
     base = _lang_dir(dist, p.lang) / p.doc.doc_id
@@ -430,6 +441,8 @@ _INDEX_FORMATS = ((furniture.FORMAT_HTML, ".html", "text/html"), (furniture.FORM
 
 
 def _row(p: Published, doc_id: str, index_lang: str, furn: furniture.Furniture, dist: Path) -> render.IndexRow:
+    from .. import render
+
     if p.original:
         status = furniture.STATUS_ORIGINAL
     elif p.drafts:
@@ -450,6 +463,8 @@ def _row(p: Published, doc_id: str, index_lang: str, furn: furniture.Furniture, 
 
 def _unavailable_row(lang: str, doc_id: str, index_lang: str, furn: furniture.Furniture) -> render.IndexRow:
     """A configured language with no page: listed, without a link (never a link to the source text)."""
+    from .. import render
+
     return render.IndexRow(lang=lang, doc=doc_id, name=langs.language_name(lang),
                            local_name=langs.language_name(lang, index_lang), dir=langs.direction(lang),
                            percent=None, reviewed="", status=furn(furniture.STATUS_UNAVAILABLE), links=(),
