@@ -110,3 +110,53 @@ def test_chart_renders_in_chromium(project: Path, cli) -> None:
     parsed = parse(dom)
     groups = [a for t, a in parsed.elements if t == "g" and a.get("class") == "bar"]
     assert [a["data-lang"] for a in groups] == list(load_config(project / "l10n.yaml").languages)
+
+
+PROBE = """<script>
+function lines(node) {  // the distinct line boxes of a node's text
+  const range = document.createRange(); range.selectNodeContents(node);
+  return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+}
+const cell = document.querySelector("tbody tr").lastElementChild;  // the review sheet column
+document.body.dataset.probe = JSON.stringify({
+  overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  words: lines(cell.firstElementChild), command: lines(cell.querySelector("code")),
+  command_text: cell.querySelector("code").textContent});
+</script>"""
+
+
+def layout(page: Path, width: int) -> dict:
+    """How the dashboard lays out in a window `width` pixels wide: the page's horizontal overflow, and the lines
+    the first "no sheet yet" cell takes (a copy of the page, with a measuring script the real CSP forbids)."""
+    import json
+    import re
+    import shutil
+    import subprocess
+    import tempfile
+
+    from tests.conftest import CHROMIUM_FLAGS
+
+    html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page.read_text(encoding="utf-8"))
+    probe = page.with_name("probe.html")
+    probe.write_text(html.replace("</body>", PROBE + "</body>"), encoding="utf-8")
+    with tempfile.TemporaryDirectory() as profile:
+        result = subprocess.run([shutil.which("chromium"), *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
+                                 f"--window-size={width},1600", "--dump-dom", probe.as_uri()],
+                                capture_output=True, text=True, timeout=120)
+    found = re.search(r'data-probe="([^"]*)"', result.stdout)
+    assert found, result.stderr[-2000:]
+    return json.loads(found.group(1).replace("&quot;", '"'))
+
+
+def test_the_review_sheet_column_reads_well_at_1200_and_600_pixels(project: Path, cli) -> None:
+    """The last column once wrapped word by word and pushed the table past a 1200 px window; on a narrow
+    screen the table scrolls in its own box rather than the page."""
+    assert cli("update").exit_code == 0
+    assert cli("status", "--format", "html").exit_code == 0
+    wide = layout(project / "dist" / "status.html", 1200)
+    assert wide["overflow"] <= 0  # the whole table is in the window
+    assert wide["words"] == 1  # "no sheet yet" on one line
+    assert wide["command"] <= 2 and wide["command_text"] == "l10n review --lang en"  # wrapped at a space at most
+    narrow = layout(project / "dist" / "status.html", 600)
+    assert narrow["overflow"] <= 0  # the page does not scroll sideways
+    assert narrow["words"] == 1 and narrow["command"] <= 2
