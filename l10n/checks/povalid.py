@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..po import Catalog, Entry
+from ..po.model import declared_charset
 from ..po.plural import PluralError, plural_forms
 from .base import CATALOG, ERROR, CheckSettings, Finding, check, line_of, q
 
@@ -108,10 +109,10 @@ def po_valid(settings: CheckSettings, catalog: Catalog) -> Iterator[Finding]:
     if not header.strip():
         yield Finding(1, 'the catalog has no header entry (msgid ""); add one with Content-Type and Plural-Forms')
     content_type = catalog.header_field("Content-Type")
-    charset = re.search(r"charset=([^\s;]+)", content_type or "")
+    charset = declared_charset(content_type)
     needs_charset = any(not s.isascii() for e in catalog.entries for s in (e.msgid, e.msgstr,
                                                                            *e.msgstr_plural.values()))
-    if header.strip() and needs_charset and (not charset or charset.group(1).upper() == "CHARSET"):
+    if header.strip() and needs_charset and (not charset or charset.upper() == "CHARSET"):
         yield Finding(catalog.field_line("Content-Type"),
                       "the header declares no charset for non-ASCII text; set "
                       '"Content-Type: text/plain; charset=UTF-8"')

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .model import Catalog, Entry
+from .model import Catalog, Entry, header_fields
 
 if TYPE_CHECKING:
     import polib
@@ -34,10 +34,8 @@ def to_polib(catalog: Catalog) -> polib.POFile:
 
     out = polib.POFile(wrapwidth=79, encoding=catalog.encoding, check_for_duplicates=False)
     out.header = "\n".join(catalog.header.translator_comments)
-    for line in catalog.header.msgstr.split("\n"):
-        name, sep, value = line.partition(":")
-        if sep:
-            out.metadata[name.strip()] = value.strip()
+    for name, value in header_fields(catalog.header.msgstr):
+        out.metadata[name] = value
     for entry in catalog.entries:
         out.append(_polib_entry(entry, polib))
     return out

@@ -3,6 +3,7 @@ files) as Babel keeps its Catalog apart from read_po/write_po."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,6 +14,7 @@ if TYPE_CHECKING:
 PAGE_WIDTH = 79
 FUZZY = "fuzzy"
 OBSOLETE_PREFIX = "#~ "
+_CHARSET = re.compile(r"charset=([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 
 
 @dataclass
@@ -131,13 +133,27 @@ class Catalog:
 
 
 
-def header_field(msgstr: str, name: str) -> str | None:
-    """The one header lookup: the value of field `name` (case-insensitive) in a header's msgstr, or None."""
+def header_fields(msgstr: str) -> list[tuple[str, str]]:
+    """The one way a header is read: its `Name: value` lines, in order, as (name, value) stripped."""
+    fields = []
     for line in msgstr.split("\n"):
         key, sep, value = line.partition(":")
-        if sep and key.strip().lower() == name.lower():
-            return value.strip()
-    return None
+        if sep:
+            fields.append((key.strip(), value.strip()))
+    return fields
+
+
+def header_field(msgstr: str, name: str) -> str | None:
+    """The one header lookup: the value of field `name` (case-insensitive) in a header's msgstr, or None."""
+    wanted = name.lower()
+    return next((value for key, value in header_fields(msgstr) if key.lower() == wanted), None)
+
+
+def declared_charset(content_type: str | None) -> str | None:
+    """The charset a Content-Type value declares ("text/plain; charset=UTF-8" → "UTF-8"; xgettext's template
+    says "CHARSET"), or None: read one way by the loader, which decodes with it, and by the po-valid check."""
+    match = _CHARSET.search(content_type or "")
+    return match.group(1) if match else None
 
 
 def with_header_field(msgstr: str, name: str, value: str) -> str:

@@ -18,10 +18,10 @@ from typing import Generic, NamedTuple, NoReturn, TypeVar
 
 from ..digest import sha256
 from ..errors import CatalogError
-from .model import Catalog, Entry, header_field
+from .model import Catalog, Entry, declared_charset, header_field
 from .plural import POT_PLACEHOLDER, plural_forms
 
-_CHARSET = re.compile(rb'"Content-Type:[^"]*charset=([A-Za-z0-9_.:-]+)', re.IGNORECASE)
+_CONTENT_TYPE = re.compile(rb'"Content-Type:([^"]*)', re.IGNORECASE)  # found in the bytes, before decoding them
 _MSGID_LINE = re.compile(rb'^[ \t]*msgid(?![A-Za-z0-9_$])[ \t]*("?)("?)', re.MULTILINE)
 
 #: whitespace between tokens, as gettext's lexer skips it (not str.strip()'s, which includes U+2028 and \x1c…)
@@ -116,10 +116,10 @@ def decode(data: bytes, path: Path) -> tuple[str, str, str, bool]:
         data = data[len(codecs.BOM_UTF8):]
     if not data.strip():
         raise CatalogError("empty file: a catalog needs at least a header entry", path, 1)
-    match = _CHARSET.search(data, 0, _header_end(data))
+    match = _CONTENT_TYPE.search(data, 0, _header_end(data))
+    name = declared_charset(match.group(1).decode("ascii", "replace")) if match else None
     encoding = "utf-8"
-    if match and match.group(1).upper() != b"CHARSET":
-        name = match.group(1).decode("ascii")
+    if match and name and name.upper() != "CHARSET":
         line = data[: match.start()].count(b"\n") + 1
         try:
             encoding = codecs.lookup(name).name
