@@ -96,3 +96,20 @@ def test_the_default_glossary_is_read_at_the_project_root(project, cli):
 
     (project / "glossary.yaml").write_text("keep: [Amnistía Zeta]\n", encoding="utf-8")
     assert [k.text for k in project_glossary(load_config(project / "l10n.yaml")).keep] == ["Amnistía Zeta"]
+
+
+def test_the_readme_is_for_users_and_the_internals_are_in_architecture_md():
+    """Item 7: the README keeps purpose, the two commands, a quick start, the commands, configuration and exit
+    codes; how the code does it (libunistring, the memo and caches, the lock, module paths) is for contributors,
+    and the README links there."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    architecture = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    headings = re.findall(r"(?m)^## (.+)$", readme)
+    assert {"The two commands", "Workflow", "Configuration: `l10n.yaml`", "Exit codes"} <= set(headings)
+    for internal in ("libunistring", "memo.json", "checks.json", "mkstemp", "renameat2", "flock(2)",
+                     "pydantic models"):
+        assert internal not in readme and internal in architecture, internal
+    assert re.findall(r"`l10n/[\w/]+\.py`", readme) == []  # modules are named in docs/ARCHITECTURE.md
+    for anchor in ("po-files-byte-for-byte", "caches-and-the-memo"):
+        assert f"(docs/ARCHITECTURE.md#{anchor})" in readme
+        assert f"### {anchor.replace('-', ' ')}".lower() in architecture.lower()
