@@ -32,8 +32,6 @@ ORG_INDENT, ORG_CONTINUATION = " " * 4, " " * 6
 # Line and paragraph breaks of every kind (what str.splitlines knows, plus tabs) become one space: a translation
 # must not be able to end a heading or a list item and start a block of its own.
 _BREAKS = re.compile(r"[ \t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]+")
-# Other control characters have no business in prose and can drive terminals (ESC) or break XML (NUL).
-_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -42,7 +40,7 @@ def clean(text: str) -> str:
 
     No-break spaces (U+00A0, U+202F) are kept: French and others need them before `:` and `%`. Cached: every
     piece is cleaned for each of three formats, and fallback passages recur in every language."""
-    return _CONTROLS.sub("", _BREAKS.sub(" ", text)).strip()
+    return templating.printable(_BREAKS.sub(" ", text)).strip()  # other controls go, as from every page
 
 
 # Web addresses in prose become links; nothing but http and https, so that no `javascript:` or `data:` can.
