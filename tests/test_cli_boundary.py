@@ -99,3 +99,23 @@ def test_check_names_files_from_the_project_root_wherever_it_runs(project, cli, 
     inside = cli("check", "--lang", "es")
     assert inside.exit_code == at_root.exit_code and inside.stdout == at_root.stdout
     assert "locales/es/appeal.po:" in inside.stdout
+
+
+@pytest.mark.parametrize("text, where", [
+    ("keep:\n  - Azat\n terms: [\n", ":3: invalid glossary YAML: did not find expected key"),
+    ("keep: [Azat]\nterms:\n  procès: {en: 5}\n", ": terms.procès.en: expected text"),
+])
+def test_a_broken_glossary_stops_every_command_that_uses_it_and_only_those(project, cli, text, where):
+    """check, pretranslate, review and run read the glossary: a broken one is one line naming the file (and
+    the line, for YAML), exit 2, nothing written. status and build do not read it and keep working."""
+    assert cli("update").exit_code == 0
+    (project / "glossary.yaml").write_text(text, encoding="utf-8")
+    before = {p: p.read_bytes() for p in sorted(project.rglob("*")) if p.is_file() and ".l10n" not in p.parts}
+    for args in (["check"], ["check", "--lang", "es"], ["pretranslate", "--engine", "pseudo"], ["review"],
+                 ["run", "--engine", "pseudo"]):
+        result = cli(*args)
+        assert result.exit_code == errors.EXIT_USAGE, (args, result.stderr)
+        assert result.stderr == f"l10n: error: {project / 'glossary.yaml'}{where}\n", args
+    assert {p: p.read_bytes() for p in before} == before
+    assert cli("status").exit_code == 0
+    assert cli("build", "--allow-fuzzy").exit_code == 0
