@@ -14,7 +14,8 @@ from l10n.checks import memo as check_memo
 from l10n.errors import EXIT_QA
 
 MEMO = Path(".l10n") / check_memo.MEMO_NAME
-OUTPUTS = [("check",), ("check", "--format", "json"), ("check", "--summary"), ("check", "--summary", "--format", "json")]
+OUTPUTS = [("check",), ("check", "--format", "json"), ("check", "--summary"),
+           ("check", "--summary", "--format", "json")]
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ flags: `#, l10n-ignore: numbers, markup`); a project turns one off with `disable
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
@@ -84,18 +85,17 @@ def check_project(config: Config, languages: Iterable[str], summary: bool = Fals
             if path.exists():
                 name = path.relative_to(config.root).as_posix()
                 catalogs.append((lang, path, name, catalog_key(path, lang, glossary_key)))
-    glossary = None
+    glossary = functools.cache(lambda: load_glossary(chosen))  # read once, and only to check a catalog
     if not catalogs or not all(memo.knows(name, key) for _, _, name, key in catalogs):
-        glossary = load_glossary(chosen)  # loaded first, as before: its errors come before the source's
+        glossary()  # first, as before: its errors come before the source's
 
     def check(lang: str, path: Path, name: str) -> list[Issue]:
-        nonlocal glossary
-        glossary = glossary if glossary is not None else load_glossary(chosen)
-        return check_file(path, lang, config.source_language, glossary, config.checks_disabled,
+        return check_file(path, lang, config.source_language, glossary(), config.checks_disabled,
                           config.accepted_words(lang), name=name)
 
     # the source's signatory list, once
-    issues = memo.issues("source documents", documents_key(config), lambda: document_issues(config, config.checks_disabled))
+    issues = memo.issues("source documents", documents_key(config),
+                         lambda: document_issues(config, config.checks_disabled))
     rows = {lang: quality.QualityRow(lang) for lang in languages}
     for lang, path, name, key in catalogs:
         found = memo.issues(name, key, lambda: check(lang, path, name),

@@ -24,7 +24,6 @@ from .base import Issue
 
 if TYPE_CHECKING:
     from ..config import Config
-    from ..glossary import Glossary
 
 MEMO_NAME = "checks.json"
 MEMO_VERSION = 1
