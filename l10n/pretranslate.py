@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
 import re
 import threading
 from collections import Counter
@@ -20,7 +21,7 @@ from . import brief, confidence, langs, provenance, siblings, state
 from . import po as pofile
 from .po import Catalog, Entry
 from .config import Config
-from .engines import validate
+from .engines import installed, validate
 from .engines.base import Translation
 from .engines.cache import Cache
 from .engines.pool import EnginePool, PoolResult
@@ -29,7 +30,7 @@ from .digest import file_digest
 from .memo import Memo
 from .paths import po_path
 from .pot import UpdateInputs, now
-from .glossary import Glossary, project_glossary
+from .glossary import Glossary, glossary_path, load_glossary
 from .matching import contains, keep_terms_in, replace, translations_in, with_variants
 from .memory import build_memory
 
@@ -110,7 +111,8 @@ def pretranslate(config: Config, languages: tuple[str, ...], engine: str | None 
                  min_confidence: float | None = None) -> PretranslateReport:
     """`min_confidence`: leave an entry empty rather than write a draft trusted less than this."""
     report = PretranslateReport()
-    glossary = project_glossary(config)
+    glossary_file = glossary_path(config)
+    glossary = load_glossary(glossary_file)
     cache = Cache(config.root / config.cache_dir / "cache.sqlite")
     pool = EnginePool(config, cache)
     memo = Memo(config)
@@ -121,14 +123,14 @@ def pretranslate(config: Config, languages: tuple[str, ...], engine: str | None 
     def one(lang: str) -> LanguageReport:
         with _WORKING:
             return _language(config, lang, glossary, pool, engine, refresh_machine, memo, inputs, others,
-                             min_confidence)
+                             min_confidence, glossary_file)
 
     try:
         for wave in _waves(config, languages, memo):
             for lang in wave:  # languages with nothing to do are done without creating an engine
                 names = (engine,) if engine else config.engines_for(lang)
-                if not refresh_machine and _idle(config, lang, memo, names):
-                    done[lang] = _nothing_to_do(config, lang)
+                if not refresh_machine and _idle(config, lang, memo, names, glossary_file):
+                    done[lang] = _nothing_to_do(config, lang, memo)
                     if progress:
                         progress(lang)
             remote = [lang for lang in wave if lang not in done
@@ -210,21 +212,38 @@ def _waves(config: Config, languages: tuple[str, ...], memo: Memo) -> list[list[
     return [[lang for lang in languages if depth[lang] == n] for n in range(max(depth.values(), default=-1) + 1)]
 
 
-def _idle(config: Config, lang: str, memo: Memo, names: tuple[str, ...]) -> bool:
+def _idle(config: Config, lang: str, memo: Memo, names: tuple[str, ...], glossary_file: Path | None) -> bool:
     """Every catalog of the language is missing or known to have nothing to fill (its digest was recorded when
-    it was last written or read with nothing left to fill, or with only texts these very engines were asked
-    and answered unusably), so it need not even be read."""
+    it was last written or read with nothing left to fill, or with only texts these very engines, installed as
+    they are now, answered unusably or could not take), so it need not even be read."""
+    serving: dict[str, object] | None = None
     for doc in config.documents:
         path = po_path(config, lang, doc)
         if not path.exists():
             continue
         key, digest = _memo_key(config, path), file_digest(path)
-        if digest is None or (memo.get("idle", key) != digest
-                              and memo.get("settled", key) != {"sha": digest, "engines": list(names)}):
+        if digest is None:
             return False
+        if memo.get("idle", key) != digest:
+            settled = memo.get("settled", key)
+            if settled is None or settled.get("sha") != digest:
+                return False
+            serving = serving or _serving(config, lang, names, glossary_file)
+            if any(settled.get(k) != v for k, v in serving.items()):
+                return False
     consulted = memo.get("siblings", lang)
     return isinstance(consulted, dict) and all(
         file_digest(config.root / path) == digest for paths in consulted.values() for path, digest in paths.items())
+
+
+def _serving(config: Config, lang: str, names: tuple[str, ...], glossary_file: Path | None) -> dict[str, object]:
+    """What a settled catalog's entries were refused or left by: the engines, their installation (a new
+    Apertium pair, a key exported: l10n/engines/installed.py) and the inputs besides the catalog that decide
+    what they are asked or what fills an entry first (the glossary, the compendia)."""
+    inputs = [glossary_file, *_compendia(config, lang)] if glossary_file is not None else _compendia(config, lang)
+    return {"engines": list(names),
+            "installation": installed.identity(names, {n: s.options for n, s in config.engine_settings.items()}),
+            "inputs": {os.path.relpath(p, config.root): file_digest(p) for p in inputs}}
 
 
 def _compendia(config: Config, lang: str) -> list[Path]:
@@ -235,11 +254,18 @@ def _compendia(config: Config, lang: str) -> list[Path]:
             if "{lang}" not in pattern or path.is_file()]
 
 
-def _nothing_to_do(config: Config, lang: str) -> LanguageReport:
-    """The report of a language `_idle` says has nothing to fill; its compendia are still read, for the same
-    errors as ever."""
+def _nothing_to_do(config: Config, lang: str, memo: Memo) -> LanguageReport:
+    """The report of a language `_idle` says has nothing to fill, as the run that settled its catalogs gave it
+    (entries left empty, and why); its compendia are still read, for the same errors as ever."""
     build_memory(config.memory.threshold, [], _compendia(config, lang), config.source_language, lang)
-    return LanguageReport(lang)
+    report = LanguageReport(lang)
+    for doc in config.documents:
+        path = po_path(config, lang, doc)
+        settled = memo.get("settled", _memo_key(config, path))
+        if settled is not None and memo.get("idle", _memo_key(config, path)) != settled["sha"]:
+            report.empty += settled["empty"]
+            report.reasons += [r for r in settled["reasons"] if r not in report.reasons]
+    return report
 
 
 def _memo_key(config: Config, path: Path) -> str:
@@ -248,7 +274,7 @@ def _memo_key(config: Config, path: Path) -> str:
 
 def _language(config: Config, lang: str, glossary: Glossary, pool: EnginePool, engine: str | None,
               refresh_machine: bool, memo: Memo, inputs: dict[Path, UpdateInputs], others: siblings.Siblings,
-              min_confidence: float | None) -> LanguageReport:
+              min_confidence: float | None, glossary_file: Path | None) -> LanguageReport:
     report = LanguageReport(lang)
     compendia = _compendia(config, lang)
     names = (engine,) if engine else config.engines_for(lang)
@@ -285,8 +311,10 @@ def _language(config: Config, lang: str, glossary: Glossary, pool: EnginePool, e
                                  report, min_confidence)
     low: set[int] = set()  # entries an engine offered only drafts below min_confidence
     # Settled: every text left was answered by a working engine and the answer refused (source echoed, wrong
-    # script). Asking again would give the same answers, so the catalogs count as having nothing to fill.
-    # Anything else (an engine missing, failing, or silent on a text) may change, and is tried again next run.
+    # script), or no engine serves the language as installed (no Apertium pair, no key). Asking again would give
+    # the same answers, so the catalogs count as having nothing to fill until the inputs or the engines'
+    # installation change. Anything else (an engine failing, or silent on a text) may change, and is tried
+    # again next run.
     settled = bool(names) and min_confidence is None
     for name in names:
         if not pending:
@@ -306,7 +334,7 @@ def _language(config: Config, lang: str, glossary: Glossary, pool: EnginePool, e
         # catalog being written do not keep). Other errors (a server down) are the same for every text.
         report.reasons += [f"{_where(pending[i][1])}: {error}" if "draft refused" in error else error
                            for i, error in outcome.errors.items()]
-        settled = settled and not (outcome.failed or outcome.reasons or outcome.errors)
+        settled = settled and not (outcome.failed or outcome.errors)  # reasons alone: the engine cannot serve
         results = outcome.results
         second = _second_opinion(pool, name, pending, results, glossary, config.source_language, lang, report)
         left = []
@@ -349,7 +377,9 @@ def _language(config: Config, lang: str, glossary: Glossary, pool: EnginePool, e
         if not any(_wanted(e, False) for e in po.active):
             memo.put("idle", _memo_key(config, po.path), po.loaded_digest)
         elif settled:
-            memo.put("settled", _memo_key(config, po.path), {"sha": po.loaded_digest, "engines": list(names)})
+            memo.put("settled", _memo_key(config, po.path), {
+                "sha": po.loaded_digest, **_serving(config, lang, names, glossary_file),
+                "empty": sum(p is po for p, _ in pending), "reasons": list(dict.fromkeys(report.reasons))})
         if written:
             inputs[doc].remember(memo, lang, po)  # so that the next `update` can leave the drafts unread
     if any(fills.values()):

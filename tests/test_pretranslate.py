@@ -203,19 +203,25 @@ def test_an_engine_answering_in_another_script_is_refused(updated, monkeypatch):
             return BatchResult([Translation(f"We demand number {i}", "wrong", (source, target))
                                 for i, _ in enumerate(texts)], calls=1)
 
-    monkeypatch.setattr(engines, "create", lambda name, options=None: Wrong())
+    made: list[str] = []
+    monkeypatch.setattr(engines, "create", lambda name, options=None: made.append(name) or Wrong())
     report = pretranslate(load_config(), ("ru",), engine="wrong").languages[0]
     assert report.filled["wrong"] == 0 and report.empty == 10
     assert any("another script" in r for r in report.reasons)
     assert not [e for e in pofile.load(po(updated, "ru")).active if e.msgstr.startswith("We demand")]
     # Every text was answered and refused: the same engines would answer the same, so the next run leaves the
-    # catalog unread, until it changes.
+    # catalog unread, until it changes, and reports what the run that settled it found.
+    made.clear()
     again = pretranslate(load_config(), ("ru",), engine="wrong").languages[0]
-    assert again.engine_calls == 0 and again.reasons == [] and again.empty == 0
-    assert pretranslate(load_config(), ("ru",), engine="other").languages[0].empty == 10  # other engines: asked
+    assert made == [] and again.engine_calls == 0
+    assert (again.empty, again.reasons) == (10, list(dict.fromkeys(report.reasons)))
+    assert pretranslate(load_config(), ("ru",), engine="other").languages[0].empty == 10
+    assert made == ["other"]  # other engines: asked
     path = po(updated, "ru")
     path.write_bytes(path.read_bytes() + b"\n")
+    made.clear()
     assert pretranslate(load_config(), ("ru",), engine="wrong").languages[0].empty == 10
+    assert made == ["wrong"]
 
 
 def test_an_engine_answering_in_the_source_language_is_refused(updated, monkeypatch):

@@ -58,6 +58,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from ..segment import split_sentences
 from .base import BatchResult, EngineUnavailable, Translation, unusable
+from .installed import KEY_VARIABLES
 from ..digest import sha256
 
 AUTH_STATUSES = (401, 403, 456)  # 456: DeepL's "quota exceeded"
@@ -686,7 +687,7 @@ class DeeplEngine(DeepTranslatorEngine):
     """DeepL API; a key ending in ":fx" uses the free endpoint. Target English/Portuguese need a variant."""
 
     name = "deepl"
-    key_env = "DEEPL_API_KEY"
+    key_env = KEY_VARIABLES["deepl"]
     key_required = True
 
     def __init__(self, use_free_api: bool | None = None, **options: Any) -> None:
@@ -728,7 +729,7 @@ class LibreEngine(DeepTranslatorEngine):
     """
 
     name = "libre"
-    key_env = "LIBRE_API_KEY"
+    key_env = KEY_VARIABLES["libre"]
     max_chars = 2000  # deep-translator puts the text in the query string
 
     def __init__(self, url: str | None = None, require_key: bool | None = None, **options: Any) -> None:
@@ -766,7 +767,7 @@ class MicrosoftEngine(DeepTranslatorEngine):
     """Azure AI Translator; `region` for regional resources. Codes follow BCP 47 with scripts (zh-Hans)."""
 
     name = "microsoft"
-    key_env = "MICROSOFT_API_KEY"
+    key_env = KEY_VARIABLES["microsoft"]
     key_required = True
 
     def __init__(self, region: str | None = None, **options: Any) -> None:

@@ -33,6 +33,7 @@ import tenacity
 from .. import langs
 from ..errors import ConfigError
 from .base import BatchResult, EngineUnavailable, Translation
+from .installed import KEY_VARIABLES
 from ..brief import Brief, SegmentBrief
 from .deep import AUTH_STATUSES, INTERRUPTED, DeepTranslatorEngine, _Failed, _Fatal, _Outcome, _retry_after, _Retryable
 from .validate import refusal
@@ -58,7 +59,7 @@ class LLMEngine(DeepTranslatorEngine):
     """An OpenAI-compatible chat model; `base_url` and `model` name it (see the module docstring)."""
 
     name = "llm"
-    key_env = "OPENAI_API_KEY"
+    key_env = KEY_VARIABLES["llm"]
     uses_context = True  # pre-translation passes a Brief and the untouched source text
 
     def __init__(self, base_url: str | None = None, model: str | None = None, temperature: float = 0.2,
