@@ -416,13 +416,15 @@ def check(ctx: Invocation, langs: tuple[str, ...], fmt: str, summary: bool) -> N
     """Run quality checks on every catalog: `path:line: severity [check-id] message`; exit 3 on errors."""
     import json
 
-    from .checks import CHECKS, check_project
+    from .checks import check_project
     from .checks import summary as quality
 
     issues, rows = check_project(ctx.config, ctx.languages(langs), summary)
     if summary and fmt == "json":
         _echo(json.dumps([r.as_dict() for r in rows.values()], ensure_ascii=False, indent=2), lines=True, json=True)
     elif summary:
+        from .checks.registry import CHECKS  # every check's column, in order
+
         _echo(quality.render_text(list(rows.values()), list(CHECKS)), lines=True)
     elif fmt == "json":
         _echo(json.dumps([i.as_dict() for i in issues], ensure_ascii=False, indent=2), lines=True, json=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import langs
 from . import po as pofile
-from .checks import CHECKS, check_file
+from .checks.registry import CHECKS, check_file
 from .checks import summary as quality
 from .checks.summary import qa_counts
 from .config import Config

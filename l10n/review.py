@@ -23,7 +23,8 @@ from pathlib import Path
 from . import langs, provenance
 from . import po as pofile
 from .po import Entry
-from .checks import Issue, check_file
+from .checks.base import Issue
+from .checks.registry import check_file
 from .checks.base import ERROR, INFO, WARNING
 from .checks.words import engine_unknown
 from .config import Config, document_id

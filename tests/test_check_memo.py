@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import l10n.checks as checks
+import l10n.checks.registry as checks
 from l10n.checks import memo as check_memo
 from l10n.errors import EXIT_QA
 

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from l10n import provenance
 from l10n.po import Catalog, Entry, atomic_write, dumps, load
 from l10n.po.plural import compile_plural
-from l10n.checks import CHECKS, Issue, check_catalog, check_file, ignored_checks
+from l10n.checks.base import Issue
+from l10n.checks.registry import CHECKS, check_catalog, check_file, ignored_checks
 from l10n.checks import povalid
 from l10n.glossary import load_glossary
 

@@ -13,7 +13,7 @@ import pytest
 from l10n import dashboard
 
 from l10n import po as pofile
-from l10n.checks import CHECKS, check_file
+from l10n.checks.registry import CHECKS, check_file
 from l10n.config import load_config
 from l10n.paths import po_path
 from l10n.glossary import project_glossary

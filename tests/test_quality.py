@@ -12,7 +12,7 @@ import pytest
 
 from l10n import po as pofile
 from l10n.po import Catalog, Entry
-from l10n.checks import check_catalog, check_file
+from l10n.checks.registry import check_catalog, check_file
 from l10n.checks.dictionary import Dictionary, dictionary
 from l10n.config import load_config
 from l10n.paths import po_path

@@ -21,7 +21,7 @@ from l10n import config, engines
 from l10n import render
 from l10n.assemble import Piece
 from l10n.po import Catalog, Entry, atomic_write, dumps, load
-from l10n.checks import check_catalog
+from l10n.checks.registry import check_catalog
 from l10n.config import ENGINE_OPTIONS, parse_config
 from l10n.engines.cache import Cache
 from l10n.engines.deep import LibreEngine

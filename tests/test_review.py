@@ -13,7 +13,7 @@ import pytest
 from l10n import provenance
 
 from l10n import po as pofile
-from l10n.checks import check_file
+from l10n.checks.registry import check_file
 from l10n.config import load_config
 from l10n.engines.apertium import ApertiumEngine
 from l10n.errors import EngineError

@@ -189,7 +189,7 @@ def analyse(lang: str, dic: Dictionary | None, protected: frozenset[str], source
 def _pair_texts(entry: Entry) -> list[tuple[str, str]]:
     """(source, translation) pairs, the translation without foreign markup or engine marks (their own checks
     report those)."""
-    from . import _pairs
+    from .registry import _pairs
 
     return [(pair.source, pair.target) for pair in _pairs(entry)]
 
@@ -254,7 +254,7 @@ def spelling(settings: CheckSettings, catalog: Catalog) -> Iterator[Finding]:
         if entries:
             yield Finding(1, dic.reason)  # once per catalog, not once per entry
         return
-    from . import ignored_checks
+    from .registry import ignored_checks
 
     for entry in entries:
         found = _findings(settings, entry, dic)

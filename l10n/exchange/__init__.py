@@ -87,7 +87,7 @@ def key(entry: Entry) -> str:
 
 def rows(config: Config, lang: str) -> list[Row]:
     """Every active singular entry of the language's catalogs, in catalog order, with its QA issues."""
-    from ..checks import check_catalog
+    from ..checks.registry import check_catalog
     from ..glossary import project_glossary
 
     glossary = project_glossary(config)
