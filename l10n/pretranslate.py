@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import os
 import re
 import threading
@@ -111,18 +112,20 @@ def pretranslate(config: Config, languages: tuple[str, ...], engine: str | None 
                  min_confidence: float | None = None) -> PretranslateReport:
     """`min_confidence`: leave an entry empty rather than write a draft trusted less than this."""
     report = PretranslateReport()
-    glossary_file = glossary_path(config)
-    glossary = load_glossary(glossary_file)
-    cache = Cache(config.root / config.cache_dir / "cache.sqlite")
-    pool = EnginePool(config, cache)
     memo = Memo(config)
+    glossary_file = glossary_path(config)
+    glossary = functools.cache(lambda: load_glossary(glossary_file))  # read when a language has work, and:
+    if glossary_file is not None and memo.get("glossary", "valid") != (digest := file_digest(glossary_file)):
+        glossary()  # a glossary not read before is checked first: a broken one stops the command unwritten
+        memo.put("glossary", "valid", digest)
     inputs = {doc: UpdateInputs(config, doc) for doc in config.documents}
     others = siblings.Siblings(config)
     done: dict[str, LanguageReport] = {}
+    cache: Cache | None = None  # the engines' cache is opened once a language needs them
 
     def one(lang: str) -> LanguageReport:
         with _WORKING:
-            return _language(config, lang, glossary, pool, engine, refresh_machine, memo, inputs, others,
+            return _language(config, lang, glossary(), pool, engine, refresh_machine, memo, inputs, others,
                              min_confidence, glossary_file)
 
     try:
@@ -133,6 +136,11 @@ def pretranslate(config: Config, languages: tuple[str, ...], engine: str | None 
                     done[lang] = _nothing_to_do(config, lang, memo)
                     if progress:
                         progress(lang)
+            if all(lang in done for lang in wave):
+                continue
+            if cache is None:
+                cache = Cache(config.root / config.cache_dir / "cache.sqlite")
+                pool = EnginePool(config, cache)
             remote = [lang for lang in wave if lang not in done
                       and _waits_on_network(pool, (engine,) if engine else config.engines_for(lang))]
             if len(remote) > 1:
@@ -160,7 +168,8 @@ def pretranslate(config: Config, languages: tuple[str, ...], engine: str | None 
             if result.consulted is not None:
                 memo.put("siblings", lang, {s: others.read.get(s) or _digests(config, s) for s in result.consulted})
     finally:
-        cache.close()
+        if cache is not None:
+            cache.close()
         memo.save()
     report.languages = [done[lang] for lang in languages if lang in done]
     return report

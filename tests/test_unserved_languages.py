@@ -122,3 +122,16 @@ def test_an_online_engine_s_identity_is_whether_its_key_is_set_never_the_key() -
     named = {"google": {"api_key_env": "MY_GOOGLE_KEY"}}
     assert identity(("google",), named, {"MY_GOOGLE_KEY": "k"}) != identity(("google",), named, {})
     assert "abc" not in identity(("deepl", "llm"), {}, {"DEEPL_API_KEY": "abc", "OPENAI_API_KEY": "abc"})
+
+
+def test_a_run_with_nothing_to_draft_opens_no_cache_and_still_refuses_a_broken_glossary(project: Path, cli) -> None:
+    for args in (("extract",), ("update",), ("pretranslate", "--engine", "pseudo")):
+        run(cli, *args)
+    cache = project / ".l10n" / "cache.sqlite"
+    cache.unlink()
+    run(cli, "pretranslate", "--engine", "pseudo")
+    assert not cache.exists(), "no language had work: the engines' cache is not even opened"
+    (project / "glossary.yaml").write_text("keep: [Azat]\nterms:\n  procès: {en: 5}\n", encoding="utf-8")
+    result = cli("pretranslate", "--engine", "pseudo")
+    assert (result.exit_code, result.stderr) == (2, f"l10n: error: {project / 'glossary.yaml'}: terms.procès.en: "
+                                                    "expected text\n")
