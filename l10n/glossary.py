@@ -8,11 +8,10 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import PlainValidator
 
-from . import errors
 from .config import Key, Tag, read_yaml
+from .paths import DEFAULT_GLOSSARY, glossary_path  # noqa: F401  (the glossary's place: paths)
 from .schema import EXPECTED, WHOLE, Schema, Text, fail, is_texts, mapping, nested, texts, validate, value
 
-DEFAULT_GLOSSARY = "glossary.yaml"  # at the project root, read when l10n.yaml names none
 
 #: accepted spellings of a kept name in one language: one, or a list
 Spellings = value("expected a spelling or a list of spellings", is_texts, texts)
@@ -107,15 +106,3 @@ def load_glossary(path: Path | None) -> Glossary:
 def project_glossary(config) -> Glossary:
     """The project's glossary (see glossary_path)."""
     return load_glossary(glossary_path(config))
-
-
-def glossary_path(config) -> Path | None:
-    """The configured glossary, else glossary.yaml at the project root when there is one (beside l10n.yaml, not
-    inside a folder named like the Python package). One at the former default place is named in a warning."""
-    if config.glossary is not None:
-        return config.root / config.glossary
-    default = config.root / DEFAULT_GLOSSARY
-    if not default.exists() and (config.root / "l10n" / DEFAULT_GLOSSARY).exists():
-        errors.warn(f"{config.root / 'l10n' / DEFAULT_GLOSSARY}: not read any more; move it to the project root "
-                    f"({DEFAULT_GLOSSARY}) or name it with `glossary:` in l10n.yaml")
-    return default if default.exists() else None

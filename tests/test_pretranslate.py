@@ -191,7 +191,7 @@ def test_glossary_whole_segment_and_keep_terms(updated):
     ("en", "Time 10 : 30 stays", "Time 10: 30 stays"),
 ])
 def test_drafts_follow_target_typography(target, text, expected):
-    from l10n.pretranslate import typography
+    from l10n.pretranslate.drafting import typography
 
     assert typography(text, "fr", target) == expected
     assert typography(text, "fr", "fr-CA") == text

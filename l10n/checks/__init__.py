@@ -26,8 +26,8 @@ def check_project(config: Config, languages: Iterable[str], summary: bool = Fals
     """`l10n check`: the source's signatory list, then every catalog of the languages; files named as the
     project names them (relative to its root, wherever the command runs). With `summary`, also the per-language
     counts of texts with issues."""
-    from ..glossary import glossary_path, load_glossary
-    from ..paths import po_path
+    from ..glossary import load_glossary
+    from ..paths import glossary_path, po_path
     from ..po import load_or_none
     from . import summary as quality
     from .memo import CheckMemo, catalog_key, documents_key, glossary_digest

@@ -1,59 +1,90 @@
-"""Stage `pretranslate`: give every empty entry a draft — memory, then glossary, then a reviewed sibling
-language (l10n/siblings.py), then machine engines in the configured order — marked fuzzy with its provenance
-and confidence. Untouched machine drafts are redone when a sibling's review offers a better way to make them.
-Human work is never touched."""
+"""Drafting the languages `pretranslate` found work for (l10n/pretranslate/__init__.py): memory, glossary,
+reviewed sibling languages, then machine engines, one language at a time except for engines that wait on a
+server."""
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
-import os
 import re
 import threading
-from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from . import brief, confidence, langs, provenance, siblings, state
-from . import po as pofile
-from .po import Catalog, Entry
-from .config import Config
-from .engines import installed, validate
-from .engines.base import Translation
-from .engines.cache import Cache
-from .engines.pool import EnginePool, PoolResult
-from .errors import ConcurrentEditError
-from .digest import file_digest
-from .memo import Memo
-from .paths import po_path
-from .pot import UpdateInputs, now
-from .glossary import Glossary, glossary_path, load_glossary
-from .matching import contains, keep_terms_in, replace, translations_in, with_variants
-from .memory import build_memory
-
-Progress = Callable[[str], None]  # called with the language code once a language is done
+from .. import brief, confidence, langs, provenance, siblings, state
+from .. import po as pofile
+from ..po import Catalog, Entry
+from ..config import Config
+from ..engines import validate
+from ..engines.base import Translation
+from ..engines.cache import Cache
+from ..engines.pool import EnginePool, PoolResult
+from ..errors import ConcurrentEditError
+from ..memo import Memo
+from ..paths import po_path
+from ..pot import UpdateInputs, now
+from ..glossary import Glossary
+from ..matching import contains, keep_terms_in, replace, translations_in, with_variants
+from ..memory import build_memory
+from . import LanguageReport, Progress, compendia, digests, memo_key, serving
 
 
-@dataclass
-class LanguageReport:
-    lang: str
-    filled: Counter = field(default_factory=Counter)  # by source: memory, glossary, apertium, …
-    empty: int = 0
-    reasons: list[str] = field(default_factory=list)  # why entries stayed empty
-    engine_calls: int = 0
-    written: list[Path] = field(default_factory=list)
-    redrafted: int = 0  # machine drafts made again from a reviewed sibling language
-    consulted: list[str] | None = None  # sibling languages it could be drafted from; None: not even read
-    below_confidence: int = 0  # left empty because every draft offered was below --min-confidence
+class Drafter:
+    """What drafting shares in one run: the engines and their cache, the glossary, the sibling languages read
+    and what the next `update` may leave unread."""
 
+    def __init__(self, config: Config, glossary: Glossary, glossary_file: Path | None, engine: str | None,
+                 refresh_machine: bool, min_confidence: float | None, memo: Memo) -> None:
+        self.config, self.glossary, self.glossary_file, self.memo = config, glossary, glossary_file, memo
+        self.engine, self.refresh_machine, self.min_confidence = engine, refresh_machine, min_confidence
+        self.cache = Cache(config.root / config.cache_dir / "cache.sqlite")
+        self.pool = EnginePool(config, self.cache)
+        self.inputs = {doc: UpdateInputs(config, doc) for doc in config.documents}
+        self.others = siblings.Siblings(config)
 
-@dataclass
-class PretranslateReport:
-    languages: list[LanguageReport] = field(default_factory=list)
+    def one(self, lang: str) -> LanguageReport:
+        with _WORKING:
+            return _language(self.config, lang, self.glossary, self.pool, self.engine, self.refresh_machine,
+                             self.memo, self.inputs, self.others, self.min_confidence, self.glossary_file)
+
+    def wave(self, languages: list[str], progress: Progress | None) -> dict[str, LanguageReport]:
+        """Draft `languages`, none of which is drafted from another."""
+        done: dict[str, LanguageReport] = {}
+        remote = [lang for lang in languages
+                  if _waits_on_network(self.pool, (self.engine,) if self.engine else self.config.engines_for(lang))]
+        if len(remote) > 1:
+            # Engines that wait on a server (their `concurrency` setting) draft several languages at once:
+            # a request's latency, not the CPU, is what they cost. Apertium stays one language at a time.
+            with ThreadPoolExecutor(max_workers=min(len(remote), PARALLEL_LANGUAGES)) as workers:
+                try:
+                    for lang, result in zip(remote, workers.map(self.one, remote)):
+                        done[lang] = result
+                        if progress:
+                            progress(lang)
+                except KeyboardInterrupt:  # Ctrl-C: the languages under way stop now, the others never start
+                    workers.shutdown(wait=False, cancel_futures=True)
+                    self.pool.interrupt()
+                    raise
+        for lang in languages:
+            if lang not in done:
+                done[lang] = self.one(lang)
+                if progress:
+                    progress(lang)
+        return done
+
+    def remember_siblings(self, done: dict[str, LanguageReport]) -> None:
+        """What each language's drafts depend on, as it is now: the next run skips a language only while those
+        catalogs are unchanged. A sibling read before this run wrote its machine drafts counts as now: only its
+        reviewed entries matter, and a run writes none (a forced pivot is drafted before, in its wave)."""
+        for lang, result in done.items():
+            if result.consulted is not None:
+                self.memo.put("siblings", lang, {s: self.others.read.get(s) or digests(self.config, s)
+                                                 for s in result.consulted})
+
+    def close(self) -> None:
+        self.cache.close()
 
 
 def _wanted(entry: Entry, refresh_machine: bool) -> bool:
@@ -107,74 +138,6 @@ def _fill(entry: Entry, text: str, origin: provenance.Provenance, notes: list[st
     entry.translator_comments = provenance.replace(entry.translator_comments, origin, list(notes))
 
 
-def pretranslate(config: Config, languages: tuple[str, ...], engine: str | None = None,
-                 refresh_machine: bool = False, progress: Progress | None = None,
-                 min_confidence: float | None = None) -> PretranslateReport:
-    """`min_confidence`: leave an entry empty rather than write a draft trusted less than this."""
-    report = PretranslateReport()
-    memo = Memo(config)
-    glossary_file = glossary_path(config)
-    glossary = functools.cache(lambda: load_glossary(glossary_file))  # read when a language has work, and:
-    if glossary_file is not None and memo.get("glossary", "valid") != (digest := file_digest(glossary_file)):
-        glossary()  # a glossary not read before is checked first: a broken one stops the command unwritten
-        memo.put("glossary", "valid", digest)
-    inputs = {doc: UpdateInputs(config, doc) for doc in config.documents}
-    others = siblings.Siblings(config)
-    done: dict[str, LanguageReport] = {}
-    cache: Cache | None = None  # the engines' cache is opened once a language needs them
-
-    def one(lang: str) -> LanguageReport:
-        with _WORKING:
-            return _language(config, lang, glossary(), pool, engine, refresh_machine, memo, inputs, others,
-                             min_confidence, glossary_file)
-
-    try:
-        for wave in _waves(config, languages, memo):
-            for lang in wave:  # languages with nothing to do are done without creating an engine
-                names = (engine,) if engine else config.engines_for(lang)
-                if not refresh_machine and _idle(config, lang, memo, names, glossary_file):
-                    done[lang] = _nothing_to_do(config, lang, memo)
-                    if progress:
-                        progress(lang)
-            if all(lang in done for lang in wave):
-                continue
-            if cache is None:
-                cache = Cache(config.root / config.cache_dir / "cache.sqlite")
-                pool = EnginePool(config, cache)
-            remote = [lang for lang in wave if lang not in done
-                      and _waits_on_network(pool, (engine,) if engine else config.engines_for(lang))]
-            if len(remote) > 1:
-                # Engines that wait on a server (their `concurrency` setting) draft several languages at once:
-                # a request's latency, not the CPU, is what they cost. Apertium stays one language at a time.
-                with ThreadPoolExecutor(max_workers=min(len(remote), PARALLEL_LANGUAGES)) as workers:
-                    try:
-                        for lang, result in zip(remote, workers.map(one, remote)):
-                            done[lang] = result
-                            if progress:
-                                progress(lang)
-                    except KeyboardInterrupt:  # Ctrl-C: the languages under way stop now, the others never start
-                        workers.shutdown(wait=False, cancel_futures=True)
-                        pool.interrupt()
-                        raise
-            for lang in wave:
-                if lang not in done:
-                    done[lang] = one(lang)
-                    if progress:
-                        progress(lang)
-        # What each language's drafts depend on, as it is now: the next run skips a language only while those
-        # catalogs are unchanged. A sibling read before this run wrote its machine drafts counts as now: only
-        # its reviewed entries matter, and a run writes none (a forced pivot is drafted before, in its wave).
-        for lang, result in done.items():
-            if result.consulted is not None:
-                memo.put("siblings", lang, {s: others.read.get(s) or _digests(config, s) for s in result.consulted})
-    finally:
-        if cache is not None:
-            cache.close()
-        memo.save()
-    report.languages = [done[lang] for lang in languages if lang in done]
-    return report
-
-
 PARALLEL_LANGUAGES = 8
 # One language at a time does anything but wait for an engine: the catalog writer (it cut a UTF-8 sequence in
 # two when two threads saved at once) and the memo are not made for threads. A thread
@@ -202,94 +165,15 @@ def _waits_on_network(pool: EnginePool, names: tuple[str, ...]) -> bool:
     return any(hasattr(pool.get(name), "concurrency") for name in names)
 
 
-def _waves(config: Config, languages: tuple[str, ...], memo: Memo) -> list[list[str]]:
-    """The languages in groups, in the order asked, except that a language others are drafted from (a forced
-    pivot, or a sibling the last run consulted) comes in an earlier group than they, so that they see its
-    drafts of this very run."""
-    needs = {lang: set(memo.get("siblings", lang) or {}) | ({config.pivots[lang]} if lang in config.pivots else set())
-             for lang in languages}
-    depth: dict[str, int] = {}
-
-    def level(lang: str, path: tuple[str, ...]) -> int:
-        if lang not in depth:
-            firsts = [n for n in needs.get(lang, ()) if n in languages and n not in path]
-            depth[lang] = 1 + max((level(n, path + (lang,)) for n in firsts), default=-1)
-        return depth[lang]
-
-    for lang in languages:
-        level(lang, ())
-    return [[lang for lang in languages if depth[lang] == n] for n in range(max(depth.values(), default=-1) + 1)]
-
-
-def _idle(config: Config, lang: str, memo: Memo, names: tuple[str, ...], glossary_file: Path | None) -> bool:
-    """Every catalog of the language is missing or known to have nothing to fill (its digest was recorded when
-    it was last written or read with nothing left to fill, or with only texts these very engines, installed as
-    they are now, answered unusably or could not take), so it need not even be read."""
-    serving: dict[str, object] | None = None
-    for doc in config.documents:
-        path = po_path(config, lang, doc)
-        if not path.exists():
-            continue
-        key, digest = _memo_key(config, path), file_digest(path)
-        if digest is None:
-            return False
-        if memo.get("idle", key) != digest:
-            settled = memo.get("settled", key)
-            if settled is None or settled.get("sha") != digest:
-                return False
-            serving = serving or _serving(config, lang, names, glossary_file)
-            if any(settled.get(k) != v for k, v in serving.items()):
-                return False
-    consulted = memo.get("siblings", lang)
-    return isinstance(consulted, dict) and all(
-        file_digest(config.root / path) == digest for paths in consulted.values() for path, digest in paths.items())
-
-
-def _serving(config: Config, lang: str, names: tuple[str, ...], glossary_file: Path | None) -> dict[str, object]:
-    """What a settled catalog's entries were refused or left by: the engines, their installation (a new
-    Apertium pair, a key exported: l10n/engines/installed.py) and the inputs besides the catalog that decide
-    what they are asked or what fills an entry first (the glossary, the compendia)."""
-    inputs = [glossary_file, *_compendia(config, lang)] if glossary_file is not None else _compendia(config, lang)
-    return {"engines": list(names),
-            "installation": installed.identity(names, {n: s.options for n, s in config.engine_settings.items()}),
-            "inputs": {os.path.relpath(p, config.root): file_digest(p) for p in inputs}}
-
-
-def _compendia(config: Config, lang: str) -> list[Path]:
-    """The language's compendia; a `{lang}` one need not exist for every language (the configuration checked it
-    exists for one)."""
-    return [path for path, pattern in ((Path(str(config.root / c).replace("{lang}", lang)), str(c))
-                                       for c in config.memory.compendia)
-            if "{lang}" not in pattern or path.is_file()]
-
-
-def _nothing_to_do(config: Config, lang: str, memo: Memo) -> LanguageReport:
-    """The report of a language `_idle` says has nothing to fill, as the run that settled its catalogs gave it
-    (entries left empty, and why); its compendia are still read, for the same errors as ever."""
-    build_memory(config.memory.threshold, [], _compendia(config, lang), config.source_language, lang)
-    report = LanguageReport(lang)
-    for doc in config.documents:
-        path = po_path(config, lang, doc)
-        settled = memo.get("settled", _memo_key(config, path))
-        if settled is not None and memo.get("idle", _memo_key(config, path)) != settled["sha"]:
-            report.empty += settled["empty"]
-            report.reasons += [r for r in settled["reasons"] if r not in report.reasons]
-    return report
-
-
-def _memo_key(config: Config, path: Path) -> str:
-    return path.relative_to(config.root).as_posix()
-
-
 def _language(config: Config, lang: str, glossary: Glossary, pool: EnginePool, engine: str | None,
               refresh_machine: bool, memo: Memo, inputs: dict[Path, UpdateInputs], others: siblings.Siblings,
               min_confidence: float | None, glossary_file: Path | None) -> LanguageReport:
     report = LanguageReport(lang)
-    compendia = _compendia(config, lang)
+    compendium_files = compendia(config, lang)
     names = (engine,) if engine else config.engines_for(lang)
     loaded = [(d, pofile.load_or_none(po_path(config, lang, d))) for d in config.documents]
     catalogs = [c for _, c in loaded if c]
-    memory = build_memory(config.memory.threshold, catalogs, compendia, config.source_language, lang)
+    memory = build_memory(config.memory.threshold, catalogs, compendium_files, config.source_language, lang)
     todo = [(po, e) for po in catalogs for e in po.active if _wanted(e, refresh_machine)]
     fills: dict[int, list[tuple[Entry, str, provenance.Provenance, list[str]]]] = {id(po): [] for po in catalogs}
     pending: list[tuple[Catalog, Entry]] = []
@@ -384,10 +268,10 @@ def _language(config: Config, lang: str, glossary: Glossary, pool: EnginePool, e
         if written and not _save(po, fills[id(po)], report, refresh_machine):
             continue  # merged into a file a translator saved meanwhile: nothing known about the result
         if not any(_wanted(e, False) for e in po.active):
-            memo.put("idle", _memo_key(config, po.path), po.loaded_digest)
+            memo.put("idle", memo_key(config, po.path), po.loaded_digest)
         elif settled:
-            memo.put("settled", _memo_key(config, po.path), {
-                "sha": po.loaded_digest, **_serving(config, lang, names, glossary_file),
+            memo.put("settled", memo_key(config, po.path), {
+                "sha": po.loaded_digest, **serving(config, lang, names, glossary_file),
                 "empty": sum(p is po for p, _ in pending), "reasons": list(dict.fromkeys(report.reasons))})
         if written:
             inputs[doc].remember(memo, lang, po)  # so that the next `update` can leave the drafts unread
@@ -395,11 +279,6 @@ def _language(config: Config, lang: str, glossary: Glossary, pool: EnginePool, e
         others.forget(lang)  # read again if asked; what was read before these machine drafts no longer counts
     report.consulted = [p.lang for p in candidates]
     return report
-
-
-def _digests(config: Config, lang: str) -> dict[str, str | None]:
-    paths = [po_path(config, lang, doc) for doc in config.documents]
-    return {p.relative_to(config.root).as_posix(): file_digest(p) for p in paths}
 
 
 def _where(entry: Entry) -> str:
