@@ -52,6 +52,8 @@ class Assembled:
     body: list[BodyBlock] = field(default_factory=list)
     signatories_heading: Piece | None = None
     groups: list[GroupOut] = field(default_factory=list)
+    #: the translation shown for each catalog key (msgctxt, msgid), for the publication record
+    shown: dict[tuple[str | None, str], str] = field(default_factory=dict)
 
     def pieces(self) -> list[Piece]:
         out = [p for block in self.body for p, _ in block.parts]
@@ -102,6 +104,8 @@ def assemble(doc: Document, po: Catalog | None, lang: str, source_lang: str, mod
     groups: dict[int, GroupOut] = {}
     for key, seg in keyed_segments(doc, mode):
         piece = _choose(index.get(key), seg.text, lang, source_lang, allow_fuzzy)
+        if piece.state != FALLBACK and lang != source_lang:
+            out.shown[key] = piece.text
         if seg.role in BODY_ROLES:
             blocks.setdefault(seg.block, BodyBlock(seg.role, [])).parts.append((piece, seg.space))
         elif seg.role == SIGNATORIES_HEADING:

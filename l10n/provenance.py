@@ -50,12 +50,19 @@ def parse(comments: list[str]) -> Provenance | None:
             words = line[len(PREFIX):].split()
             if not words:
                 continue
-            sha = next((w[4:] for w in words if w.startswith("sha:")), "")
-            src = next((w[4:] for w in words if w.startswith("src:")), "")
-            confidence = next((c for w in words if (c := _confidence(w)) is not None), None)
-            detail = " ".join(w for w in words[1:]
-                              if not w.startswith(("sha:", "src:")) and _confidence(w) is None)
-            return Provenance(words[0], detail, sha, confidence, src)
+            sha = src = ""
+            confidence: float | None = None
+            detail = []
+            for i, word in enumerate(words):  # the first of each kind counts; any other word after the origin
+                if word.startswith("sha:"):   # is the detail (an unreadable confidence too)
+                    sha = sha or word[4:]
+                elif word.startswith("src:"):
+                    src = src or word[4:]
+                elif (value := _confidence(word)) is not None:
+                    confidence = value if confidence is None else confidence
+                elif i:
+                    detail.append(word)
+            return Provenance(words[0], " ".join(detail), sha, confidence, src)
     return None
 
 

@@ -30,18 +30,24 @@ TEXT_ROLES = (TITLE, PARAGRAPH, DATELINE, SIGNATORIES_HEADING)
 GROUP_ROLES = (COUNTRY, GROUP)
 
 
-def entries(doc: Document, mode: str, po: Catalog | None, allow_fuzzy: bool) -> list[dict[str, Any]]:
-    """One dict per distinct segment, in document order: what a record holds about it."""
-    index = po.index() if po is not None else {}
+def shown(po: Catalog | None, allow_fuzzy: bool) -> dict[tuple[str | None, str], str]:
+    """The translation a page shows for each catalog key (what assemble.Assembled.shown holds after assembling)."""
+    if po is None:
+        return {}
+    return {key: entry.translation for key, entry in po.index().items() if state.published(entry, allow_fuzzy)}
+
+
+def entries(doc: Document, mode: str, shown: dict[tuple[str | None, str], str]) -> list[dict[str, Any]]:
+    """One dict per distinct segment, in document order: what a record holds about it, `shown` being the
+    translations the pages show by catalog key."""
     groups = doc.signatories.groups if doc.signatories is not None else []
     out: dict[tuple[str | None, str], dict[str, Any]] = {}
     for key, seg in keyed_segments(doc, mode):
         if key in out:
             continue
-        entry = index.get(key)
-        shown = entry.translation if entry is not None and state.published(entry, allow_fuzzy) else None
+        text = shown.get(key)
         item: dict[str, Any] = {"role": seg.role, "ctxt": key[0], "id": provenance.digest(seg.text),
-                                "str": provenance.digest(shown) if shown is not None else None}
+                                "str": provenance.digest(text) if text is not None else None}
         if seg.role in GROUP_ROLES or seg.role == ORGANISATION:
             item["group"] = groups[seg.block].heading
         if seg.role == ORGANISATION:
@@ -76,13 +82,15 @@ def load(path: Path) -> dict[str, Any] | None:
     return data
 
 
-def record(config: Config, doc: Document, po: Catalog | None, lang: str, allow_fuzzy: bool) -> Path | None:
-    """Write the record of what this build published in `lang`; the path when the file changed, else None.
-    An unchanged publication keeps its record (and date) as it is."""
+def record(config: Config, doc: Document, shown: dict[tuple[str | None, str], str], lang: str,
+           allow_fuzzy: bool) -> Path | None:
+    """Write the record of what this build published in `lang` (`shown`: the translations on its pages, by
+    catalog key); the path when the file changed, else None. An unchanged publication keeps its record (and
+    date) as it is."""
     path = record_path(config, lang, doc.path)
     new = {"document": doc.id, "lang": lang, "format": FORMAT, "allow_fuzzy": allow_fuzzy,
            "source": file_digest(config.root / doc.path),
-           "entries": entries(doc, config.segmentation, po, allow_fuzzy)}
+           "entries": entries(doc, config.segmentation, shown)}
     try:
         old = load(path)
     except CatalogError:
@@ -147,7 +155,7 @@ def compare(config: Config, doc: Document, lang: str) -> Changes:
     if old is None:
         return result
     po = pofile.load_or_none(config.root / config.locales_dir / lang / f"{doc.id}.po")
-    new = entries(doc, config.segmentation, po, bool(old.get("allow_fuzzy")))
+    new = entries(doc, config.segmentation, shown(po, bool(old.get("allow_fuzzy"))))
     texts = _texts(doc, config.segmentation)
     describe = lambda e: {"role": e["role"], "text": texts[e["id"]][0], "line": texts[e["id"]][1]}  # noqa: E731
     before = [e for e in old["entries"] if e.get("role") in TEXT_ROLES]
@@ -182,4 +190,4 @@ def _order(items: list[dict[str, Any]]):
     return lambda pair: position.get(pair, len(position))
 
 
-__all__ = ["Changes", "compare", "dumps", "entries", "load", "record", "record_path"]
+__all__ = ["Changes", "compare", "dumps", "entries", "load", "record", "record_path", "shown"]

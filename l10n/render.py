@@ -81,6 +81,8 @@ def line_break_units(text: str) -> list[str]:
 def text_width(text: str) -> int:
     """Columns in a terminal: libunistring's count (wide CJK characters two, combining marks none); where it is
     missing, East Asian width from unicodedata."""
+    if text.isascii() and text.isprintable():  # one column each, whoever counts
+        return len(text)
     library = unistring.library()
     if library is not None and "\0" not in text:
         return library.width(text.encode("utf-8"))
@@ -132,14 +134,14 @@ def _wrap(text: str, width: int, first: str, rest: str) -> tuple[str, ...]:
     if width <= 0 or text_width(first + cleaned) <= width:
         return (first + cleaned,)
     lines: list[str] = []
-    prefix, current = first, ""
+    prefix, current, used = first, "", text_width(first)  # used: the width of prefix + current
     for chunk in _chunks(cleaned):
-        candidate = f"{current} {chunk}" if current else chunk
-        if current and text_width(prefix + candidate) > width:
+        size = text_width(chunk)
+        if current and used + 1 + size > width:
             lines.append(prefix + current)
-            prefix, current = rest, chunk
+            prefix, current, used = rest, chunk, text_width(rest) + size
         else:
-            current = candidate
+            current, used = (f"{current} {chunk}", used + 1 + size) if current else (chunk, used + size)
     if current or not lines:
         lines.append(prefix + current)
     return tuple(lines)

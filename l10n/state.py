@@ -55,7 +55,11 @@ def entry_state(entry: Entry) -> str:
     """One of STATES; see the module's docstring."""
     if not entry.translation:
         return UNTRANSLATED
-    origin = untouched(entry)
+    return _state(entry, untouched(entry))
+
+
+def _state(entry: Entry, origin: provenance.Provenance | None) -> str:
+    """entry_state of a translated entry whose untouched provenance is `origin`."""
     current = origin is not None and not _stale(entry, origin)
     if current and origin.origin in provenance.TERMINOLOGY and not entry.fuzzy:
         return AUTOMATIC  # (flagged fuzzy, it is a translator's "needs work")
@@ -77,15 +81,14 @@ def published(entry: Entry | None, allow_fuzzy: bool) -> str | None:
     """The state under which a page shows this entry's translation, or None when the page shows the source text
     instead: reviewed and automatic text always; with `allow_fuzzy`, drafts and human fuzzy text, but never a
     draft of an older source text."""
-    if entry is None:
+    if entry is None or not entry.translation:
         return None
-    state = entry_state(entry)
-    if state == UNTRANSLATED:
-        return None
+    origin = untouched(entry)  # read once: entry_state and stale both need it
+    state = _state(entry, origin)
     if state in (REVIEWED, AUTOMATIC):
         return state
-    if allow_fuzzy and state in (MACHINE, FUZZY) and not stale(entry):
-        return state
+    if allow_fuzzy and not (entry.fuzzy and origin is not None and _stale(entry, origin)):
+        return state  # MACHINE or FUZZY, not a draft of an older source text
     return None
 
 
@@ -134,12 +137,12 @@ class Counts:
         return 100.0 * self.words[REVIEWED] / needed if needed else 100.0
 
     def add(self, entry: Entry) -> None:
-        state = entry_state(entry)
+        origin = untouched(entry) if entry.translation else None
+        state = _state(entry, origin) if entry.translation else UNTRANSLATED
         self.entries[state] += 1
         self.words[state] += words(entry.msgid)
         self.gettext[gettext_state(entry)] += 1
-        if state == MACHINE:
-            origin = provenance.parse(entry.translator_comments)
+        if state == MACHINE:  # a machine draft is untouched: `origin` is its provenance
             if origin is not None and origin.confidence is not None:
                 key = f"{origin.confidence:.2f}"
                 self.confidence[key] = self.confidence.get(key, 0) + 1

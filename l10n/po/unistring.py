@@ -11,6 +11,7 @@ opportunities and widths too (render.py), which need no byte-identity and fall b
 from __future__ import annotations
 
 import os
+import re
 from functools import cache
 from typing import Any
 
@@ -18,6 +19,7 @@ from typing import Any
 PROHIBITED, POSSIBLE, MANDATORY = 1, 2, 3
 _NAMES = ("libunistring.so.5", "libunistring.so.2", "libunistring.5.dylib", "libunistring.dylib")
 _ENCODING = b"UTF-8"
+_BREAK = re.compile(rb"[\x02\x03]")  # POSSIBLE or MANDATORY: a mark where a line may or must break
 
 
 class Unistring:
@@ -56,7 +58,7 @@ class Unistring:
         buffer = self._new_buffer(size)
         self._possible(data, size, _ENCODING, buffer)
         marks = self._string_at(buffer, size)
-        cuts = [i for i in range(1, size) if marks[i] in (POSSIBLE, MANDATORY)]
+        cuts = [m.start() for m in _BREAK.finditer(marks, 1)]
         return [data[a:b].decode("utf-8") for a, b in zip([0, *cuts], [*cuts, size])] if size else []
 
     def width(self, text: bytes) -> int:

@@ -331,7 +331,7 @@ def build(config: Config, languages: tuple[str, ...], allow_fuzzy: bool = False,
                     _remove(directory, doc.id, report, ours, absent)
                     continue
                 drafts = bool(item.unreviewed)
-                written = publication.record(config, doc, po, lang, allow_fuzzy)
+                written = publication.record(config, doc, out.shown, lang, allow_fuzzy)
                 if written is not None:
                     report.written.append(written)
                 record = publication.record_path(config, lang, doc_path)
