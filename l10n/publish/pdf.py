@@ -8,6 +8,7 @@ only links to the appeal's own http(s) addresses may become link annotations."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -96,7 +97,14 @@ def render_pdf(html: str, lang: str, paper: str, published: dt.date, allowed_lin
     stamp = published.isoformat()
     document.metadata.created = document.metadata.modified = stamp
     document.metadata.generator = "l10n"
-    return document.write_pdf(pdf_tags=True)
+    pdf = document.write_pdf(pdf_tags=True)
+    # The laid-out document (every page's boxes, each line's Pango layout) is a web of
+    # reference cycles, and the l10n command runs without the cyclic collector (cli.entry): freed here, one
+    # language's layout is gone before the next is laid out, so a build's memory is that of its longest page,
+    # not of all of them.
+    del document
+    gc.collect()
+    return pdf
 
 
 def _allowed(link: tuple, allowed: frozenset[str]) -> bool:
