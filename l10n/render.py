@@ -136,7 +136,7 @@ def _wrap(text: str, width: int, first: str, rest: str) -> tuple[str, ...]:
     lines: list[str] = []
     prefix, current, used = first, "", text_width(first)  # used: the width of prefix + current
     for chunk in _chunks(cleaned):
-        size = text_width(chunk)
+        size = _chunk_width(chunk)
         if current and used + 1 + size > width:
             lines.append(prefix + current)
             prefix, current, used = rest, chunk, text_width(rest) + size
@@ -145,6 +145,12 @@ def _wrap(text: str, width: int, first: str, rest: str) -> tuple[str, ...]:
     if current or not lines:
         lines.append(prefix + current)
     return tuple(lines)
+
+
+@lru_cache(maxsize=1 << 16)
+def _chunk_width(chunk: str) -> int:
+    """Cached: a language's words recur all through its page."""
+    return text_width(chunk)
 
 
 def wrap_block(block: BodyBlock, width: int = TEXT_WIDTH) -> str:
