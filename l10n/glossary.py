@@ -42,6 +42,10 @@ class Glossary:
     terms: tuple[Term, ...] = ()
     _segments: dict[str, tuple[dict[str, str], dict[str, str]]] = field(default_factory=dict, init=False,
                                                                        repr=False, compare=False)
+    #: per source text, the keep terms and expressions it contains (l10n.matching): every language's catalog and
+    #: several checks ask about the same sources
+    found_in_sources: dict[str, tuple[tuple[KeepTerm, ...], tuple[Term, ...]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def exact(self, text: str, lang: str) -> str | None:
         """A whole segment the glossary translates (a heading such as "Organisation internationale"): its

@@ -50,13 +50,22 @@ def any_of(terms: Iterable[str]) -> str:
 def keep_terms_in(glossary: Glossary, text: str) -> list[KeepTerm]:
     """The glossary's keep terms present in a source text, longest first so that overlapping names protect the
     whole."""
-    found = [k for k in glossary.keep if contains(text, k.text)]
-    return sorted(found, key=lambda k: -len(k.text))
+    return list(_found_in(glossary, text)[0])
 
 
 def translations_in(glossary: Glossary, text: str, lang: str) -> list[tuple[Term, str]]:
     """The glossary's expressions present in a source text, with the translation `lang` prefers for each."""
-    return [(t, t.translations[lang]) for t in glossary.terms if lang in t.translations and contains(text, t.source)]
+    return [(t, t.translations[lang]) for t in _found_in(glossary, text)[1] if lang in t.translations]
+
+
+def _found_in(glossary: Glossary, text: str) -> tuple[tuple[KeepTerm, ...], tuple[Term, ...]]:
+    """The keep terms (longest first) and the expressions a source text contains, remembered by the glossary."""
+    found = glossary.found_in_sources.get(text)
+    if found is None:
+        keep = sorted((k for k in glossary.keep if contains(text, k.text)), key=lambda k: -len(k.text))
+        terms = tuple(t for t in glossary.terms if contains(text, t.source))
+        found = glossary.found_in_sources[text] = (tuple(keep), terms)
+    return found
 
 
 def with_variants(glossary: Glossary, text: str, lang: str) -> str:

@@ -75,9 +75,12 @@ def _markup_in(text: str) -> tuple[Markup, ...]:
 
 def foreign_markup(source: str, target: str) -> list[Markup]:
     """Markup of the translation the source does not have (by kind and name, so translated link text is fine)."""
+    found = markup_in(target)
+    if not found:
+        return []
     allowed = Counter(m.key for m in markup_in(source))
     foreign = []
-    for item in markup_in(target):
+    for item in found:
         if allowed[item.key] > 0:
             allowed[item.key] -= 1
         else:
@@ -132,6 +135,8 @@ def bidi(settings: CheckSettings, entry: Entry, pair: Pair) -> Iterator[str]:
     An override or an isolate reorders what is displayed after it: a reviewer, the review sheet and the
     published page then show text in another order than the one it is stored and read in ("Trojan Source").
     Right-to-left languages need none of them in prose; the Unicode algorithm orders their text by itself."""
+    if not any(c in pair.raw for c in BIDI_CONTROLS):  # most translations: one pass per control, in C
+        return
     allowed = Counter(c for c in pair.source if c in BIDI_CONTROLS)
     found = Counter(c for c in pair.raw if c in BIDI_CONTROLS)
     extra = found - allowed
@@ -148,6 +153,8 @@ _MARK = re.compile(r"(?<![\w*@#&/])([*@#]+)([^\W_]\w*(?:-\w+)*)")
 
 
 def _marks(text: str) -> list[re.Match[str]]:
+    if "*" not in text and "@" not in text and "#" not in text:  # most texts: no mark can start
+        return []
     return list(_MARK.finditer(text))
 
 

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from .. import provenance
 from ..po import Catalog, Entry
@@ -32,14 +32,15 @@ UNKNOWN_NOTE = "unknown words:"
 WORDS_FILE = "spelling.txt"
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
-_SKIPPED_CHUNK = re.compile(r"\S*(?:\d|@|#|://|www\.)\S*")  # numbers, IK-18, e-mail, hashtags, URLs
+# numbers, IK-18, e-mail, hashtags, URLs: a whole run of non-spaces holding one (tried from a run's start only,
+# which finds the same runs as trying every position, without scanning the rest of each run again)
+_SKIPPED_CHUNK = re.compile(r"(?<!\S)\S*(?:\d|@|#|://|www\.)\S*")
 _SENTENCE_END = ".!?…\n"
 _OPENERS = " \t\u00a0\u202f\"'«“„‘‚([{¡¿-–—"
 _ELISION = 5  # letters of an elided article or preposition: l', d', dell', sull', quest'
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a tuple: a catalog's texts make millions
     word: str
     name_position: bool  # capitalised inside a sentence: a name, in a text that is not all capitals
 
@@ -137,6 +138,8 @@ def _known(dic: Dictionary, word: str) -> bool:
 
 def _bare(word: str) -> str:
     """The word after an elided article: "d'Azat" → "Azat", "l'opposant" → "opposant"."""
+    if "'" not in word and "’" not in word:
+        return word
     for mark in ("'", "’"):
         head, sep, rest = word.partition(mark)
         if sep and len(head) <= _ELISION and rest:
@@ -151,17 +154,26 @@ def analyse(lang: str, dic: Dictionary | None, protected: frozenset[str], source
         return WordFindings((), (), ())
     source_caps, target_caps = shouting(source), shouting(target)
     fold = source_caps or target_caps
-    source_tokens = tokens(source)
-    in_source = {(t.word.casefold() if fold else t.word) for t in source_tokens}
-    in_source |= {(_bare(t.word).casefold() if fold else _bare(t.word)) for t in source_tokens}
-    names = {t.word for t in source_tokens if t.name_position} | {_bare(t.word) for t in source_tokens
-                                                                  if _bare(t.word)[:1].isupper() and not source_caps}
+    in_source: set[str] = set()
+    names: set[str] = set()
+    for token in tokens(source):
+        word = token.word
+        bare = _bare(word)
+        in_source.update((word.casefold(), bare.casefold()) if fold else (word, bare))
+        if token.name_position:
+            names.add(word)
+        if bare[:1].isupper() and not source_caps:
+            names.add(bare)
     unknown_folded = {u.casefold() for u in unknown}
     copied: list[str] = []
     leftovers: list[str] = []
     misspelt: list[str] = []
+    seen: set[tuple[str, bool]] = set()
     for token in tokens(target):
         word = token.word
+        if (word, token.name_position) in seen:  # met again where a name could stand or not: judged the same
+            continue
+        seen.add((word, token.name_position))
         bare = _bare(word)
         if word.casefold() in protected or bare.casefold() in protected or acronym(bare, target_caps):
             continue
