@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from .errors import L10nError
 
@@ -36,7 +36,9 @@ class StampedSections:
             return
         from .po import atomic_write  # only when something changed
 
-        data = json.dumps({**self.stamp, **self.data}, ensure_ascii=False).encode("utf-8")
+        # a key of a section at a time (the check memo holds every issue of the project), the bytes json.dumps
+        # would give for the whole
+        data = (piece.encode("utf-8") for piece in _json_pieces({**self.stamp, **self.data}, depth=2))
         try:
             # a file lost in a crash is only worked out again
             atomic_write(self.path, data, durable=False)
@@ -44,3 +46,15 @@ class StampedSections:
             self.writable = False  # this object stops trying
             return
         self.dirty = False
+
+
+def _json_pieces(value: Any, depth: int) -> Iterator[str]:
+    """json.dumps(value, ensure_ascii=False) in pieces: the members of objects down to `depth` levels apart."""
+    if depth and isinstance(value, dict):
+        yield "{"
+        for n, (key, member) in enumerate(value.items()):
+            yield (", " if n else "") + json.dumps(key, ensure_ascii=False) + ": "
+            yield from _json_pieces(member, depth - 1)
+        yield "}"
+    else:
+        yield json.dumps(value, ensure_ascii=False)

@@ -61,9 +61,12 @@ def check_project(config: Config, languages: Iterable[str], summary: bool = Fals
     # the source's signatory list, once
     issues = memo.issues("source documents", documents_key(config), source_issues)
     rows = {lang: quality.QualityRow(lang) for lang in languages}
-    for lang, path, name, key in catalogs:
+    last = {lang: n for n, (lang, *_) in enumerate(catalogs)}
+    for n, (lang, path, name, key) in enumerate(catalogs):
         found = memo.issues(name, key, lambda: check(lang, path, name),
                             still=lambda: catalog_key(path, lang, glossary_key))
+        if last[lang] == n:
+            words.done_with(lang)  # one language's dictionaries at a time, not ten
         issues += found
         if summary:
             quality.add(rows[lang], load_or_none(path), found)

@@ -3,12 +3,12 @@
 A BCP 47 tag is mapped to Enchant's tags with langcodes rather than a table: a tag with a region asks for that
 region's dictionary; a bare language asks for CLDR's likely region (`pt` → pt_BR, `en` → en_US) and, where it is
 installed and different, the language's home-country dictionary (`pt` → pt_PT too), since a bare tag does not choose
-one norm over the other. Enchant and its dictionaries are loaded once per process, only when a check asks."""
+one norm over the other. Enchant and its dictionaries are loaded once per process, only when a check asks, and
+let go when the checks are done with a language (Hunspell's tables take tens of MB per language)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,22 @@ def _candidates(tag: str) -> list[str]:
     return list(dict.fromkeys(t for t in (f"{base}_{likely}" if likely else "", f"{base}_{base.upper()}") if t))
 
 
-@lru_cache(maxsize=None)
+_loaded: dict[str, Dictionary | Missing] = {}
+
+
 def dictionary(tag: str) -> Dictionary | Missing:
+    """The language's dictionaries, loaded on the first question until `release`."""
+    found = _loaded.get(tag)
+    if found is None:
+        found = _loaded[tag] = _load(tag)
+    return found
+
+
+def release(tag: str) -> None:
+    _loaded.pop(tag, None)
+
+
+def _load(tag: str) -> Dictionary | Missing:
     try:
         import enchant  # loads libenchant: only when a spelling check runs
     except ImportError as exc:

@@ -24,7 +24,7 @@ from .. import provenance
 from ..po import Catalog, Entry
 from ..glossary import Glossary
 from .base import CATALOG, WARNING, CheckSettings, Finding, check, line_of, q
-from .dictionary import Dictionary, Missing, dictionary
+from .dictionary import Dictionary, Missing, dictionary, release
 
 #: The note an engine's draft carries (l10n/pretranslate.py) naming the words the engine did not know.
 UNKNOWN_NOTE = "unknown words:"
@@ -247,6 +247,12 @@ def _findings(settings: CheckSettings, entry: Entry, dic: Dictionary | None) -> 
 def _cached_analyse(lang: str, dic: Dictionary | None, protected: frozenset[str], source: str, target: str,
                     unknown: tuple[str, ...]) -> WordFindings:
     return analyse(lang, dic, protected, source, target, unknown)
+
+
+def done_with(lang: str) -> None:
+    """The checks are done with a language's catalogs: its dictionaries (held by the analyses kept too) can go."""
+    release(lang)
+    _cached_analyse.cache_clear()
 
 
 def _engine(entry: Entry) -> str:

@@ -9,7 +9,7 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -55,8 +55,9 @@ def remove_leftovers(folder: Path) -> None:
                 pass
 
 
-def atomic_write(path: Path, data: bytes, durable: bool = True, confined: bool = True) -> None:
+def atomic_write(path: Path, data: bytes | Iterable[bytes], durable: bool = True, confined: bool = True) -> None:
     """Temporary file in the same folder, flush, fsync, rename: readers see the old file or the new, never half.
+    `data` may come in pieces, so that a large file need not be held whole in memory.
     `durable=False` skips both fsyncs, for caches: after a power cut such a file may be lost or garbled, which
     only costs the work of rebuilding it, and every command that keeps one saves it. `confined=False` for the
     per-user cache, the one file l10n keeps outside the project (fsguard)."""
@@ -75,12 +76,15 @@ def atomic_write(path: Path, data: bytes, durable: bool = True, confined: bool =
         _sync_folder(path.parent)
 
 
-def _fill_temporary(fd: int, tmp: str, path: Path, data: bytes, durable: bool) -> None:
+def _fill_temporary(fd: int, tmp: str, path: Path, data: bytes | Iterable[bytes], durable: bool) -> None:
     """Write the new bytes, synced unless not `durable`, with the mode of the file they will replace. A refusal
     from write or fsync (disk full, quota) comes without a file name: it gets the one the user knows."""
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                handle.writelines(data)
             handle.flush()
             if durable:
                 os.fsync(handle.fileno())
