@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterator
 
 from ..po import Entry
@@ -124,11 +125,16 @@ _DOUBLE_CURLY = "„“”"  # English “…”, German „…“, Polish „�
 _SINGLE_CURLY = "‚‘"
 
 
+@lru_cache(maxsize=None)
+def _bracket_chars(opener: str, closer: str) -> re.Pattern[str]:
+    return re.compile(f"[{re.escape(opener)}{re.escape(closer)}]")
+
+
 def _bracket_problem(text: str, opener: str, closer: str) -> str | None:
     if opener not in text and closer not in text:
         return None  # the common case, decided in C rather than character by character
     depth = 0
-    for char in text:
+    for char in _bracket_chars(opener, closer).findall(text):  # the pair's characters in order, not every one
         if char == opener:
             depth += 1
         elif char == closer:

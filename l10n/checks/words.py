@@ -56,12 +56,13 @@ def tokens(text: str) -> list[Token]:
     found = []
     for match in _WORD.finditer(masked):
         word = match.group(0).strip("-")
-        before = match.start() - 1
-        while before >= 0 and text[before] in _OPENERS:
-            before -= 1
-        starts_sentence = before < 0 or text[before] in _SENTENCE_END
-        capitalised = word[:1].isupper() and not word.isupper()
-        found.append(Token(word, not caps and capitalised and not starts_sentence))
+        name = False
+        if not caps and word[:1].isupper() and not word.isupper():  # capitalised: a name unless it starts a sentence
+            before = match.start() - 1
+            while before >= 0 and text[before] in _OPENERS:
+                before -= 1
+            name = before >= 0 and text[before] not in _SENTENCE_END
+        found.append(Token(word, name))
     return found
 
 
