@@ -57,4 +57,11 @@ def _json_pieces(value: Any, depth: int) -> Iterator[str]:
             yield from _json_pieces(member, depth - 1)
         yield "}"
     else:
-        yield json.dumps(value, ensure_ascii=False)
+        yield json.dumps(value, ensure_ascii=False, default=_as_dict)
+
+
+def _as_dict(value: Any) -> dict[str, Any]:
+    """An object json cannot write by itself, written as its `as_dict()` (the check memo keeps Issues)."""
+    if not hasattr(value, "as_dict"):
+        raise TypeError(f"{type(value).__name__} cannot be written as JSON")
+    return value.as_dict()

@@ -47,9 +47,12 @@ def check_project(config: Config, languages: Iterable[str], summary: bool = Fals
     if not catalogs or not all(memo.knows(name, key) for _, _, name, key in catalogs):
         glossary()  # first, as before: its errors come before the source's
 
+    checked: set[str] = set()  # languages whose catalogs were really checked, so whose dictionaries were loaded
+
     def check(lang: str, path: Path, name: str) -> list[Issue]:
         from . import registry  # the checks themselves: only for a catalog the memo has no answer for
 
+        checked.add(lang)
         return registry.check_file(path, lang, config.source_language, glossary(), config.checks_disabled,
                                    config.accepted_words(lang), name=name)
 
@@ -65,8 +68,10 @@ def check_project(config: Config, languages: Iterable[str], summary: bool = Fals
     for n, (lang, path, name, key) in enumerate(catalogs):
         found = memo.issues(name, key, lambda: check(lang, path, name),
                             still=lambda: catalog_key(path, lang, glossary_key))
-        if last[lang] == n:
-            words.done_with(lang)  # one language's dictionaries at a time, not ten
+        if last[lang] == n and lang in checked:
+            from .words import done_with
+
+            done_with(lang)  # one language's dictionaries at a time, not ten
         issues += found
         if summary:
             quality.add(rows[lang], load_or_none(path), found)

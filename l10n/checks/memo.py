@@ -53,7 +53,9 @@ class CheckMemo(StampedSections):
             return known
         found = work()
         if key is not None and (still is None or still() == key):
-            self.data.setdefault("issues", {})[name] = {"key": key, "issues": [i.as_dict() for i in found]}
+            # the issues themselves (a copy of the list the caller may extend), written as dicts when the memo is
+            # saved (StampedSections: as_dict)
+            self.data.setdefault("issues", {})[name] = {"key": key, "issues": list(found)}
             self.dirty = True
         return found
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sys
 from pathlib import Path
 from typing import Iterable
 
@@ -125,8 +126,9 @@ def _run(catalog: Catalog, lang: str, source_lang: str, glossary: Glossary | Non
     order = {check_id: n for n, check_id in enumerate(CHECKS)}
 
     def add(line: int, entry: Entry | None, info: CheckInfo, message: str) -> None:
-        issue = Issue(file, line, lang, entry.msgctxt if entry else None, entry.msgid if entry else "", info.id,
-                      info.severity, message)
+        # interned: every language's issues on one source text then share one copy of it, not one per catalog
+        issue = Issue(file, line, lang, entry.msgctxt if entry else None, sys.intern(entry.msgid) if entry else "",
+                      info.id, info.severity, message)
         found.append((line, order[info.id], issue))
 
     for info in enabled:

@@ -45,9 +45,9 @@ def markup_in(text: str) -> list[Markup]:
     return list(_markup_in(text))
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 12)
 def _markup_in(text: str) -> tuple[Markup, ...]:
-    """Cached: the same source text is compared with its translation in every language, by two checks."""
+    """Cached: several checks and the word checks' cleaning ask about the same entry's texts, one after another."""
     found: list[Markup] = []
     for kind, pattern in _PATTERNS:
         if _TRIGGERS[kind] not in text:
