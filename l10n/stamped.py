@@ -38,7 +38,7 @@ class StampedSections:
 
         # a key of a section at a time (the check memo holds every issue of the project), the bytes json.dumps
         # would give for the whole
-        data = (piece.encode("utf-8") for piece in _json_pieces({**self.stamp, **self.data}, depth=2))
+        data = _chunks(_json_pieces({**self.stamp, **self.data}, depth=2))
         try:
             # a file lost in a crash is only worked out again
             atomic_write(self.path, data, durable=False)
@@ -46,6 +46,20 @@ class StampedSections:
             self.writable = False  # this object stops trying
             return
         self.dirty = False
+
+
+def _chunks(pieces: Iterator[str], size: int = 1 << 20) -> Iterator[bytes]:
+    """The pieces encoded, gathered into writes of about `size` bytes (a small file: one write)."""
+    gathered: list[bytes] = []
+    length = 0
+    for piece in pieces:
+        gathered.append(piece.encode("utf-8"))
+        length += len(gathered[-1])
+        if length >= size:
+            yield b"".join(gathered)
+            gathered, length = [], 0
+    if gathered:
+        yield b"".join(gathered)
 
 
 def _json_pieces(value: Any, depth: int) -> Iterator[str]:

@@ -81,10 +81,8 @@ def _fill_temporary(fd: int, tmp: str, path: Path, data: bytes | Iterable[bytes]
     from write or fsync (disk full, quota) comes without a file name: it gets the one the user knows."""
     try:
         with os.fdopen(fd, "wb") as handle:
-            if isinstance(data, bytes):
-                handle.write(data)
-            else:
-                handle.writelines(data)
+            for chunk in [data] if isinstance(data, bytes) else data:
+                handle.write(chunk)
             handle.flush()
             if durable:
                 os.fsync(handle.fileno())
