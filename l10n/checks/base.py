@@ -19,7 +19,7 @@ SEVERITIES = (ERROR, WARNING, INFO)
 CATALOG, ENTRY, PAIR = "catalog", "entry", "pair"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a project of 20,000 segments × 10 languages has 175,000 of them
 class Issue:
     """One problem a translator can fix, located by PO file and line so editors can jump to it."""
 
@@ -33,7 +33,7 @@ class Issue:
     message: str
 
     def as_dict(self) -> dict[str, Any]:
-        return dict(vars(self))  # the fields in their order; dataclasses.asdict would deep-copy every string
+        return {name: getattr(self, name) for name in self.__slots__}  # asdict would deep-copy every string
 
 
 @dataclass(frozen=True)
