@@ -87,23 +87,27 @@ _PIECE_STATE = {state.REVIEWED: REVIEWED, state.AUTOMATIC: AUTOMATIC, state.MACH
                 state.FUZZY: UNREVIEWED}
 
 
-def _choose(entry: Entry | None, source_text: str, lang: str, source_lang: str, allow_fuzzy: bool) -> Piece:
+def _choose(entry: Entry | None, source_text: str, lang: str, source_lang: str, shown: str | None) -> Piece:
+    """The piece for a segment, `shown` being published(entry, allow_fuzzy)."""
     if lang == source_lang:  # the original itself
         return Piece(source_text, REVIEWED, lang, source_text)
-    shown = state.published(entry, allow_fuzzy)
     if entry is None or shown is None:
         return Piece(source_text, FALLBACK, source_lang, source_text)
     return Piece(entry.translation, _PIECE_STATE[shown], lang, source_text)
 
 
 def assemble(doc: Document, po: Catalog | None, lang: str, source_lang: str, mode: str, allow_fuzzy: bool,
-             order: str = "collation") -> Assembled:
+             order: str = "collation", shown: dict[tuple[str | None, str], str | None] | None = None) -> Assembled:
+    """The document in `lang`; `shown`, when the caller decided it already (state.count_shown), is each catalog
+    key's published state."""
     index = po.index() if po is not None else {}
     out = Assembled(lang=lang, doc_id=doc.id)
     blocks: dict[int, BodyBlock] = {}
     groups: dict[int, GroupOut] = {}
     for key, seg in keyed_segments(doc, mode):
-        piece = _choose(index.get(key), seg.text, lang, source_lang, allow_fuzzy)
+        entry = index.get(key)
+        published = shown.get(key) if shown is not None else state.published(entry, allow_fuzzy)
+        piece = _choose(entry, seg.text, lang, source_lang, published)
         if piece.state != FALLBACK and lang != source_lang:
             out.shown[key] = piece.text
         if seg.role in BODY_ROLES:

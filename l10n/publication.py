@@ -37,23 +37,33 @@ def shown(po: Catalog | None, allow_fuzzy: bool) -> dict[tuple[str | None, str],
     return {key: entry.translation for key, entry in po.index().items() if state.published(entry, allow_fuzzy)}
 
 
-def entries(doc: Document, mode: str, shown: dict[tuple[str | None, str], str]) -> list[dict[str, Any]]:
-    """One dict per distinct segment, in document order: what a record holds about it, `shown` being the
-    translations the pages show by catalog key."""
+Sources = dict[tuple[str | None, str], dict[str, Any]]
+
+
+def sources(doc: Document, mode: str) -> Sources:
+    """By catalog key, in document order, what a record holds about each distinct segment but the text its page
+    showed: the same in every language, so that a build reads it once per document."""
     groups = doc.signatories.groups if doc.signatories is not None else []
-    out: dict[tuple[str | None, str], dict[str, Any]] = {}
+    out: Sources = {}
     for key, seg in keyed_segments(doc, mode):
         if key in out:
             continue
-        text = shown.get(key)
-        item: dict[str, Any] = {"role": seg.role, "ctxt": key[0], "id": provenance.digest(seg.text),
-                                "str": provenance.digest(text) if text is not None else None}
+        item: dict[str, Any] = {"role": seg.role, "ctxt": key[0], "id": provenance.digest(seg.text)}
         if seg.role in GROUP_ROLES or seg.role == ORGANISATION:
             item["group"] = groups[seg.block].heading
         if seg.role == ORGANISATION:
             item["name"] = seg.text
         out[key] = item
-    return list(out.values())
+    return out
+
+
+def entries(doc: Document, mode: str, shown: dict[tuple[str | None, str], str],
+            source: Sources | None = None) -> list[dict[str, Any]]:
+    """One dict per distinct segment, in document order: what a record holds about it, `shown` being the
+    translations the pages show by catalog key (`source`: sources(doc, mode), when the caller has it)."""
+    source = sources(doc, mode) if source is None else source
+    return [{**item, "str": provenance.digest(text) if (text := shown.get(key)) is not None else None}
+            for key, item in source.items()]
 
 
 def dumps(record: dict[str, Any]) -> str:
@@ -83,14 +93,14 @@ def load(path: Path) -> dict[str, Any] | None:
 
 
 def record(config: Config, doc: Document, shown: dict[tuple[str | None, str], str], lang: str,
-           allow_fuzzy: bool) -> Path | None:
+           allow_fuzzy: bool, source: Sources | None = None) -> Path | None:
     """Write the record of what this build published in `lang` (`shown`: the translations on its pages, by
-    catalog key); the path when the file changed, else None. An unchanged publication keeps its record (and
-    date) as it is."""
+    catalog key; `source`: sources(doc, mode), when the caller has it); the path when the file changed, else
+    None. An unchanged publication keeps its record (and date) as it is."""
     path = record_path(config, lang, doc.path)
     new = {"document": doc.id, "lang": lang, "format": FORMAT, "allow_fuzzy": allow_fuzzy,
            "source": file_digest(config.root / doc.path),
-           "entries": entries(doc, config.segmentation, shown)}
+           "entries": entries(doc, config.segmentation, shown, source)}
     try:
         old = load(path)
     except CatalogError:

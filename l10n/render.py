@@ -93,13 +93,17 @@ def _chunks(text: str) -> list[str]:
     """Pieces that may start a line: UAX #14 break opportunities (libunistring's, as in PO files), kept only where
     they follow a space. So nothing is cut inside a word or after a hyphen, and a line never starts with the `:`,
     `!` or `?` that French sets after a space."""
-    chunks, current = [], ""
-    for unit in line_break_units(text):
-        current += unit
-        if unit.endswith(" "):
-            chunks.append(current.rstrip(" "))
-            current = ""
-    chunks += [current] if current else []
+    library = unistring.library()
+    if library is not None:
+        chunks = library.space_break_units(text)
+    else:
+        chunks, current = [], ""
+        for unit in line_break_units(text):
+            current += unit
+            if unit.endswith(" "):
+                chunks.append(current.rstrip(" "))
+                current = ""
+        chunks += [current] if current else []
     glued: list[str] = []
     for chunk in chunks:  # « and » set apart by spaces stay with their word, whatever UAX #14 allows
         # (a chunk starting with a letter or digit is no punctuation: tested inline, it is most chunks)

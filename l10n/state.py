@@ -84,10 +84,14 @@ def published(entry: Entry | None, allow_fuzzy: bool) -> str | None:
     if entry is None or not entry.translation:
         return None
     origin = untouched(entry)  # read once: entry_state and stale both need it
-    state = _state(entry, origin)
+    return _shown(entry, origin, _state(entry, origin), allow_fuzzy)
+
+
+def _shown(entry: Entry, origin: provenance.Provenance | None, state: str, allow_fuzzy: bool) -> str | None:
+    """published() of an entry in `state` whose untouched provenance is `origin`."""
     if state in (REVIEWED, AUTOMATIC):
         return state
-    if allow_fuzzy and not (entry.fuzzy and origin is not None and _stale(entry, origin)):
+    if allow_fuzzy and state != UNTRANSLATED and not (entry.fuzzy and origin is not None and _stale(entry, origin)):
         return state  # MACHINE or FUZZY, not a draft of an older source text
     return None
 
@@ -136,7 +140,8 @@ class Counts:
         needed = self.needed_words
         return 100.0 * self.words[REVIEWED] / needed if needed else 100.0
 
-    def add(self, entry: Entry) -> None:
+    def add(self, entry: Entry, allow_fuzzy: bool = False) -> str | None:
+        """Count the entry; what published(entry, allow_fuzzy) says, from the same reading of its provenance."""
         origin = untouched(entry) if entry.translation else None
         state = _state(entry, origin) if entry.translation else UNTRANSLATED
         self.entries[state] += 1
@@ -146,6 +151,7 @@ class Counts:
             if origin is not None and origin.confidence is not None:
                 key = f"{origin.confidence:.2f}"
                 self.confidence[key] = self.confidence.get(key, 0) + 1
+        return _shown(entry, origin, state, allow_fuzzy)
 
 
 def count(entries: list[Entry]) -> Counts:
@@ -155,6 +161,13 @@ def count(entries: list[Entry]) -> Counts:
     return counts
 
 
+def count_shown(entries: list[Entry], allow_fuzzy: bool) -> tuple[Counts, dict[tuple[str | None, str], str | None]]:
+    """The counts and, by catalog key, published(entry, allow_fuzzy): a build decides each entry's state once for
+    the policy's share and for its pages."""
+    counts = Counts()
+    return counts, {entry.key: counts.add(entry, allow_fuzzy) for entry in entries}
+
+
 __all__ = ["AUTOMATIC", "Counts", "FUZZY", "GETTEXT", "MACHINE", "REVIEWED", "STATES", "STATE_COLOURS",
-           "STATE_LABELS", "UNTRANSLATED", "count", "entry_state", "gettext_state", "published", "stale",
+           "STATE_LABELS", "UNTRANSLATED", "count", "count_shown", "entry_state", "gettext_state", "published", "stale",
            "untouched", "words"]

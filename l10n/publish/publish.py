@@ -26,7 +26,7 @@ from ..errors import CatalogError
 from ..digest import file_digest
 from ..memo import Memo, code_digest, config_digest, remember_counts
 from ..paths import po_path, pot_path
-from ..state import count
+from ..state import count_shown
 from ..stamped import StampedSections
 from . import FORMATS
 from ..digest import sha256
@@ -212,15 +212,16 @@ def _href(lang: str, doc_id: str, suffix: str, up: bool) -> str:
     return ("../" if up else "") + f"{quote(lang)}/{quote(doc_id)}{suffix}"
 
 
-def _percent_of(config: Config, lang: str, doc_path: Path,
-                memo: Memo | None = None) -> tuple[pofile.Catalog | None, float]:
+def _percent_of(config: Config, lang: str, doc_path: Path, memo: Memo | None = None, allow_fuzzy: bool = False
+                ) -> tuple[pofile.Catalog | None, float, dict[tuple[str | None, str], str | None]]:
+    """The catalog, its reviewed share, and what its pages show of each entry (state.count_shown)."""
     po = pofile.load_or_none(po_path(config, lang, doc_path))
     if po is None:
-        return po, 0.0
-    counts = count(po.active)
+        return po, 0.0, {}
+    counts, shown = count_shown(po.active, allow_fuzzy)
     if memo is not None:
         remember_counts(memo, config, po, counts)  # `status` right after a build need not read it again
-    return po, counts.percent
+    return po, counts.percent, shown
 
 
 def _inputs(config: Config, languages: tuple[str, ...], allow_fuzzy: bool, min_complete: float | None,
@@ -302,13 +303,15 @@ def build(config: Config, languages: tuple[str, ...], allow_fuzzy: bool = False,
     for doc_path in config.documents:
         doc = load_document(config, doc_path)
         original = assemble(doc, None, source_lang, source_lang, config.segmentation, False, config.signatories.order)
-        source_date = _publication_date(pofile.load_or_none(pot_path(config, doc_path)), None)
+        dated = "pdf" in formats  # the date is the PDF's alone: no other format reads the template or the record
+        source_date = _publication_date(pofile.load_or_none(pot_path(config, doc_path)), None) if dated else None
         published: list[Published] = [Published(source_lang, 100.0, False, True, original, original=True,
                                                 date=source_date)]
+        sources: publication.Sources | None = None  # the records' source side, read at the first record
         for lang in order:
             directory = _lang_dir(dist, lang)
             if lang in selected:
-                po, percent = _percent_of(config, lang, doc_path, memo)
+                po, percent, shown_states = _percent_of(config, lang, doc_path, memo, allow_fuzzy)
                 item = LanguageBuild(lang, doc.id, percent)
                 report.languages.append(item)
                 below = policy.below(percent)
@@ -318,7 +321,7 @@ def build(config: Config, languages: tuple[str, ...], allow_fuzzy: bool = False,
                     _remove(directory, doc.id, report, ours, absent)
                     continue
                 out = assemble(doc, po, lang, source_lang, config.segmentation, allow_fuzzy,
-                               config.signatories.order)
+                               config.signatories.order, shown_states)
                 item.fallback = out.count(FALLBACK)
                 item.unreviewed = out.count(MACHINE) + out.count(UNREVIEWED)
                 item.banner = below
@@ -331,16 +334,18 @@ def build(config: Config, languages: tuple[str, ...], allow_fuzzy: bool = False,
                     _remove(directory, doc.id, report, ours, absent)
                     continue
                 drafts = bool(item.unreviewed)
-                written = publication.record(config, doc, out.shown, lang, allow_fuzzy)
+                if sources is None:
+                    sources = publication.sources(doc, config.segmentation)
+                written = publication.record(config, doc, out.shown, lang, allow_fuzzy, sources)
                 if written is not None:
                     report.written.append(written)
                 record = publication.record_path(config, lang, doc_path)
                 outputs[str(record)] = file_digest(record) or ""
                 published.append(Published(lang, percent, below, not out.has_unreviewed, out, item, drafts=drafts,
-                                           date=_publication_date(po, record)))
+                                           date=_publication_date(po, record) if dated else None))
             elif (directory / f"{doc.id}.html").is_file():
                 try:
-                    _, percent = _percent_of(config, lang, doc_path, memo)
+                    _, percent, _ = _percent_of(config, lang, doc_path, memo)
                 except CatalogError:
                     continue  # not ours to rebuild this run; without its numbers it is not listed
                 if not (policy.below(percent) and policy.skip):
