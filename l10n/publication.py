@@ -69,8 +69,9 @@ def entries(doc: Document, mode: str, shown: dict[tuple[str | None, str], str],
 def dumps(record: dict[str, Any]) -> str:
     """Valid JSON, one entry per line, keys sorted."""
     head = {k: v for k, v in sorted(record.items()) if k != "entries"}
-    lines = [json.dumps(e, ensure_ascii=False, sort_keys=True) for e in record["entries"]]
-    return (json.dumps(head, ensure_ascii=False, sort_keys=True)[:-1] + ',\n"entries": [\n'
+    encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode  # json.dumps would make one per entry
+    lines = [encode(e) for e in record["entries"]]
+    return (encode(head)[:-1] + ',\n"entries": [\n'
             + ",\n".join(lines) + "\n]}\n")
 
 
