@@ -1,0 +1,31 @@
+"""Wrapping asks libunistring for the break opportunities that follow a space in one pass
+(Unistring.space_break_units): the same pieces as joining its UAX #14 units up to each one that ends with a
+space, the way the wrapper read them before."""
+
+from __future__ import annotations
+
+import random
+
+from l10n.po import unistring
+
+
+def _joined(lib: unistring.Unistring, text: str) -> list[str]:
+    chunks, current = [], ""
+    for unit in lib.line_break_units(text):
+        current += unit
+        if unit.endswith(" "):
+            chunks.append(current.rstrip(" "))
+            current = ""
+    return chunks + ([current] if current else [])
+
+
+def test_space_break_units_are_the_units_joined_at_spaces() -> None:
+    lib = unistring.library()
+    assert lib is not None, "libunistring (Debian: libunistring2/5, installed with gettext) is needed"
+    alphabet = list("ab ,.-:!?«»é中—/()'\"") + ["\u00a0", "\u202f", "  ", "http://x.org/a-b", "\t"]
+    rng = random.Random(19)
+    texts = ["", " ", "   ", "Libérez Azat Miftakhov ! « Maintenant » — 2019-2026 ", "a  b", "mot :"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(1000)]
+    for text in texts:
+        assert lib.space_break_units(text) == _joined(lib, text), text
+    assert lib.space_break_units("Libérez Azat ! « Maintenant »") == ["Libérez", "Azat !", "«", "Maintenant", "»"]
