@@ -13,6 +13,10 @@ import l10n.checks.registry as checks
 from l10n.checks import memo as check_memo
 from l10n.errors import EXIT_QA
 
+# Each test checks the whole project two or three times with every language's Hunspell dictionaries (2-3 s each):
+# they run in the full suite, not in the quick loop.
+pytestmark = pytest.mark.slow
+
 MEMO = Path(".l10n") / check_memo.MEMO_NAME
 OUTPUTS = [("check",), ("check", "--format", "json"), ("check", "--summary"),
            ("check", "--summary", "--format", "json")]
