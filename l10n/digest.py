@@ -4,6 +4,7 @@ on it, so that two digests of the same content are always equal wherever they we
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 
@@ -11,6 +12,17 @@ def sha256(data: bytes | str, length: int | None = None) -> str:
     """Hex sha-256 of `data` (text as UTF-8), cut to `length` characters where a short key is enough."""
     digest = hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
     return digest if length is None else digest[:length]
+
+
+def file_stamp(path: str, name: str | None = None) -> str:
+    """A file's identity without reading it, as Python judges its cached bytecode: path (or `name`), size and
+    modification time; "missing" when it cannot be looked at. Memos stamp code, libraries, dictionaries and
+    engine installations with it."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return f"{name or path}\0missing"
+    return f"{name or path}\0{stat.st_size}\0{stat.st_mtime_ns}"
 
 
 def file_digest(path: Path) -> str | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config
-from .digest import file_digest, sha256
+from .digest import file_digest, file_stamp, sha256
 from .po import Catalog
 from .stamped import StampedSections
 from .state import GETTEXT, STATES, Counts
@@ -48,8 +48,7 @@ def library_digest(names: tuple[str, ...]) -> str:
         if origin is not None and os.path.isdir(origin):
             for entry in sorted(os.scandir(origin), key=lambda e: e.name):
                 if entry.is_file():
-                    stat = entry.stat()
-                    digest.update(f"{entry.path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+                    digest.update(f"{file_stamp(entry.path)}\0".encode())
         digest.update(f"{name}:{origin}\0".encode())
     return digest.hexdigest()
 
@@ -65,8 +64,7 @@ def _update_with_tree(digest: Any, root: str) -> None:
         paths += [os.path.join(folder, name) for name in files if not name.endswith((".pyc", ".pyo"))]
     start = len(os.path.join(root, ""))  # the paths begin with root and a separator
     for path in sorted(paths):
-        stat = os.stat(path)
-        digest.update(f"{path[start:]}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+        digest.update(f"{file_stamp(path, path[start:])}\0".encode())
 
 
 def config_digest(config: Config) -> str:

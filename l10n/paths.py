@@ -10,6 +10,7 @@ from .config import Config, document_id
 
 RECORD_SUFFIX = ".published.json"
 DEFAULT_GLOSSARY = "glossary.yaml"  # at the project root, read when l10n.yaml names none
+WORDS_FILE = "spelling.txt"  # locales/<lang>/spelling.txt: a project's accepted words for one language
 REVIEW_DIR = "review"  # dist/review/<lang>.html: the review pages, linked from the dashboard
 
 

@@ -73,7 +73,11 @@ def _state(entry: Entry, origin: provenance.Provenance | None) -> str:
 def stale(entry: Entry) -> bool:
     """A fuzzy text the tool wrote (a draft, or terminology) for an older source text, untouched since: the tool
     writes it again, and no page shows it."""
-    origin = untouched(entry)
+    return _stale_draft(entry, untouched(entry))
+
+
+def _stale_draft(entry: Entry, origin: provenance.Provenance | None) -> bool:
+    """stale() of an entry whose untouched provenance is `origin`."""
     return entry.fuzzy and origin is not None and _stale(entry, origin)
 
 
@@ -91,7 +95,7 @@ def _shown(entry: Entry, origin: provenance.Provenance | None, state: str, allow
     """published() of an entry in `state` whose untouched provenance is `origin`."""
     if state in (REVIEWED, AUTOMATIC):
         return state
-    if allow_fuzzy and state != UNTRANSLATED and not (entry.fuzzy and origin is not None and _stale(entry, origin)):
+    if allow_fuzzy and state != UNTRANSLATED and not _stale_draft(entry, origin):
         return state  # MACHINE or FUZZY, not a draft of an older source text
     return None
 
@@ -143,7 +147,7 @@ class Counts:
     def add(self, entry: Entry, allow_fuzzy: bool = False) -> str | None:
         """Count the entry; what published(entry, allow_fuzzy) says, from the same reading of its provenance."""
         origin = untouched(entry) if entry.translation else None
-        state = _state(entry, origin) if entry.translation else UNTRANSLATED
+        state = _state(entry, origin) if entry.translation else UNTRANSLATED  # entry_state, provenance read once
         self.entries[state] += 1
         self.words[state] += words(entry.msgid)
         self.gettext[gettext_state(entry)] += 1

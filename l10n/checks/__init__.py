@@ -1,10 +1,5 @@
-"""Quality checks on translated catalogs, in the spirit of translate-toolkit's pofilter: one function per check id,
-registered with a severity, documented by its docstring (l10n/checks/registry.py registers and runs them).
-
-Checks run on every non-obsolete entry with a translation, fuzzy drafts included (reviewers need to see their
-problems), except `untranslated` and `unreviewed`, which look at an entry's state. A translator silences a check
-for one entry with a flag, `#, l10n-ignore: numbers markup` (ids separated by spaces, or following as further
-flags: `#, l10n-ignore: numbers, markup`); a project turns one off with `disabled` (l10n.yaml `checks.disable`).
+"""Quality checks on translated catalogs, in the spirit of translate-toolkit's pofilter (what they are, and how a
+translator silences one: l10n/checks/registry.py, which registers and runs them).
 
 `check_project` is `l10n check`: it answers from the check memo (l10n/checks/memo.py) what it can, and loads the
 checks only for a catalog that must really be checked."""

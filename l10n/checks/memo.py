@@ -17,8 +17,9 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from ..digest import sha256
+from ..digest import file_digest, file_stamp, sha256
 from ..memo import code_digest, config_digest, library_digest
+from ..paths import WORDS_FILE
 from ..stamped import StampedSections
 from .base import Issue
 
@@ -83,37 +84,23 @@ def _issues(raw: Any) -> list[Issue] | None:
 def catalog_key(path: Path, lang: str, glossary: str) -> str | None:
     """The digest of one catalog's own inputs: its bytes, its language's words file, the glossary's digest;
     None when the catalog cannot be read (check_file then says why, every time)."""
-    try:
-        data = path.read_bytes()
-    except OSError:
+    catalog = file_digest(path)
+    if catalog is None:
         return None
-    words = path.parent / "spelling.txt"  # checks/words.py WORDS_FILE
-    try:
-        words_digest = sha256(words.read_bytes())
-    except OSError:
-        words_digest = "none"
-    return sha256("\0".join([lang, sha256(data), words_digest, glossary]))
+    return sha256("\0".join([lang, catalog, file_digest(path.parent / WORDS_FILE) or "none", glossary]))
 
 
 def documents_key(config: Config) -> str | None:
     """The digest of the source documents, whose signatory lists `check` reports on."""
-    parts = []
-    for path in config.documents:
-        try:
-            parts.append(sha256((config.root / path).read_bytes()))
-        except OSError:
-            return None
-    return sha256("\0".join(parts))
+    parts = [file_digest(config.root / path) for path in config.documents]
+    return None if None in parts else sha256("\0".join(parts))
 
 
 def glossary_digest(path: Path | None) -> str:
     """The digest of the glossary file check reads (project_glossary's choice), "none" without one."""
     if path is None:
         return "none"
-    try:
-        return sha256(path.read_bytes())
-    except OSError:
-        return "missing"
+    return file_digest(path) or "missing"
 
 
 def tools_digest() -> str:
@@ -127,18 +114,9 @@ def tools_digest() -> str:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:
             continue
-        for entry in entries:
-            try:
-                stat = entry.stat()
-            except OSError:
-                continue
-            parts.append(f"{entry.path}\0{stat.st_size}\0{stat.st_mtime_ns}")
+        parts += [file_stamp(entry.path) for entry in entries]
     msgfmt = shutil.which("msgfmt")
-    if msgfmt is None:
-        parts.append("msgfmt: none")
-    else:
-        stat = os.stat(msgfmt)
-        parts.append(f"msgfmt: {os.path.realpath(msgfmt)}\0{stat.st_size}\0{stat.st_mtime_ns}")
+    parts.append("msgfmt: none" if msgfmt is None else f"msgfmt: {file_stamp(msgfmt, os.path.realpath(msgfmt))}")
     return sha256("\0\0".join(parts))
 
 

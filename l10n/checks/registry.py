@@ -121,7 +121,7 @@ def _run(catalog: Catalog, lang: str, source_lang: str, glossary: Glossary | Non
     off = frozenset(disabled)
     enabled = [info for info in CHECKS.values() if info.id not in off]
     base = CheckSettings(lang, source_lang, glossary or Glossary(), frozenset(i.id for i in enabled), catalog,
-                   frozenset(accept))
+                         frozenset(accept))
     found: list[tuple[int, int, Issue]] = []
     order = {check_id: n for n, check_id in enumerate(CHECKS)}
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Iterator, NamedTuple
 
 from .. import provenance
+from ..paths import WORDS_FILE
 from ..po import Catalog, Entry
 from ..glossary import Glossary
 from .base import CATALOG, WARNING, CheckSettings, Finding, check, line_of, q
@@ -28,8 +29,6 @@ from .dictionary import Dictionary, Missing, dictionary, release
 
 #: The note an engine's draft carries (l10n/pretranslate.py) naming the words the engine did not know.
 UNKNOWN_NOTE = "unknown words:"
-#: A project's accepted words for one language, beside its catalogs (locales/<lang>/spelling.txt).
-WORDS_FILE = "spelling.txt"
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 # numbers, IK-18, e-mail, hashtags, URLs: a whole run of non-spaces holding one (tried from a run's start only,

@@ -10,7 +10,7 @@ import shutil
 from collections.abc import Mapping
 from typing import Any
 
-from ..digest import sha256
+from ..digest import file_stamp, sha256
 
 # The environment variable holding each online engine's key, unless its `api_key_env` option names another.
 KEY_VARIABLES = {
@@ -47,18 +47,10 @@ def _apertium(options: Mapping[str, Any], environ: Mapping[str, str]) -> str:
         return "apertium\0not installed"
     datadir = options.get("datadir") or environ.get("APERTIUM_DATADIR") or os.path.join(
         os.path.dirname(os.path.dirname(os.path.realpath(executable))), "share", "apertium")
-    lines = [f"apertium\0{_stat(executable)}\0{datadir}"]
+    lines = [f"apertium\0{file_stamp(executable)}\0{datadir}"]
     try:
         modes = sorted(os.scandir(os.path.join(datadir, "modes")), key=lambda e: e.name)
     except OSError:
         modes = []
-    lines += [_stat(m.path) for m in modes if m.name.endswith(".mode")]
+    lines += [file_stamp(m.path) for m in modes if m.name.endswith(".mode")]
     return "\n".join(lines)
-
-
-def _stat(path: str) -> str:
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return f"{path}\0missing"
-    return f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}"
