@@ -4,17 +4,14 @@ its key path, and every path kept inside the project."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Annotated, Any, ClassVar
-
-from pydantic import BeforeValidator, Field, model_validator
-from pydantic_core import PydanticCustomError
+from pathlib import Path, PurePath
+from typing import Any, ClassVar
 
 from . import langs
 from .errors import ConfigError
-from .schema import (EXPECTED, PHRASE, UNKNOWN, WHOLE, Count, Delay, Flag, OptionalText, Positive, Schema, Seconds,
-                     Text, TextMap, Texts, Tries, Url, choice, contextual, fail, is_number, is_texts, is_whole,
-                     mapping, nested, texts, validate, value)
+from .schema import (EXPECTED, PHRASE, UNKNOWN, WHOLE, Count, Delay, Flag, Invalid, Key, OptionalText, Positive,
+                     Schema, Seconds, Text, TextMap, Texts, Tries, Url, build, choice, dump, fail, is_number,
+                     is_texts, is_whole, key, mapping, nested, plain, section, texts, validate, value, within)
 
 CONFIG_NAME = "l10n.yaml"
 SEGMENTATIONS = ("paragraph", "sentence")
@@ -54,14 +51,17 @@ def _control(text: str) -> str | None:
 
 
 def _inside(raw: Any, context: dict[str, Any]) -> Path:
-    """A configured path resolved against the project root; anything that escapes the project is refused."""
+    """A configured path (text from the file, or a default Path) resolved against the project root; anything
+    that escapes the project is refused."""
+    if isinstance(raw, PurePath):
+        raw = raw.as_posix()
     if not isinstance(raw, str) or not raw:
         raise fail(PHRASE, "must be a non-empty path string")
     char = _control(raw)
     if char is not None:
         raise fail(PHRASE, f"{raw!r} contains the control character U+{ord(char):04X}; rename the file")
     root = context.get("root")
-    if root is None:  # a model built in code, not read from a file
+    if root is None:  # a configuration built in code, not read from a file
         return Path(raw)
     resolved = (root / raw).resolve()
     if not resolved.is_relative_to(root):
@@ -75,12 +75,9 @@ def _paths(raw: Any, context: dict[str, Any]) -> tuple[Path, ...]:
     return tuple(_inside(v, context) for v in texts(raw))
 
 
-Tag = Annotated[Any, BeforeValidator(_tag)]
-Tags = Annotated[Any, BeforeValidator(_tags)]
-ProjectPath = contextual(_inside)
-ProjectPaths = contextual(_paths)
+Tag = plain(_tag)
+Tags = plain(_tags)
 Names = value("must be a list of strings", is_texts, texts, PHRASE)
-Key = Annotated[str, BeforeValidator(str)]  # YAML reads `150:` as a number; a heading is its text
 TerritoryCode = value("expected a territory code (ES, \"150\") or null",
                       lambda v: v is None or isinstance(v, str) or is_whole(v), lambda v: None if v is None else str(v))
 
@@ -88,13 +85,14 @@ TerritoryCode = value("expected a territory code (ES, \"150\") or null",
 # -- sections ---------------------------------------------------------------------------------------------------
 
 
+@section
 class GroupSpec(Schema):
     """What a declared group heading stands for: a territory code (ISO 3166 / UN M.49) or none, and where it is
     placed. Without a kind, a country code sorts with the countries and a region code or no code goes last (the
     shorthands `Etat espagnol: ES`, `Europe: "150"`, `Organisation internationale: null` keep their meaning)."""
 
-    code: TerritoryCode = None
-    kind: choice(*GROUP_KINDS) = None
+    code: str | None = key(TerritoryCode)
+    kind: str | None = key(choice(*GROUP_KINDS))
 
     @classmethod
     def of(cls, value: GroupSpec | str | None) -> GroupSpec:
@@ -107,137 +105,157 @@ class GroupSpec(Schema):
         return "country" if self.code and self.code.isalpha() else "last"
 
 
-def _group(raw: Any) -> Any:
+def _group(raw: Any, context: dict[str, Any]) -> GroupSpec:
     """`ES`, `"150"`, `null`, or a mapping `{code: "150"}`, `{kind: region}`, `{code: ES, kind: last}`."""
     if raw is None or isinstance(raw, str) or is_whole(raw):
         return GroupSpec(code=None if raw is None else str(raw))
-    if isinstance(raw, (dict, GroupSpec)):
-        return raw
+    if isinstance(raw, dict):
+        return build(GroupSpec, raw, context)
     raise fail(PHRASE, "must be a territory code, null, or a mapping with code and kind")
 
 
+@section
 class SignatoriesConfig(Schema):
-    heading: OptionalText = None
-    order: choice(*GROUP_ORDERS) = "collation"
+    heading: str | None = key(OptionalText)
+    order: str = key(choice(*GROUP_ORDERS), "collation")
     #: group heading → GroupSpec (a bare code or None is read as the shorthand for GroupSpec(code=code))
-    groups: Annotated[dict[Key, Annotated[GroupSpec, BeforeValidator(_group)]],
-                      mapping("must map group headings to territory codes")] = {}
+    groups: dict[str, GroupSpec] = key(mapping(Key, _group, "must map group headings to territory codes"), {})
 
 
+@section
 class MemoryConfig(Schema):
-    threshold: value("must be a whole number from 1 to 100", lambda v: is_whole(v) and 0 < v <= 100,
-                     kind=PHRASE) = 85
-    compendia: ProjectPaths = ()
+    threshold: int = key(value("must be a whole number from 1 to 100", lambda v: is_whole(v) and 0 < v <= 100,
+                               kind=PHRASE), 85)
+    compendia: tuple[Path, ...] = key(_paths, ())
 
 
+@section
 class PdfConfig(Schema):
-    paper: choice(*PAPERS) = "a4"
+    paper: str = key(choice(*PAPERS), "a4")
 
 
+@section
 class TextConfig(Schema):
     #: columns to wrap plain text at; 0 keeps every paragraph on one line (for web forms and CMSs)
-    wrap: value("must be a number of columns from 20 to 1000, or 0 not to wrap",
-                lambda v: is_whole(v) and (v == 0 or 20 <= v <= 1000), kind=PHRASE) = 72
+    wrap: int = key(value("must be a number of columns from 20 to 1000, or 0 not to wrap",
+                          lambda v: is_whole(v) and (v == 0 or 20 <= v <= 1000), kind=PHRASE), 72)
 
 
+@section
 class PublishConfig(Schema):
-    min_reviewed: value("must be a percentage from 0 to 100", lambda v: is_number(v) and 0 <= v <= 100, float,
-                        PHRASE) = 100.0
-    unreviewed: choice(*UNREVIEWED_POLICIES) = "banner"
+    min_reviewed: float = key(value("must be a percentage from 0 to 100", lambda v: is_number(v) and 0 <= v <= 100,
+                                    float, PHRASE), 100.0)
+    unreviewed: str = key(choice(*UNREVIEWED_POLICIES), "banner")
     #: a language whose title or body has passages with no target-language text: not published, or marked
-    source_fallback: choice(*SOURCE_FALLBACK_POLICIES) = "skip"
-    pdf: PdfConfig = Field(default_factory=dict, validate_default=True)
-    txt: TextConfig = Field(default_factory=dict, validate_default=True)
+    source_fallback: str = key(choice(*SOURCE_FALLBACK_POLICIES), "skip")
+    pdf: PdfConfig = key(nested(PdfConfig), PdfConfig)
+    txt: TextConfig = key(nested(TextConfig), TextConfig)
 
 
+@section
 class PretranslateConfig(Schema):
     #: drafts less trusted than this are counted in the dashboard and status (`pretranslate --min-confidence`
     #: goes further and leaves them empty)
-    min_confidence: value("must be a number from 0 to 1", lambda v: is_number(v) and 0 <= v <= 1, float,
-                          PHRASE) = 0.9
+    min_confidence: float = key(value("must be a number from 0 to 1", lambda v: is_number(v) and 0 <= v <= 1, float,
+                                      PHRASE), 0.9)
 
 
-def _word_lists(raw: Any) -> Any:
+def _any_tag(raw: Any) -> str:
+    return raw if raw == "*" else _tag(raw)
+
+
+_word_map = mapping(plain(_any_tag), Names, "")
+
+
+def _word_lists(raw: Any, context: dict[str, Any]) -> dict[str, tuple[str, ...]]:
     """A list of words for every language ("*"), or lists per language: `{es: [electrocución]}`."""
     if raw is None:
         return {}
-    if isinstance(raw, dict):
-        return raw
-    if not is_texts(raw):
-        raise fail(PHRASE, "must be a list of words, or map language codes to lists of words")
-    return {"*": raw}
+    if not isinstance(raw, dict):
+        if not is_texts(raw):
+            raise fail(PHRASE, "must be a list of words, or map language codes to lists of words")
+        raw = {"*": raw}
+    return _word_map(raw, context)
 
 
-AnyTag = Annotated[Any, BeforeValidator(lambda v: v if v == "*" else _tag(v))]
-
-
+@section
 class SpellingConfig(Schema):
     #: words right whatever the dictionaries say, by language ("*": every language)
-    accept: Annotated[dict[AnyTag, Names], BeforeValidator(_word_lists)] = {}
+    accept: dict[str, tuple[str, ...]] = key(_word_lists, {})
 
 
+@section
 class ChecksConfig(Schema):
-    disable: Names = ()
-    spelling: SpellingConfig = Field(default_factory=dict, validate_default=True)
+    disable: tuple[str, ...] = key(Names, ())
+    spelling: SpellingConfig = key(nested(SpellingConfig), SpellingConfig)
 
 
 # -- engines: what each accepts in engine_settings (None: the engine's own default) ------------------------------
 
 
+@section
 class ApertiumOptions(Schema):
-    binary: Text = None
-    datadir: Text = None
-    timeout: Seconds = None
+    binary: str | None = key(Text)
+    datadir: str | None = key(Text)
+    timeout: float | None = key(Seconds)
 
 
+@section
 class PseudoOptions(Schema):
-    expansion: Positive = None
+    expansion: float | None = key(Positive)
 
 
+@section
 class WebOptions(Schema):
     """Options of the engines reached over HTTP (l10n/engines/deep.py)."""
 
-    api_key_env: Text = None
-    timeout: Seconds = None  # for a whole request, however slowly the server answers
-    concurrency: Count = None
-    retries: Tries = None
-    backoff: Delay = None
-    max_backoff: Delay = None
-    retry_after_cap: Delay = None
-    failures_to_stop: Count = None
-    max_chars: Count = None
-    language_map: TextMap = None
-    languages: Texts = None
+    api_key_env: str | None = key(Text)
+    timeout: float | None = key(Seconds)  # for a whole request, however slowly the server answers
+    concurrency: int | None = key(Count)
+    retries: int | None = key(Tries)
+    backoff: float | None = key(Delay)
+    max_backoff: float | None = key(Delay)
+    retry_after_cap: float | None = key(Delay)
+    failures_to_stop: int | None = key(Count)
+    max_chars: int | None = key(Count)
+    language_map: dict[str, str] | None = key(TextMap)
+    languages: tuple[str, ...] | None = key(Texts)
 
 
+@section
 class MyMemoryOptions(WebOptions):
-    email: Text = None
+    email: str | None = key(Text)
 
 
+@section
 class DeeplOptions(WebOptions):
-    use_free_api: Flag = None
+    use_free_api: bool | None = key(Flag)
 
 
+@section
 class LibreOptions(WebOptions):
-    url: Url = None
-    require_key: Flag = None
+    url: str | None = key(Url)
+    require_key: bool | None = key(Flag)
 
 
+@section
 class MicrosoftOptions(WebOptions):
-    region: Text = None
+    region: str | None = key(Text)
 
 
+@section
 class LlmOptions(WebOptions):
     """The `llm` engine (l10n/engines/llm.py): an OpenAI-compatible server."""
 
-    base_url: Url = None
-    model: Text = None
-    temperature: value("expected a number from 0 to 2", lambda v: is_number(v) and 0 <= v <= 2, float) = None
-    max_segments: Count = None
-    missing_retries: Tries = None
-    purpose: Text = None
-    json_mode: Flag = None
-    confirm_with: Text = None
+    base_url: str | None = key(Url)
+    model: str | None = key(Text)
+    temperature: float | None = key(value("expected a number from 0 to 2", lambda v: is_number(v) and 0 <= v <= 2,
+                                          float))
+    max_segments: int | None = key(Count)
+    missing_retries: int | None = key(Tries)
+    purpose: str | None = key(Text)
+    json_mode: bool | None = key(Flag)
+    confirm_with: str | None = key(Text)
 
 
 #: engine name → the options it accepts
@@ -256,7 +274,7 @@ class EngineSettings:
     options: dict[str, Any] = field(default_factory=dict)
 
 
-def _engine_settings(raw: Any) -> dict[str, EngineSettings]:
+def _engine_settings(raw: Any, context: dict[str, Any]) -> dict[str, EngineSettings]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
@@ -265,9 +283,8 @@ def _engine_settings(raw: Any) -> dict[str, EngineSettings]:
     for name, options in raw.items():
         schema = ENGINE_OPTIONS.get(name) if isinstance(name, str) else None
         if schema is None:
-            raise PydanticCustomError(UNKNOWN, "unknown key", {"key": str(name), "allowed": sorted(ENGINE_OPTIONS)})
-        checked = nested(schema, options, ("engine_settings", name))
-        out[name] = EngineSettings(name, checked.model_dump(exclude_none=True))
+            raise Invalid(UNKNOWN, str(name), tuple(sorted(ENGINE_OPTIONS)))
+        out[name] = EngineSettings(name, dump(within((name,), lambda: build(schema, options, context))))
     return out
 
 
@@ -283,47 +300,47 @@ def _engine_names(raw: Any) -> tuple[str, ...]:
     return names
 
 
-EngineNames = Annotated[Any, BeforeValidator(_engine_names)]
+EngineNames = plain(_engine_names)
 
 
 # -- the project ------------------------------------------------------------------------------------------------
 
 
+@section
 class Config(Schema):
     """l10n.yaml, validated. `root` (the project directory) and `path` (the file) are not keys of the file."""
 
-    internal_keys: ClassVar[frozenset[str]] = frozenset({"root", "path"})
     not_a_mapping: ClassVar[tuple[str, str]] = (WHOLE, "config must be a mapping of keys to values")
 
     root: Path
     path: Path
-    source_language: Tag
-    documents: ProjectPaths
-    languages: Tags
-    segmentation: choice(*SEGMENTATIONS) = "paragraph"
+    source_language: str = key(Tag, required=True)
+    documents: tuple[Path, ...] = key(_paths, required=True)
+    languages: tuple[str, ...] = key(Tags, required=True)
+    segmentation: str = key(choice(*SEGMENTATIONS), "paragraph")
     # defaults are checked too: a `dist` or `.l10n` linked out of the project is a configuration error
-    locales_dir: ProjectPath = Field("locales", validate_default=True)
-    dist_dir: ProjectPath = Field("dist", validate_default=True)
-    cache_dir: ProjectPath = Field(".l10n", validate_default=True)
-    signatories: SignatoriesConfig = Field(default_factory=dict, validate_default=True)
-    engines: EngineNames = ("apertium",)
-    engines_by_language: Annotated[dict[Tag, EngineNames],
-                                   mapping("must map language codes to engine lists")] = {}
-    engine_settings: Annotated[dict[str, EngineSettings], BeforeValidator(_engine_settings)] = {}
-    glossary: ProjectPath = None
-    memory: MemoryConfig = Field(default_factory=dict, validate_default=True)
-    checks: ChecksConfig = Field(default_factory=dict, validate_default=True)
-    publish: PublishConfig = Field(default_factory=dict, validate_default=True)
-    pretranslate: PretranslateConfig = Field(default_factory=dict, validate_default=True)
+    locales_dir: Path = key(_inside, Path("locales"), check_default=True)
+    dist_dir: Path = key(_inside, Path("dist"), check_default=True)
+    cache_dir: Path = key(_inside, Path(".l10n"), check_default=True)
+    signatories: SignatoriesConfig = key(nested(SignatoriesConfig), SignatoriesConfig)
+    engines: tuple[str, ...] = key(EngineNames, ("apertium",))
+    engines_by_language: dict[str, tuple[str, ...]] = key(
+        mapping(Tag, EngineNames, "must map language codes to engine lists"), {})
+    engine_settings: dict[str, EngineSettings] = key(_engine_settings, {})
+    glossary: Path | None = key(_inside)
+    memory: MemoryConfig = key(nested(MemoryConfig), MemoryConfig)
+    checks: ChecksConfig = key(nested(ChecksConfig), ChecksConfig)
+    publish: PublishConfig = key(nested(PublishConfig), PublishConfig)
+    pretranslate: PretranslateConfig = key(nested(PretranslateConfig), PretranslateConfig)
     #: target language → the sibling language its drafts come from (`pivots: {uk: ru}`)
-    pivots: Annotated[dict[Tag, Tag], mapping("must map a target language to the language its drafts come from")] = {}
+    pivots: dict[str, str] = key(mapping(Tag, Tag, "must map a target language to the language its drafts come from"),
+                                 {})
 
     @classmethod
-    def _internal(cls, data: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
-        return {**data, "root": context.get("root"), "path": context.get("path")}
+    def internal(cls, context: dict[str, Any]) -> dict[str, Any]:
+        return {"root": context.get("root"), "path": context.get("path")}
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Config:
+    def consistent(self) -> None:
         if not self.documents:
             raise fail(WHOLE, "documents must name at least one source file")
         stems = [document_id(d) for d in self.documents]
@@ -336,7 +353,6 @@ class Config(Schema):
         for target, pivot in self.pivots.items():
             if pivot == target or pivot not in self.languages or target not in self.languages:
                 raise fail(WHOLE, f"pivots.{target}: {pivot} must be another of the project's languages")
-        return self
 
     @property
     def checks_disabled(self) -> tuple[str, ...]:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, ClassVar
+from typing import Any, ClassVar
 
-from pydantic import PlainValidator
-
-from .config import Key, Tag, read_yaml
+from .config import Tag, read_yaml
 from .paths import DEFAULT_GLOSSARY, glossary_path  # noqa: F401  (the glossary's place: paths)
-from .schema import EXPECTED, WHOLE, Schema, Text, fail, is_texts, mapping, nested, texts, validate, value
+from .schema import (EXPECTED, WHOLE, Key, Schema, Text, build, fail, is_texts, key, mapping, section, texts,
+                     validate, value, within)
 
 
 #: accepted spellings of a kept name in one language: one, or a list
@@ -66,12 +65,13 @@ class Glossary:
         return found if found is not None else keep.get(stripped)
 
 
+@section
 class _KeepEntry(Schema):
-    term: Text
-    variants: Annotated[dict[Tag, Spellings], mapping("must map language codes to spellings")] = {}
+    term: str = key(Text, required=True)
+    variants: dict[str, tuple[str, ...]] = key(mapping(Tag, Spellings, "must map language codes to spellings"), {})
 
 
-def _keep(raw: Any) -> tuple[KeepTerm, ...]:
+def _keep(raw: Any, context: dict[str, Any]) -> tuple[KeepTerm, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
@@ -81,21 +81,23 @@ def _keep(raw: Any) -> tuple[KeepTerm, ...]:
         if isinstance(item, str):
             out.append(KeepTerm(item))
         elif isinstance(item, dict):
-            entry = nested(_KeepEntry, item, ("keep", i))
+            entry = within((i,), lambda: build(_KeepEntry, item, context))
             out.append(KeepTerm(entry.term, entry.variants))
         else:
             raise fail(WHOLE, f"keep[{i}]: expected a name, or a mapping with 'term' and 'variants'")
     return tuple(out)
 
 
+@section
 class _GlossaryFile(Schema):
     """glossary.yaml: `keep` names (with accepted spellings per language), `terms` source → language → text."""
 
     not_a_mapping: ClassVar[tuple[str, str]] = (WHOLE, "glossary must be a mapping with the keys 'keep' and 'terms'")
 
-    keep: Annotated[Any, PlainValidator(_keep)] = ()
-    terms: Annotated[dict[Key, Annotated[dict[Tag, Text], mapping("must map language codes to translations")]],
-                     mapping("must map source expressions to translations")] = {}
+    keep: tuple[KeepTerm, ...] = key(_keep, ())
+    terms: dict[str, dict[str, str]] = key(
+        mapping(Key, mapping(Tag, Text, "must map language codes to translations"),
+                "must map source expressions to translations"), {})
 
 
 def load_glossary(path: Path | None) -> Glossary:

@@ -1,98 +1,185 @@
-"""What l10n.yaml and the glossary may contain, said once as pydantic models, and their errors as one line each.
+"""What l10n.yaml and the glossary may contain, said once as frozen dataclasses, and their errors as one line each.
 
-A section is a `Schema`: frozen, unknown keys refused with a "did you mean". A value is declared with `value()`,
-which names what is expected in the user's words (`expected a number of seconds`), so that a wrong type anywhere
+A section is a `Schema` dataclass whose keys are declared with `key()`, naming the check a value must pass. A
+check names what is expected in the user's words (`expected a number of seconds`), so that a wrong type anywhere
 is an error naming its key path (`engine_settings.libre.timeout: expected a number of seconds`) rather than a
-traceback later. Adding a key is one line in its section."""
+traceback later; unknown keys are refused with a "did you mean". Adding a key is one line in its section.
+
+Every rule here was already the project's own (its words, its conversions); what a schema library added on top
+was reading a mapping into a dataclass, which is `build()` below. pydantic did that for 70 ms of import and
+schema building in every command, half of the appeal's 150 ms budget, so the schema is plain code."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, TypeVar
-
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, PlainValidator, ValidationError, ValidationInfo,
-                      model_validator)
-from pydantic_core import PydanticCustomError
+from typing import Any, ClassVar, TypeVar
 
 from .errors import ConfigError
 
 #: error kinds: `expected` reads "key: expected …", `phrase` reads "key must …" (the key is the subject), `whole`
-#: is a complete message, `unknown_key` carries the key and the keys allowed
-EXPECTED, PHRASE, WHOLE, UNKNOWN = "l10n_expected", "l10n_phrase", "l10n_whole", "l10n_unknown_key"
+#: is a complete message, `unknown` carries the key and the keys allowed, `missing` names a required key
+EXPECTED, PHRASE, WHOLE, UNKNOWN, MISSING = "expected", "phrase", "whole", "unknown", "missing"
 
-M = TypeVar("M", bound=BaseModel)
-
-
-def fail(kind: str, message: str) -> PydanticCustomError:
-    """An error of one of the kinds above; `message` is final (braces are not templates)."""
-    return PydanticCustomError(kind, "{m}", {"m": message})
+#: a check takes the value as read and the reading's context (the project root, for paths) and returns the
+#: value to keep, or raises `Invalid`
+Check = Callable[[Any, dict[str, Any]], Any]
+S = TypeVar("S", bound="Schema")
 
 
-class Schema(BaseModel):
-    """A mapping of l10n.yaml or the glossary. Empty (`signatories:` with nothing under it) means all defaults."""
+class Invalid(ValueError):
+    """One problem in a file's data; `loc` (the key path) grows as the error leaves nested mappings."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True, defer_build=True)
+    def __init__(self, kind: str, message: str, allowed: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.kind, self.message, self.allowed = kind, message, allowed
+        self.loc: tuple[Any, ...] = ()
 
-    #: fields that are not keys of the file (set by the program, e.g. the project root)
-    internal_keys: ClassVar[frozenset[str]] = frozenset()
+    def at(self, *parts: Any) -> Invalid:
+        self.loc = (*parts, *self.loc)
+        return self
+
+
+def fail(kind: str, message: str) -> Invalid:
+    """An error of one of the kinds above; `message` is final."""
+    return Invalid(kind, message)
+
+
+def within(loc: tuple[Any, ...], check: Callable[[], Any]) -> Any:
+    """`check()`, its error placed under `loc`."""
+    try:
+        return check()
+    except Invalid as exc:
+        raise exc.at(*loc) from None
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Schema:
+    """A mapping of l10n.yaml or the glossary. Subclasses are `@section`s; empty (`signatories:` with nothing
+    under it) means all defaults."""
+
     not_a_mapping: ClassVar[tuple[str, str]] = (EXPECTED, "expected a mapping of keys to values")
 
-    @model_validator(mode="before")
     @classmethod
-    def _known_keys(cls, data: Any, info: ValidationInfo) -> Any:
-        if data is None:
-            data = {}
-        if not isinstance(data, dict):
-            raise fail(*cls.not_a_mapping)
-        allowed = cls.keys()
-        for key in data:
-            if not isinstance(key, str) or key not in allowed:
-                raise PydanticCustomError(UNKNOWN, "unknown key", {"key": str(key), "allowed": sorted(allowed)})
-        return cls._internal(data, info.context or {})
+    def internal(cls, context: dict[str, Any]) -> dict[str, Any]:
+        """Fields that are not keys of the file, set by the program (the project root)."""
+        return {}
 
-    @classmethod
-    def _internal(cls, data: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
-        """The data with the internal fields added (from the validation context)."""
-        return data
+    def consistent(self) -> None:
+        """Rules across keys, checked once every key is valid."""
 
-    @classmethod
-    def keys(cls) -> set[str]:
-        return {f.alias or name for name, f in cls.model_fields.items() if name not in cls.internal_keys}
+
+#: the decorator of every section: frozen (a configuration does not change while a command runs), keys by name
+section = dataclasses.dataclass(frozen=True, kw_only=True)
+
+
+def key(check: Check, default: Any = None, *, required: bool = False, check_default: bool = False) -> Any:
+    """A key of a section: its value passes `check`; when absent, `default` (itself checked if `check_default`:
+    a default path must stay inside the project too)."""
+    metadata = {"check": check, "check_default": check_default}
+    if required:
+        return dataclasses.field(metadata=metadata)
+    if isinstance(default, (dict, list)) or isinstance(default, type):
+        factory = default if isinstance(default, type) else (lambda d=default: type(d)(d))
+        return dataclasses.field(default_factory=factory, metadata={**metadata, "raw_default": default})
+    return dataclasses.field(default=default, metadata={**metadata, "raw_default": default})
+
+
+def keys(schema: type[Schema]) -> list[dataclasses.Field]:
+    return [f for f in dataclasses.fields(schema) if "check" in f.metadata]
+
+
+def build(schema: type[S], raw: Any, context: dict[str, Any] | None = None) -> S:
+    """`raw` (parsed YAML) as a `schema`, or the first problem in key order as `Invalid`."""
+    context = context or {}
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise fail(*schema.not_a_mapping)
+    declared = keys(schema)
+    allowed = {f.name for f in declared}
+    for name in raw:
+        if not isinstance(name, str) or name not in allowed:
+            raise Invalid(UNKNOWN, str(name), tuple(sorted(allowed)))
+    values = schema.internal(context)
+    for f in declared:
+        check = f.metadata["check"]
+        if f.name in raw:
+            values[f.name] = within((f.name,), lambda: check(raw[f.name], context))
+        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            raise Invalid(MISSING, "").at(f.name)
+        elif f.metadata["check_default"]:
+            values[f.name] = within((f.name,), lambda: check(f.metadata["raw_default"], context))
+    result = schema(**values)
+    result.consistent()
+    return result
+
+
+def nested(schema: type[S]) -> Check:
+    """A section inside a section."""
+    return lambda raw, context: build(schema, raw, context)
+
+
+def dump(section: Schema) -> dict[str, Any]:
+    """The keys a file set (those not None), as a mapping: engine options handed to an engine."""
+    return {f.name: getattr(section, f.name) for f in keys(type(section)) if getattr(section, f.name) is not None}
+
+
+def validate(schema: type[S], raw: Any, path: Path, top: str, context: dict[str, Any] | None = None) -> S:
+    """`raw` as a `schema`, or a ConfigError naming the file and the problem's key path."""
+    try:
+        return build(schema, raw, context)
+    except Invalid as exc:
+        raise ConfigError(message(exc, top), path) from None
+
+
+# -- checks -----------------------------------------------------------------------------------------------------
 
 
 def value(what: str, test: Callable[[Any], bool], convert: Callable[[Any], Any] | None = None,
-          kind: str = EXPECTED) -> Any:
+          kind: str = EXPECTED) -> Check:
     """A value that passes `test` (then `convert`ed), else the error "<key>: <what>" (or "<key> <what>" for the
     PHRASE kind). Booleans are never numbers here: `true` is not a timeout."""
 
-    def validate(raw: Any) -> Any:
+    def check(raw: Any, context: dict[str, Any]) -> Any:
         if not test(raw):
             raise fail(kind, what)
         return convert(raw) if convert is not None else raw
 
-    return Annotated[Any, PlainValidator(validate)]
+    return check
 
 
-def choice(*options: str) -> Any:
+def choice(*options: str) -> Check:
     """One of `options`; the error quotes what was written."""
 
-    def validate(raw: Any) -> Any:
+    def check(raw: Any, context: dict[str, Any]) -> Any:
         if not isinstance(raw, str) or raw not in options:
             raise fail(PHRASE, f"must be one of {', '.join(options)}, not {raw!r}")
         return raw
 
-    return Annotated[Any, PlainValidator(validate)]
+    return check
 
 
-def contextual(check: Callable[[Any, dict[str, Any]], Any]) -> Any:
-    """A value validated with the validation context (the project root, for paths)."""
+def mapping(keys_: Check, values: Check, what: str) -> Check:
+    """A mapping whose keys pass `keys_` and values `values` (`what` completes "<key> …" when it is not a
+    mapping); empty when the key has nothing under it. A key's error or its value's is placed under the key."""
 
-    def validate(raw: Any, info: ValidationInfo) -> Any:
-        return check(raw, info.context or {})
+    def check(raw: Any, context: dict[str, Any]) -> dict[Any, Any]:
+        if raw is None:
+            return {}
+        if not isinstance(raw, dict):
+            raise fail(PHRASE, what)
+        return {within((k,), lambda: keys_(k, context)): within((k,), lambda: values(v, context))
+                for k, v in raw.items()}
 
-    return Annotated[Any, PlainValidator(validate)]
+    return check
+
+
+def plain(convert: Callable[[Any], Any]) -> Check:
+    """A check that cannot fail: `convert` alone (its own `fail`s still count)."""
+    return lambda raw, context: convert(raw)
 
 
 def is_number(raw: Any) -> bool:
@@ -124,7 +211,6 @@ def is_text_map(raw: Any) -> bool:
 Text = value("expected text", is_text)
 OptionalText = value("expected text", lambda v: v is None or is_text(v))
 Flag = value("expected true or false", lambda v: isinstance(v, bool))
-OptionalFlag = value("expected true or false", lambda v: v is None or isinstance(v, bool))
 Seconds = value("expected a number of seconds", lambda v: is_number(v) and v > 0, float)
 Delay = value("expected a number of seconds", lambda v: is_number(v) and v >= 0, float)
 Positive = value("expected a positive number", lambda v: is_number(v) and v > 0, float)
@@ -135,74 +221,34 @@ Texts = value("expected a list of text", is_texts, texts)
 TextMap = value("expected a mapping of text to text", is_text_map, dict)
 Url = value("expected an http:// or https:// URL",
             lambda v: isinstance(v, str) and v.startswith(("http://", "https://")))
+#: YAML reads `150:` as a number; a heading is its text
+Key = plain(str)
 
 
-def mapping(what: str) -> BeforeValidator:
-    """A mapping (`what` completes "<key> …" otherwise), empty when the key has nothing under it."""
-
-    def check(raw: Any) -> Any:
-        if raw is None:
-            return {}
-        if not isinstance(raw, dict):
-            raise fail(PHRASE, what)
-        return raw
-
-    return BeforeValidator(check)
-
-
-def nested(model: type[M], raw: Any, loc: tuple[Any, ...], context: dict[str, Any] | None = None) -> M:
-    """`raw` as a `model` inside a validator; its first error becomes a WHOLE one carrying the full key path."""
-    try:
-        return model.model_validate(raw, context=context)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        raise fail(WHOLE, message({**error, "loc": (*loc, *error["loc"])}, key_path(loc))) from None
-
-
-def validate(model: type[M], raw: Any, path: Path, top: str, context: dict[str, Any] | None = None) -> M:
-    """`raw` as a `model`, or a ConfigError naming the file and the first problem's key path."""
-    try:
-        return model.model_validate(raw, context=context)
-    except ValidationError as exc:
-        raise ConfigError(message(exc.errors()[0], top), path) from None
+# -- messages ---------------------------------------------------------------------------------------------------
 
 
 def key_path(loc: tuple[Any, ...]) -> str:
     """`("keep", 2, "variants", "ru")` → `keep[2].variants.ru`."""
     out = ""
     for part in loc:
-        if part == "[key]":  # pydantic's marker for a bad mapping key: the key itself is named already
-            continue
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
 
 
-_EXPECTED = {
-    "string_type": "expected text", "bool_type": "expected true or false", "int_type": "expected a whole number",
-    "float_type": "expected a number", "list_type": "expected a list", "tuple_type": "expected a list",
-    "dict_type": "expected a mapping of keys to values", "model_type": "expected a mapping of keys to values",
-    "recursion_loop": "refers to itself (a YAML alias inside its own anchor)",
-}
-
-
-def message(error: Any, top: str) -> str:
-    """One line for one pydantic error; `top` names the file's top level ("l10n.yaml", "glossary")."""
-    loc, kind = tuple(error["loc"]), error["type"]
-    where = key_path(loc)
-    ctx = error.get("ctx") or {}
-    if kind == UNKNOWN:
+def message(error: Invalid, top: str) -> str:
+    """One line for one problem; `top` names the file's top level ("l10n.yaml", "glossary")."""
+    where = key_path(error.loc)
+    if error.kind == UNKNOWN:
         import difflib  # only a file with a mistake needs it
 
-        hint = difflib.get_close_matches(ctx["key"], ctx["allowed"], n=1)
-        return f"unknown key {ctx['key']!r} in {where or top}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
-    if kind == "missing":
-        parent = key_path(loc[:-1])
-        return f"missing required key {loc[-1]!r}" + (f" in {parent}" if parent else "")
-    text = ctx.get("m", error["msg"])
-    if kind == WHOLE:
-        return text
-    if kind == PHRASE:
-        return f"{where or top} {text}"
-    if not kind.startswith("l10n_"):  # pydantic's own words, for a type declared without value()
-        text = _EXPECTED.get(kind, text[:1].lower() + text[1:])
-    return f"{where}: {text}" if where else f"{top}: {text}"
+        hint = difflib.get_close_matches(error.message, error.allowed, n=1)
+        return f"unknown key {error.message!r} in {where or top}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
+    if error.kind == MISSING:
+        parent = key_path(error.loc[:-1])
+        return f"missing required key {error.loc[-1]!r}" + (f" in {parent}" if parent else "")
+    if error.kind == WHOLE:
+        return error.message
+    if error.kind == PHRASE:
+        return f"{where or top} {error.message}"
+    return f"{where or top}: {error.message}"

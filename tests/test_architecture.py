@@ -111,7 +111,7 @@ def test_the_readme_is_for_users_and_the_internals_are_in_architecture_md():
     headings = re.findall(r"(?m)^## (.+)$", readme)
     assert {"The two commands", "Workflow", "Configuration: `l10n.yaml`", "Exit codes"} <= set(headings)
     for internal in ("libunistring", "memo.json", "checks.json", "mkstemp", "renameat2", "flock(2)",
-                     "pydantic models"):
+                     "frozen dataclasses"):
         assert internal not in readme and internal in architecture, internal
     assert re.findall(r"`l10n/[\w/]+\.py`", readme) == []  # modules are named in docs/ARCHITECTURE.md
     for anchor in ("po-files-byte-for-byte", "caches-and-the-memo"):

@@ -215,10 +215,9 @@ def test_the_cache_is_keyed_by_context(tmp_path):
     from l10n.engines.pool import EnginePool
 
     with FakeOpenAI() as server:
-        config = Config.model_construct(root=tmp_path, path=tmp_path / "l10n.yaml", source_language="fr",
-                                        documents=(), languages=("de",),
-                                        engine_settings={"llm": EngineSettings("llm", {"base_url": server.base_url,
-                                                                                       "model": "fake-7b"})})
+        config = Config(root=tmp_path, path=tmp_path / "l10n.yaml", source_language="fr", documents=(),
+                        languages=("de",), engine_settings={"llm": EngineSettings("llm", {"base_url": server.base_url,
+                                                                                          "model": "fake-7b"})})
         with Cache(tmp_path / "cache.sqlite") as cache:
             items = [(t, []) for t in TEXTS]
             first = EnginePool(config, cache).translate("llm", items, "fr", "de", context=context())
