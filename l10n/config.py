@@ -116,6 +116,8 @@ def _group(raw: Any, context: dict[str, Any]) -> GroupSpec:
 
 @section
 class SignatoriesConfig(Schema):
+    """`signatories:` how the signatory list is recognised (its heading) and ordered."""
+
     heading: str | None = key(OptionalText)
     order: str = key(choice(*GROUP_ORDERS), "collation")
     #: group heading → GroupSpec (a bare code or None is read as the shorthand for GroupSpec(code=code))
@@ -124,6 +126,8 @@ class SignatoriesConfig(Schema):
 
 @section
 class MemoryConfig(Schema):
+    """`memory:` translation memory: how close a match must be, and the compendia to search."""
+
     threshold: int = key(value("must be a whole number from 1 to 100", lambda v: is_whole(v) and 0 < v <= 100,
                                kind=PHRASE), 85)
     compendia: tuple[Path, ...] = key(_paths, ())
@@ -131,11 +135,15 @@ class MemoryConfig(Schema):
 
 @section
 class PdfConfig(Schema):
+    """`publish.pdf:` the PDF's paper size."""
+
     paper: str = key(choice(*PAPERS), "a4")
 
 
 @section
 class TextConfig(Schema):
+    """`publish.txt:` the plain-text page's line width."""
+
     #: columns to wrap plain text at; 0 keeps every paragraph on one line (for web forms and CMSs)
     wrap: int = key(value("must be a number of columns from 20 to 1000, or 0 not to wrap",
                           lambda v: is_whole(v) and (v == 0 or 20 <= v <= 1000), kind=PHRASE), 72)
@@ -143,6 +151,8 @@ class TextConfig(Schema):
 
 @section
 class PublishConfig(Schema):
+    """`publish:` what may be published, and how unreviewed or untranslated text is shown."""
+
     min_reviewed: float = key(value("must be a percentage from 0 to 100", lambda v: is_number(v) and 0 <= v <= 100,
                                     float, PHRASE), 100.0)
     unreviewed: str = key(choice(*UNREVIEWED_POLICIES), "banner")
@@ -154,6 +164,8 @@ class PublishConfig(Schema):
 
 @section
 class PretranslateConfig(Schema):
+    """`pretranslate:` how much a machine draft must be trusted not to be counted as doubtful."""
+
     #: drafts less trusted than this are counted in the dashboard and status (`pretranslate --min-confidence`
     #: goes further and leaves them empty)
     min_confidence: float = key(value("must be a number from 0 to 1", lambda v: is_number(v) and 0 <= v <= 1, float,
@@ -180,12 +192,16 @@ def _word_lists(raw: Any, context: dict[str, Any]) -> dict[str, tuple[str, ...]]
 
 @section
 class SpellingConfig(Schema):
+    """`checks.spelling:` the project's own words."""
+
     #: words right whatever the dictionaries say, by language ("*": every language)
     accept: dict[str, tuple[str, ...]] = key(_word_lists, {})
 
 
 @section
 class ChecksConfig(Schema):
+    """`checks:` checks turned off, and the spelling check's word lists."""
+
     disable: tuple[str, ...] = key(Names, ())
     spelling: SpellingConfig = key(nested(SpellingConfig), SpellingConfig)
 
@@ -195,6 +211,8 @@ class ChecksConfig(Schema):
 
 @section
 class ApertiumOptions(Schema):
+    """`engine_settings.apertium:` the offline engine's command, data and time limit."""
+
     binary: str | None = key(Text)
     datadir: str | None = key(Text)
     timeout: float | None = key(Seconds)
@@ -202,6 +220,8 @@ class ApertiumOptions(Schema):
 
 @section
 class PseudoOptions(Schema):
+    """`engine_settings.pseudo:` how much longer pseudo-translations are than their source."""
+
     expansion: float | None = key(Positive)
 
 
@@ -224,22 +244,30 @@ class WebOptions(Schema):
 
 @section
 class MyMemoryOptions(WebOptions):
+    """`engine_settings.mymemory:` also the e-mail address that raises MyMemory's daily quota."""
+
     email: str | None = key(Text)
 
 
 @section
 class DeeplOptions(WebOptions):
+    """`engine_settings.deepl:` also which of DeepL's two APIs the key belongs to."""
+
     use_free_api: bool | None = key(Flag)
 
 
 @section
 class LibreOptions(WebOptions):
+    """`engine_settings.libre:` also the server and whether it needs a key."""
+
     url: str | None = key(Url)
     require_key: bool | None = key(Flag)
 
 
 @section
 class MicrosoftOptions(WebOptions):
+    """`engine_settings.microsoft:` also the Azure region of the key."""
+
     region: str | None = key(Text)
 
 

@@ -67,6 +67,8 @@ class Glossary:
 
 @section
 class _KeepEntry(Schema):
+    """A kept name with the spellings accepted for it per language."""
+
     term: str = key(Text, required=True)
     variants: dict[str, tuple[str, ...]] = key(mapping(Tag, Spellings, "must map language codes to spellings"), {})
 
