@@ -25,6 +25,13 @@ class Script:
     error: bytes = b""  # for 500: the body, as it is (else a JSON error)
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 64  # listen()'s backlog (default 5): two languages × `concurrency` connections open at
+    # once, and on a busy machine a full backlog costs an extra one a 1 s SYN retry, then 3 s, 7 s…: a Ctrl-C
+    # test then waited for a connect no interruption can cut short
+
+
 @dataclass
 class Recorded:
     path: str
@@ -41,8 +48,7 @@ class FakeLibre:
         self._seen: dict[str, int] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     @property
