@@ -6,7 +6,7 @@ and the rest says why the check exists, so documentation cannot drift from the c
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from ..po import Catalog, Entry
@@ -81,6 +81,9 @@ class CheckSettings:
     enabled: frozenset[str]
     catalog: Catalog | None = None
     accept: frozenset[str] = frozenset()  # words the project accepts whatever the dictionary says (spelling)
+    #: work several checks of this catalog need, done once by the first (the word checks' analyses): kept with
+    #: the catalog's run, not in a bounded cache that a catalog with more texts than it holds empties every time
+    shared: dict[Any, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @property
     def primary(self) -> str:

@@ -225,6 +225,15 @@ def _entries(catalog: Catalog) -> list[Entry]:
 
 
 def _findings(settings: CheckSettings, entry: Entry, dic: Dictionary | None) -> WordFindings:
+    """The entry's word findings, worked out once per catalog run: source-words and spelling both read them."""
+    key = ("words", id(entry), dic is None)  # the catalog holds its entries for the whole run
+    found = settings.shared.get(key)
+    if found is None:
+        found = settings.shared[key] = _work_findings(settings, entry, dic)
+    return found
+
+
+def _work_findings(settings: CheckSettings, entry: Entry, dic: Dictionary | None) -> WordFindings:
     protected = _protected(settings.glossary, settings.lang, accepted_words(settings))
     unknown = engine_unknown(entry)
     copied: list[str] = []
@@ -235,7 +244,7 @@ def _findings(settings: CheckSettings, entry: Entry, dic: Dictionary | None) -> 
         if skip_place and "," in target:  # the place is the dateline check's business
             head, _, rest = target.partition(",")
             target = " " * len(head) + "," + rest
-        found = _cached_analyse(settings.lang, dic, protected, source, target, unknown)
+        found = analyse(settings.lang, dic, protected, source, target, unknown)
         copied += found.copied
         leftovers += found.leftovers
         misspelt += found.misspelt
@@ -243,16 +252,9 @@ def _findings(settings: CheckSettings, entry: Entry, dic: Dictionary | None) -> 
     return WordFindings(unique(copied), unique(leftovers), unique(misspelt))
 
 
-@lru_cache(maxsize=4096)
-def _cached_analyse(lang: str, dic: Dictionary | None, protected: frozenset[str], source: str, target: str,
-                    unknown: tuple[str, ...]) -> WordFindings:
-    return analyse(lang, dic, protected, source, target, unknown)
-
-
 def done_with(lang: str) -> None:
-    """The checks are done with a language's catalogs: its dictionaries (held by the analyses kept too) can go."""
+    """The checks are done with a language's catalogs: its dictionaries can go."""
     release(lang)
-    _cached_analyse.cache_clear()
 
 
 def _engine(entry: Entry) -> str:
