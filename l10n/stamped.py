@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from .errors import L10nError
 
@@ -36,9 +36,7 @@ class StampedSections:
             return
         from .po import atomic_write  # only when something changed
 
-        # a key of a section at a time (the check memo holds every issue of the project), the bytes json.dumps
-        # would give for the whole
-        data = _chunks(_json_pieces({**self.stamp, **self.data}, depth=2))
+        data = json.dumps({**self.stamp, **self.data}, ensure_ascii=False).encode("utf-8")
         try:
             # a file lost in a crash is only worked out again
             atomic_write(self.path, data, durable=False)
@@ -47,35 +45,3 @@ class StampedSections:
             return
         self.dirty = False
 
-
-def _chunks(pieces: Iterator[str], size: int = 1 << 20) -> Iterator[bytes]:
-    """The pieces encoded, gathered into writes of about `size` bytes (a small file: one write)."""
-    gathered: list[bytes] = []
-    length = 0
-    for piece in pieces:
-        gathered.append(piece.encode("utf-8"))
-        length += len(gathered[-1])
-        if length >= size:
-            yield b"".join(gathered)
-            gathered, length = [], 0
-    if gathered:
-        yield b"".join(gathered)
-
-
-def _json_pieces(value: Any, depth: int) -> Iterator[str]:
-    """json.dumps(value, ensure_ascii=False) in pieces: the members of objects down to `depth` levels apart."""
-    if depth and isinstance(value, dict):
-        yield "{"
-        for n, (key, member) in enumerate(value.items()):
-            yield (", " if n else "") + json.dumps(key, ensure_ascii=False) + ": "
-            yield from _json_pieces(member, depth - 1)
-        yield "}"
-    else:
-        yield json.dumps(value, ensure_ascii=False, default=_as_dict)
-
-
-def _as_dict(value: Any) -> dict[str, Any]:
-    """An object json cannot write by itself, written as its `as_dict()` (the check memo keeps Issues)."""
-    if not hasattr(value, "as_dict"):
-        raise TypeError(f"{type(value).__name__} cannot be written as JSON")
-    return value.as_dict()

@@ -153,11 +153,12 @@ def test_a_damaged_memo_is_ignored(checked: Path, cli, spy: list[str], damage: s
     memo = checked / MEMO
     if damage == "garbage":
         memo.write_bytes(b"\xff{not json")
-    elif damage == "wrong issues":
-        data = json.loads(memo.read_bytes())
-        for fact in data["issues"].values():
-            fact["issues"] = [{"file": 1}] if fact["issues"] else "none"
-        memo.write_text(json.dumps(data), encoding="utf-8")
+    elif damage == "wrong issues":  # every section's issues replaced, the file's layout kept
+        lines = memo.read_bytes().split(b"\n")
+        wrong = b'{"strings": ["x"], "issues": [[1, 0, 0, 0, 0, 0, 0]]}\n'
+        for n in range(1, len(lines) - 1, 2):
+            lines[n:n + 2] = [json.dumps(json.loads(lines[n]) | {"size": len(wrong)}).encode(), wrong[:-1]]
+        memo.write_bytes(b"\n".join(lines))
     else:
         memo.unlink()
         memo.mkdir()

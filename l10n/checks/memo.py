@@ -8,39 +8,68 @@ langcodes' modules), the spelling dictionaries (every file where Enchant and Hun
 and modification time) and msgfmt (by path, size and modification time). The file's stamp holds what all catalogs
 share; each catalog's entry holds the digest of its own inputs. Advisory, like the project memo: a missing,
 unreadable or malformed file, or one written for other code, tools or configuration, holds nothing, and `check`
-then does its full work; the issues printed are the same either way."""
+then does its full work; the issues printed are the same either way.
+
+The file is read a section at a time and each section decoded only when asked for, so that neither the whole file
+nor a tree of every issue's fields is ever held beside the issues themselves: a first line holds the stamp; then
+each section (a catalog, or the source documents) is a header line (its name, its key and the size of what
+follows) and one line of JSON: the strings its issues use, each once, and per issue its line number and the
+indexes of its other fields in those strings. A section's issues repeat few strings (one msgid has several
+issues, a check's message recurs): at 20,000 segments × 10 languages the file is a fraction of one JSON object
+per issue, and the issues read back share their strings instead of holding a copy each."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from ..digest import file_digest, file_stamp, sha256
+from ..errors import L10nError
 from ..memo import code_digest, config_digest, library_digest
 from ..paths import WORDS_FILE
-from ..stamped import StampedSections
 from .base import Issue
 
 if TYPE_CHECKING:
     from ..config import Config
 
 MEMO_NAME = "checks.json"
-MEMO_VERSION = 1
+MEMO_VERSION = 2
 #: what the spelling checks import besides the libraries the project memo's code digest covers
 CHECK_LIBRARIES = ("enchant", "langcodes")
-_FIELDS = {"file": str, "line": int, "lang": str, "msgctxt": (str, type(None)), "msgid": str, "check": str,
-           "severity": str, "message": str}
+#: an issue's fields kept as indexes into its section's strings, in the order a row holds them after the line
+_TEXT_FIELDS = ("file", "lang", "msgctxt", "msgid", "check", "severity", "message")
+#: longer than any stamp: a first line beyond it (an older memo's single line) is not read whole to be refused
+_STAMP_LIMIT = 1 << 16
 
 
-class CheckMemo(StampedSections):
+@dataclass
+class _Section:
+    """One section as read (`raw`, its line of JSON, not yet decoded) or as decoded or found (`issues`)."""
+
+    key: str
+    raw: bytes | None = None
+    issues: list[Issue] | None = None
+
+
+class CheckMemo:
     """Issues found before, per catalog (or source document), valid while the digest of its inputs holds."""
 
     def __init__(self, config: Config) -> None:
-        stamp = {"version": MEMO_VERSION, "code": code_digest(), "libraries": library_digest(CHECK_LIBRARIES),
-                 "config": config_digest(config), "tools": tools_digest()}
-        super().__init__(config.root / config.cache_dir / MEMO_NAME, stamp)
+        self.path = config.root / config.cache_dir / MEMO_NAME
+        self.stamp = {"version": MEMO_VERSION, "code": code_digest(), "libraries": library_digest(CHECK_LIBRARIES),
+                      "config": config_digest(config), "tools": tools_digest()}
+        self.sections: dict[str, _Section] = {}
+        self.dirty = False
+        self.writable = True
+        try:
+            self.sections = _read(self.path, self.stamp)
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # missing or damaged: holds nothing
 
     def knows(self, name: str, key: str | None) -> bool:
         return self._known(name, key) is not None
@@ -48,36 +77,105 @@ class CheckMemo(StampedSections):
     def issues(self, name: str, key: str | None, work: Callable[[], list[Issue]],
                still: Callable[[], str | None] | None = None) -> list[Issue]:
         """The issues recorded for `name` under `key`, else `work()`'s, recorded unless the inputs changed while
-        it ran (`still()`, the key taken again, differs) or could not be read (`key` None)."""
+        it ran (`still()`, the key taken again, differs) or could not be read (`key` None). A new list each time:
+        the caller may extend it."""
         known = self._known(name, key)
         if known is not None:
-            return known
+            return list(known)
         found = work()
         if key is not None and (still is None or still() == key):
-            # the issues themselves (a copy of the list the caller may extend), written as dicts when the memo is
-            # saved (StampedSections: as_dict)
-            self.data.setdefault("issues", {})[name] = {"key": key, "issues": list(found)}
+            self.sections[name] = _Section(key, issues=list(found))
             self.dirty = True
         return found
 
+    def save(self) -> None:
+        """Write the file if something changed since it was read or last saved: a section at a time, those not
+        decoded as they were read."""
+        if not self.dirty or not self.writable:
+            return
+        from ..po import atomic_write  # only when something changed
+
+        try:
+            # a file lost in a crash is only worked out again
+            atomic_write(self.path, self._lines(), durable=False)
+        except (OSError, L10nError):  # unwritable, or a link out of the project: advisory, so not kept
+            self.writable = False  # this object stops trying
+            return
+        self.dirty = False
+
     def _known(self, name: str, key: str | None) -> list[Issue] | None:
-        fact = self.get("issues", name)
-        if key is None or not isinstance(fact, dict) or fact.get("key") != key:
+        section = self.sections.get(name)
+        if key is None or section is None or section.key != key:
             return None
-        return _issues(fact.get("issues"))
+        if section.issues is None:
+            section.issues = _decode(section.raw or b"")
+            section.raw = None  # the issues now stand for it (encoded again if the file is written)
+            if section.issues is None:  # damaged: forgotten, so checked and recorded again
+                del self.sections[name]
+        return section.issues
+
+    def _lines(self) -> Iterator[bytes]:
+        yield _dumps(self.stamp) + b"\n"
+        for name, section in self.sections.items():
+            raw = section.raw if section.raw is not None else _encode(section.issues or [])
+            yield _dumps({"name": name, "key": section.key, "size": len(raw)}) + b"\n" + raw
 
 
-def _issues(raw: Any) -> list[Issue] | None:
-    """Recorded issues, or None when the record is not a list of well-formed issues (a damaged file)."""
-    if not isinstance(raw, list):
+def _dumps(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False).encode("utf-8")
+
+
+def _read(path: Path, stamp: dict[str, Any]) -> dict[str, _Section]:
+    """The sections of a memo written under `stamp`, undecoded; nothing from another stamp's. Raises ValueError,
+    KeyError or TypeError on a damaged file."""
+    sections: dict[str, _Section] = {}
+    with open(path, "rb") as file:
+        if json.loads(file.readline(_STAMP_LIMIT)) != stamp:
+            return {}
+        while header := file.readline(_STAMP_LIMIT):
+            head = json.loads(header)
+            name, key, size = head["name"], head["key"], head["size"]
+            if not (isinstance(name, str) and isinstance(key, str) and type(size) is int and size > 0):
+                raise ValueError("malformed section header")
+            raw = file.read(size)
+            if len(raw) != size or not raw.endswith(b"\n"):
+                raise ValueError("truncated section")
+            sections[name] = _Section(key, raw=raw)
+    return sections
+
+
+def _encode(issues: list[Issue]) -> bytes:
+    """A section's line: its strings once each, an issue as its line and the indexes of its other fields."""
+    strings: dict[str | None, int] = {}
+    rows = [[issue.line, *(strings.setdefault(getattr(issue, f), len(strings)) for f in _TEXT_FIELDS)]
+            for issue in issues]
+    return _dumps({"strings": list(strings), "issues": rows}) + b"\n"
+
+
+def _decode(raw: bytes) -> list[Issue] | None:
+    """A section's issues, or None when its line is not what _encode writes (a damaged file)."""
+    try:
+        data = json.loads(raw)
+    except ValueError:
         return None
+    strings, rows = (data.get("strings"), data.get("issues")) if isinstance(data, dict) else (None, None)
+    if not isinstance(strings, list) or not isinstance(rows, list):
+        return None
+    if not all(s is None or isinstance(s, str) for s in strings):
+        return None
+    # interned: every language's issues on one source text share one copy of it, as when they were found
+    strings = [s if s is None else sys.intern(s) for s in strings]
+    count = len(strings)
     out = []
-    for item in raw:
-        if not isinstance(item, dict) or item.keys() != _FIELDS.keys():
+    for row in rows:
+        if not isinstance(row, list) or len(row) != 1 + len(_TEXT_FIELDS):
             return None
-        if not all(isinstance(item[k], t) and not isinstance(item[k], bool) for k, t in _FIELDS.items()):
+        if not all(type(n) is int for n in row) or not all(0 <= n < count for n in row[1:]):
             return None
-        out.append(Issue(**item))
+        file, lang, msgctxt, msgid, check, severity, message = (strings[n] for n in row[1:])
+        if None in (file, lang, msgid, check, severity, message):
+            return None
+        out.append(Issue(file, row[0], lang, msgctxt, msgid, check, severity, message))
     return out
 
 
