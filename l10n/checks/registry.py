@@ -32,7 +32,7 @@ CHECKS.clear()
 CHECKS.update({check_id: _registered.pop(check_id) for check_id in ORDER})
 CHECKS.update(_registered)  # any check registered beyond the documented ones runs last
 
-__all__ = ["CHECKS", "CheckInfo", "Issue", "check_catalog", "check_file", "ignored_checks"]
+__all__ = ["CHECKS", "CheckInfo", "Issue", "check_catalog", "check_file", "entry_pairs", "ignored_checks"]
 
 _IGNORE = re.compile(r"^l10n-ignore\s*[:=]?\s*(?P<ids>.*)$")
 
@@ -116,6 +116,16 @@ def _pairs(entry: Entry) -> list[Pair]:
             for source, target, form in texts if target]
 
 
+def entry_pairs(settings: CheckSettings, entry: Entry) -> list[Pair]:
+    """The entry's pairs, made once per catalog run (settings.shared): the word checks read them before the
+    entry's own checks do, and cleaning a translation looks for markup in it."""
+    key = ("pairs", id(entry))  # the catalog holds its entries for the whole run
+    pairs = settings.shared.get(key)
+    if pairs is None:
+        pairs = settings.shared[key] = _pairs(entry)
+    return pairs
+
+
 def _run(catalog: Catalog, lang: str, source_lang: str, glossary: Glossary | None, disabled: Iterable[str],
          file: str, accept: Iterable[str] = ()) -> list[Issue]:
     off = frozenset(disabled)
@@ -143,7 +153,7 @@ def _run(catalog: Catalog, lang: str, source_lang: str, glossary: Glossary | Non
             continue
         settings = dataclasses.replace(base, enabled=base.enabled - ignored) if ignored else base
         line = line_of(entry)
-        pairs = _pairs(entry)
+        pairs = entry_pairs(base, entry)
         for info in checks:
             messages: list[str] = []
             if info.kind == ENTRY:

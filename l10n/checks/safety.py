@@ -45,9 +45,10 @@ def markup_in(text: str) -> list[Markup]:
     return list(_markup_in(text))
 
 
-@lru_cache(maxsize=1 << 12)
+@lru_cache(maxsize=1 << 16)
 def _markup_in(text: str) -> tuple[Markup, ...]:
-    """Cached: several checks and the word checks' cleaning ask about the same entry's texts, one after another."""
+    """Cached: several checks and the word checks' cleaning ask about the same entry's texts, and every language's
+    entry about the same source text (as many texts as numbers_in keeps, so a large catalog does not empty it)."""
     found: list[Markup] = []
     for kind, pattern in _PATTERNS:
         if _TRIGGERS[kind] not in text:

@@ -198,12 +198,12 @@ def analyse(lang: str, dic: Dictionary | None, protected: frozenset[str], source
     return WordFindings(unique(copied), unique(leftovers), unique(misspelt))
 
 
-def _pair_texts(entry: Entry) -> list[tuple[str, str]]:
+def _pair_texts(settings: CheckSettings, entry: Entry) -> list[tuple[str, str]]:
     """(source, translation) pairs, the translation without foreign markup or engine marks (their own checks
     report those)."""
-    from .registry import _pairs
+    from .registry import entry_pairs
 
-    return [(pair.source, pair.target) for pair in _pairs(entry)]
+    return [(pair.source, pair.target) for pair in entry_pairs(settings, entry)]
 
 
 def _role(entry: Entry) -> str:
@@ -240,7 +240,7 @@ def _work_findings(settings: CheckSettings, entry: Entry, dic: Dictionary | None
     leftovers: list[str] = []
     misspelt: list[str] = []
     skip_place = "dateline" in _role(entry)
-    for source, target in _pair_texts(entry):
+    for source, target in _pair_texts(settings, entry):
         if skip_place and "," in target:  # the place is the dateline check's business
             head, _, rest = target.partition(",")
             target = " " * len(head) + "," + rest
@@ -345,7 +345,7 @@ def dateline(settings: CheckSettings, catalog: Catalog) -> Iterator[Finding]:
     for entry in _entries(catalog):
         if "dateline" not in _role(entry):
             continue
-        for source, target in _pair_texts(entry):
+        for source, target in _pair_texts(settings, entry):
             if "," not in source or "," not in target:
                 continue
             place, target_place = source.partition(",")[0].strip(), target.partition(",")[0].strip()
