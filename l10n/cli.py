@@ -428,7 +428,7 @@ def check(ctx: Invocation, langs: tuple[str, ...], fmt: str, summary: bool) -> N
         _echo(quality.render_text(list(rows.values()), list(CHECKS)), lines=True)
     elif fmt == "json":  # what json.dumps(…, indent=2) prints for the list, an issue at a time (tens of MB)
         for n, issue in enumerate(issues):
-            item = json.dumps(issue.as_dict(), ensure_ascii=False, indent=2).replace("\n", "\n  ")
+            item = issue.as_json().replace("\n", "\n  ")
             _echo(("[\n  " if n == 0 else ",\n  ") + item, nl=False, lines=True, json=True)
         _echo("\n]" if issues else "[]", lines=True, json=True)
     else:

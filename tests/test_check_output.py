@@ -1,5 +1,5 @@
-"""`l10n check --format json` prints, an issue at a time, exactly what json.dumps(…, indent=2) gives for the list,
-and the same with the check memo as without; a language's dictionaries are let go once its catalogs are
+"""`l10n check --format json` prints, an issue at a time, exactly what json.dumps(…, indent=2) gives for the list
+(each issue written without json's indenting encoder), and the same with the check memo as without; a language's dictionaries are let go once its catalogs are
 checked."""
 
 from __future__ import annotations
@@ -7,7 +7,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from l10n.checks import dictionary as dictionaries
+from l10n.checks.base import Issue
 from l10n.checks import memo as check_memo
 
 
@@ -29,3 +33,11 @@ def test_a_released_language_is_loaded_again_when_asked() -> None:
     dictionaries.release("es")
     again = dictionaries.dictionary("es")
     assert again is not first and again.known("casa")
+
+
+text = st.text(st.characters(codec="utf-8"))
+
+
+@given(st.builds(Issue, text, st.integers(0, 10**9), text, st.none() | text, text, text, text, text))
+def test_an_issue_as_json_is_json_dumps_of_its_fields(issue: Issue) -> None:
+    assert issue.as_json() == json.dumps(issue.as_dict(), ensure_ascii=False, indent=2)
