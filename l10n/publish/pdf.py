@@ -17,6 +17,7 @@ from .. import langs
 from ..errors import L10nError
 
 if TYPE_CHECKING:
+    from weasyprint import Document
     from weasyprint.text.fonts import FontConfiguration
 
     from ..po import Catalog
@@ -91,13 +92,24 @@ def render_pdf(html: str, lang: str, paper: str, published: dt.date, allowed_lin
     style = f"<style>\n{stylesheet(lang, paper, footer_text(lang, published))}</style>\n"
     html = html.replace("</head>", style + "</head>", 1)
     fetcher = URLFetcher(allowed_protocols=())  # nothing to fetch: fonts are the system's, styles inline
-    document = HTML(string=html, url_fetcher=fetcher, base_url="about:blank").render(font_config=_fonts())
-    for page in document.pages:
-        page.links = [link for link in page.links if _allowed(link, allowed_links)]
-    stamp = published.isoformat()
-    document.metadata.created = document.metadata.modified = stamp
-    document.metadata.generator = "l10n"
-    pdf = document.write_pdf(pdf_tags=True)
+
+    def render(page: str) -> Document:
+        return HTML(string=page, url_fetcher=fetcher, base_url="about:blank").render(font_config=_fonts())
+
+    def finish(document: Document) -> bytes:
+        for page in document.pages:
+            page.links = [link for link in page.links if _allowed(link, allowed_links)]
+        stamp = published.isoformat()
+        document.metadata.created = document.metadata.modified = stamp
+        document.metadata.generator = "l10n"
+        return document.write_pdf(pdf_tags=True)
+
+    from .pieces import is_long, render_in_pieces
+
+    if is_long(html):  # laid out a piece at a time: WeasyPrint holds every page of a document until it is written
+        return render_in_pieces(html, render, finish)
+    document = render(html)
+    pdf = finish(document)
     # The laid-out document (every page's boxes, each line's Pango layout) is a web of
     # reference cycles, and the l10n command runs without the cyclic collector (cli.entry): freed here, one
     # language's layout is gone before the next is laid out, so a build's memory is that of its longest page,
