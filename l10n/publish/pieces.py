@@ -3,7 +3,7 @@
 WeasyPrint keeps every laid-out page of a document (its boxes and each line's Pango layout, about 1.5 MB a page)
 until the PDF is written, and its layout grows faster than the page count: one 20,000-segment appeal took 1.4 GB.
 Here the page's blocks (paragraphs, headings, signatories) are laid out `PIECE_UNITS` at a time, each piece its
-own WeasyPrint document written at once and dropped, and the pieces are joined with pypdf.
+own WeasyPrint document written at once and dropped, and the pieces are joined with qpdf (pikepdf).
 
 A piece never ends where its HTML ends: its last page, laid out short of what follows, is dropped, and the next
 piece starts with the block that opened the last page that began with a whole block. So every page is laid out
@@ -17,18 +17,17 @@ from __future__ import annotations
 
 import copy
 import gc
-import hashlib
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
     from weasyprint import Document
 
-#: blocks laid out per piece; a page with fewer blocks takes the one-document path unchanged. 2,000 blocks are
-#: 40 to 120 pages of the appeal and about 200 MB of layout
-PIECE_UNITS = 2000
+#: blocks laid out per piece; a page with no more takes the one-document path unchanged. 1,000 blocks are 20 to 60
+#: pages of the appeal, about 100 MB of layout (2,000: 200 MB, for no gain in time)
+PIECE_UNITS = 1000
 #: elements whose children are laid out as blocks of their own (the signatory list's sections, columns, lists)
 _CONTAINERS = frozenset({"main", "article", "section", "ul", "ol", "div"})
 #: the id given to a block without one, to find on which pages it was laid out
@@ -72,8 +71,9 @@ def _parse(html: str) -> HtmlElement:
 @dataclass
 class _Piece:
     pdf: bytes
+    pages: int
     #: (level, label, open) of each heading of its pages, in order: the outline is made again for the whole
-    bookmarks: list[tuple[int, str, bool]] = field(default_factory=list)
+    bookmarks: list[tuple[int, str, bool]]
 
 
 def render_in_pieces(html: str, render: Callable[[str], Document], finish: Callable[[Document], bytes]) -> bytes:
@@ -99,13 +99,15 @@ def render_in_pieces(html: str, render: Callable[[str], Document], finish: Calla
         for page in pages:
             page.anchors = {name: place for name, place in page.anchors.items() if not name.startswith(_MARK)}
         bookmarks = [(level, label, state != "closed") for page in pages for level, label, _, state in page.bookmarks]
-        pieces.append(_Piece(finish(document.copy(pages)), bookmarks))
+        pieces.append(_Piece(finish(document.copy(pages)), len(pages), bookmarks))
         # the layout is a web of reference cycles and the command runs without the cyclic collector: freed now,
         # one piece's layout is gone before the next is laid out
         del document, pages
         gc.collect()
         start = following
-    footers = render(_footers_html(root, sum(_page_count(p.pdf) for p in pieces))).write_pdf()
+    footers = render(_footers_html(root, sum(piece.pages for piece in pieces))).write_pdf()
+    del root, units  # the page's tree: its memory goes to the join
+    gc.collect()
     return _join(pieces, footers)
 
 
@@ -159,143 +161,102 @@ def _footers_html(root: HtmlElement, pages: int) -> str:
             f"<body style='background: none'>{blank}</body></html>")
 
 
-def _page_count(pdf: bytes) -> int:
-    from pypdf import PdfReader
-
-    return len(PdfReader(io.BytesIO(pdf)).pages)
-
-
 def _join(pieces: list[_Piece], footers: bytes) -> bytes:
-    """One PDF of the pieces' pages, each with its footer drawn on top; one structure tree, one outline."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import (ArrayObject, ByteStringObject, DecodedStreamObject, DictionaryObject, Fit,
-                               NameObject, NumberObject, TextStringObject)
+    """One PDF of the pieces' pages, each with its footer drawn on top; one structure tree, one outline. Joined
+    with qpdf (pikepdf): pypdf holds each of the structure tree's objects as Python objects, 0.9 GB for the
+    20,000-segment page."""
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, OutlineItem
 
-    writer = PdfWriter()
-    readers = [PdfReader(io.BytesIO(piece.pdf)) for piece in pieces]
-    first = readers[0]
-    writer.pdf_header = first.pdf_header
-    tree = first.root_object["/StructTreeRoot"]
-    document = DictionaryObject({NameObject("/Type"): NameObject("/StructElem"),
-                                 NameObject("/S"): NameObject("/Document"), NameObject("/K"): ArrayObject()})
-    document_ref = writer._add_object(document)
-    page_nums: list = []
+    pdf = pikepdf.open(io.BytesIO(pieces[0].pdf))
+    tree = pdf.Root.StructTreeRoot
+    document = tree.K[0]
+    page_keys: list = []
     annotations: list = []
-    outline: list[tuple[int, str, bool, int, object]] = []
-    names: list[tuple[str, int, object]] = []
-    for piece, reader in zip(pieces, readers):
-        offset = len(writer.pages)
-        for page in reader.pages:
-            writer.add_page(page)
-        structure = reader.root_object["/StructTreeRoot"]
-        (piece_document,) = structure["/K"]
-        for kid in piece_document.get_object()["/K"]:
-            clone = kid.clone(writer, ignore_fields=["/P"])
-            _set_parents(clone, document_ref)
-            document["/K"].append(clone)
-        nums = structure["/ParentTree"]["/Nums"]
-        count = len(reader.pages)
-        for key, value in zip(nums[::2], nums[1::2]):
-            value = value.clone(writer, ignore_fields=["/P"])
-            if key < count:
-                page_nums.append(value)
-            else:
-                annotations.append(value)
-        destinations = _flat(reader.outline)
-        for (level, label, is_open), destination in zip(piece.bookmarks, destinations):
-            outline.append((level, label, is_open, offset + reader.get_destination_page_number(destination),
-                            destination))
-        for name, destination in reader.named_destinations.items():
-            names.append((name, offset + reader.get_destination_page_number(destination), destination))
-    total = len(writer.pages)
-    for number, page in enumerate(writer.pages):
-        page[NameObject("/StructParents")] = NumberObject(number)
+    marks: list = []
+    names: list = []
+    for number, piece in enumerate(pieces):
+        source = pikepdf.open(io.BytesIO(piece.pdf)) if number else pdf
+        offset = len(pdf.pages) if number else 0
+        index = {page.obj.objgen: i for i, page in enumerate(source.pages)}
+        if number:
+            known = len(pdf.objects)
+            pdf.pages.extend(source.pages)
+            structure = pdf.copy_foreign(source.Root.StructTreeRoot)
+            for kid in structure.K[0].K:  # the piece's Document element is left out: the file keeps one
+                kid.P = document
+                document.K.append(kid)
+            # qpdf copies a stream's data only when the file is written, from the piece: copied now, the
+            # piece can go, and the join holds each object once, not twice
+            for copied in pdf.objects[known:]:
+                if isinstance(copied, pikepdf.Stream):
+                    copied.write(copied.read_raw_bytes(), filter=copied.get(Name.Filter),
+                                 decode_parms=copied.get(Name.DecodeParms))
+        else:
+            structure = tree
+        nums = list(structure.ParentTree.Nums)
+        for key, value in zip(nums[::2], nums[1::2]):  # pages first, then the link annotations
+            (page_keys if int(key) < len(source.pages) else annotations).append(value)
+
+        def moved(destination: Array) -> Array:
+            return Array([pdf.pages[offset + index[destination[0].objgen]].obj, *list(destination)[1:]])
+
+        marks += [(level, label, is_open, moved(destination))
+                  for (level, label, is_open), destination in zip(piece.bookmarks, _destinations(source))]
+        if Name.Names in source.Root and Name.Dests in source.Root.Names:
+            flat = list(source.Root.Names.Dests.Names)
+            names += [(name, moved(destination)) for name, destination in zip(flat[::2], flat[1::2])]
+        if number:
+            source.close()
+    total = len(pdf.pages)
+    for number, page in enumerate(pdf.pages):
+        page.obj.StructParents = number
+    keys: list = []
+    for number, value in enumerate(page_keys):
+        keys += [number, value]
     for key, annotation in enumerate(annotations, start=total):
-        annotation.get_object()[NameObject("/StructParent")] = NumberObject(key)
-    keys = [item for number, value in enumerate(page_nums) for item in (NumberObject(number), value)]
-    keys += [item for key, ref in enumerate(annotations, start=total) for item in (NumberObject(key), ref)]
-    parent_tree = writer._add_object(DictionaryObject({NameObject("/Nums"): ArrayObject(keys)}))
-    root = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot"),
-                             NameObject("/ParentTree"): parent_tree, NameObject("/K"): ArrayObject([document_ref])})
-    for name in ("/Namespaces",):
-        if name in tree:
-            root[NameObject(name)] = tree[name].clone(writer)
-    root_ref = writer._add_object(root)
-    document[NameObject("/P")] = root_ref
-    catalog = writer.root_object
-    catalog[NameObject("/StructTreeRoot")] = root_ref
-    for name in ("/Lang", "/MarkInfo", "/ViewerPreferences", "/PageMode", "/PageLayout"):
-        if name in first.root_object:
-            catalog[NameObject(name)] = first.root_object[name].clone(writer)
-    _overlay(writer, PdfReader(io.BytesIO(footers)))
-    stack: list[tuple[int, object]] = []
-    for level, label, is_open, number, destination in outline:
-        while stack and stack[-1][0] >= level:
-            stack.pop()
-        item = writer.add_outline_item(label, number, parent=stack[-1][1] if stack else None, is_open=is_open,
-                                       fit=Fit.xyz(destination.left, destination.top, destination.zoom))
-        stack.append((level, item))
-    for name, number, destination in names:
-        writer.add_named_destination_object(_destination(name, writer.pages[number], destination))
-    writer.add_metadata({key: value for key, value in (first.metadata or {}).items()})
-    # pypdf draws a random file identifier; the pieces' bytes decide it, so a build writes the same bytes again
-    digest = ByteStringObject(hashlib.md5(b"".join(piece.pdf for piece in pieces)).digest())
-    writer._ID = ArrayObject([digest, digest])
+        annotation.StructParent = key
+        keys += [key, annotation]
+    tree.ParentTree = pdf.make_indirect(Dictionary(Nums=Array(keys)))
+    numbers = pikepdf.open(io.BytesIO(footers))
+    for number, (page, footer) in enumerate(zip(pdf.pages, numbers.pages)):
+        name = f"/L10nFooter{number}"  # the pages of a piece share one resource dictionary
+        page.add_resource(pdf.copy_foreign(numbers.make_indirect(footer.as_form_xobject())), Name.XObject,
+                          name=Name(name))
+        page.contents_add(b"q\n", prepend=True)
+        page.contents_add(f"Q\n/Artifact BMC\nq\n{name} Do\nQ\nEMC\n".encode())
+    with pdf.open_outline() as outline:
+        stack: list[tuple[int, OutlineItem]] = []
+        top: list[OutlineItem] = []
+        for level, label, is_open, destination in marks:
+            item = OutlineItem(label, destination)
+            item.is_closed = not is_open
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            (stack[-1][1].children if stack else top).append(item)
+            stack.append((level, item))
+        outline.root[:] = top
+    if names:
+        if Name.Names not in pdf.Root:
+            pdf.Root.Names = Dictionary()
+        names.sort(key=lambda pair: bytes(pair[0]))
+        pdf.Root.Names.Dests = Dictionary(Names=Array([item for pair in names for item in pair]))
     out = io.BytesIO()
-    writer.write(out)
+    pdf.save(out, deterministic_id=True)  # the same pieces, the same bytes
     return out.getvalue()
 
 
-def _set_parents(element, parent) -> None:
-    """/P of each structure element below `element` (cloned without it)."""
-    from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+def _destinations(pdf) -> list:
+    """The destinations of a PDF's outline in reading order."""
+    found = []
 
-    obj = element.get_object()
-    if not isinstance(obj, DictionaryObject) or "/S" not in obj:  # a marked-content id, an annotation's OBJR
-        return
-    obj[NameObject("/P")] = parent
-    kids = obj.get("/K", ArrayObject())
-    for kid in (kids if isinstance(kids, ArrayObject) else [kids]):
-        _set_parents(kid, element)
+    def walk(item) -> None:
+        while item is not None:
+            found.append(item.Dest)
+            if "/First" in item:
+                walk(item.First)
+            item = item.get("/Next")
 
-
-def _flat(outline: list) -> list:
-    """An outline's destinations in reading order (pypdf nests children as a list after their parent)."""
-    return [d for item in outline for d in (_flat(item) if isinstance(item, list) else [item])]
-
-
-def _destination(name: str, page, destination):
-    from pypdf.generic import Destination, Fit, TextStringObject
-
-    return Destination(TextStringObject(name), page.indirect_reference,
-                       Fit.xyz(destination.left, destination.top, destination.zoom))
-
-
-def _overlay(writer, footers) -> None:
-    """Each page's footer (the same page of `footers`) drawn last, as a form XObject marked as an artifact."""
-    from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, NameObject)
-
-    save = writer._add_object(_stream(b"q\n"))
-    for number, (page, footer) in enumerate(zip(writer.pages, footers.pages)):
-        form = _stream(footer.get_contents().get_data())
-        form.update({NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
-                     NameObject("/BBox"): footer.mediabox,
-                     NameObject("/Resources"): footer["/Resources"].clone(writer)})
-        name = NameObject("/L10nFooter")
-        resources = DictionaryObject(page["/Resources"].get_object())
-        xobjects = DictionaryObject(resources.get("/XObject", DictionaryObject()).get_object())
-        xobjects[name] = writer._add_object(form)
-        resources[NameObject("/XObject")] = xobjects
-        page[NameObject("/Resources")] = resources
-        draw = writer._add_object(_stream(b"Q\n/Artifact BMC\nq\n/L10nFooter Do\nQ\nEMC\n"))
-        contents = page["/Contents"]
-        contents = list(contents) if isinstance(contents, ArrayObject) else [contents]
-        page[NameObject("/Contents")] = ArrayObject([save, *contents, draw])
-
-
-def _stream(data: bytes):
-    from pypdf.generic import DecodedStreamObject
-
-    stream = DecodedStreamObject()
-    stream.set_data(data)
-    return stream
+    if "/Outlines" in pdf.Root and "/First" in pdf.Root.Outlines:
+        walk(pdf.Root.Outlines.First)
+    return found

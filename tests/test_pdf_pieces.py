@@ -1,0 +1,95 @@
+"""A long page's PDF is laid out in pieces (l10n/publish/pieces.py) and must read, look and number its pages
+exactly as the same page laid out as one document."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from l10n.publish import pieces
+from l10n.publish.pdf import publication_date, render_pdf
+from tests.test_print_mail import fill_russian, page_count, tool
+from tests.test_publish import configure, read, run
+
+pytestmark = [pytest.mark.real_pdf, pytest.mark.slow]
+
+
+@pytest.fixture
+def long_page(project: Path, cli) -> str:
+    """The Russian page with its body four times over: about nine pages, the signatories in columns."""
+    configure(project, languages=["ru"], publish="{source_fallback: mark}")
+    run(cli, "extract")
+    run(cli, "update")
+    fill_russian(project)
+    run(cli, "build", "--format", "html")
+    html = read(project, "ru/appeal.html")
+    body = re.search(r"(?s)<article>\n(.*?)<section class=\"signatories\"", html).group(1)
+    return html.replace(body, body * 4, 1)
+
+
+def renders(monkeypatch: pytest.MonkeyPatch) -> tuple[list[int], list[int]]:
+    """(blocks of each piece laid out, one entry per WeasyPrint layout), filled as the PDF is made."""
+    from weasyprint import HTML
+
+    sizes: list[int] = []
+    layouts: list[int] = []
+    piece_html, render = pieces._piece_html, HTML.render
+
+    def spy_piece(root, start: int, end: int) -> str:
+        sizes.append(end - start)
+        return piece_html(root, start, end)
+
+    def spy_render(self, *args, **kwargs):
+        layouts.append(1)
+        return render(self, *args, **kwargs)
+
+    monkeypatch.setattr(pieces, "_piece_html", spy_piece)
+    monkeypatch.setattr(HTML, "render", spy_render)
+    return sizes, layouts
+
+
+def pages_of(pdf: Path, folder: Path) -> list[tuple[str, bytes]]:
+    """Each page's text and picture."""
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(pdf), str(folder / "page")], check=True)
+    pictures = sorted(folder.glob("page-*.png"))
+    return [(tool("pdftotext", "-layout", "-f", str(n), "-l", str(n), "-enc", "UTF-8", str(pdf), "-"),
+             picture.read_bytes()) for n, picture in enumerate(pictures, start=1)]
+
+
+def test_a_page_longer_than_a_piece_is_one_pdf_as_if_laid_out_whole(long_page, tmp_path, monkeypatch):
+    date = publication_date("2026-05-21 10:00+0000")
+    whole, pieced = tmp_path / "whole.pdf", tmp_path / "pieced.pdf"
+    sizes, layouts = renders(monkeypatch)
+    whole.write_bytes(render_pdf(long_page, "ru", "a4", date, frozenset()))
+    assert (sizes, layouts) == ([], [1])  # up to one piece: the one-document path
+    layouts.clear()
+    monkeypatch.setattr(pieces, "PIECE_UNITS", 120)
+    pieced.write_bytes(render_pdf(long_page, "ru", "a4", date, frozenset()))
+    # memory bounded: no layout holds more than one piece's blocks; one more layout for the footers
+    assert len(sizes) >= 3 and max(sizes) <= 120 and len(layouts) == len(sizes) + 1
+
+    total = page_count(whole)
+    assert total >= 8 and page_count(pieced) == total
+    (tmp_path / "w").mkdir(), (tmp_path / "p").mkdir()
+    expected, found = pages_of(whole, tmp_path / "w"), pages_of(pieced, tmp_path / "p")
+    for number, ((text, picture), (text_found, picture_found)) in enumerate(zip(expected, found), start=1):
+        assert re.search(rf"(?m)\b{number} ?/ ?{total}$", text_found), number  # numbered on, never restarted
+        assert text_found == text, number  # every word, where one document puts it
+        assert picture_found == picture, number
+    # one document for readers and assistive technology: language, title, tags, headings' outline
+    reader, single = PdfReader(pieced), PdfReader(whole)
+    for key in ("/Lang", "/MarkInfo", "/ViewerPreferences"):
+        assert reader.trailer["/Root"][key] == single.trailer["/Root"][key]
+    assert reader.metadata == single.metadata
+    assert tool("pdfinfo", "-struct-text", str(pieced)) == tool("pdfinfo", "-struct-text", str(whole))
+    outline = lambda r: [(item.title, r.get_destination_page_number(item), item.top)  # noqa: E731
+                         for item in pieces._flat(r.outline)]
+    assert outline(reader) == outline(single)
+    assert {k: reader.get_destination_page_number(v) for k, v in reader.named_destinations.items()} == \
+        {k: single.get_destination_page_number(v) for k, v in single.named_destinations.items()}
+    # and the same bytes again
+    assert render_pdf(long_page, "ru", "a4", date, frozenset()) == pieced.read_bytes()
