@@ -1,5 +1,6 @@
-"""A long page's PDF is laid out in pieces (l10n/publish/pieces.py) and must read, look and number its pages
-exactly as the same page laid out as one document."""
+"""A long page's PDF is laid out in pieces (l10n/publish/pieces.py) and must be the PDF of the page laid out
+whole: every page's text and picture, its page numbers counted on across the pieces, one structure tree, the
+outline, the named destinations and the metadata."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ pytestmark = [pytest.mark.real_pdf, pytest.mark.slow]
 
 @pytest.fixture
 def long_page(project: Path, cli) -> str:
-    """The Russian page with its body four times over: about nine pages, the signatories in columns."""
+    """The Russian page with its body sixteen times over and its signatory list eight times: 630 blocks on 15
+    pages, the signatories in three columns from the eleventh."""
     configure(project, languages=["ru"], publish="{source_fallback: mark}")
     run(cli, "extract")
     run(cli, "update")
@@ -28,7 +30,8 @@ def long_page(project: Path, cli) -> str:
     run(cli, "build", "--format", "html")
     html = read(project, "ru/appeal.html")
     body = re.search(r"(?s)<article>\n(.*?)<section class=\"signatories\"", html).group(1)
-    return html.replace(body, body * 4, 1)
+    groups = re.search(r"(?s)<div class=\"groups\">\n(.*?)</div>\n</section>", html).group(1)
+    return html.replace(body, body * 16, 1).replace(groups, groups * 8, 1)
 
 
 def renders(monkeypatch: pytest.MonkeyPatch) -> tuple[list[int], list[int]]:
@@ -54,42 +57,54 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> tuple[list[int], list[int]]:
 
 def pages_of(pdf: Path, folder: Path) -> list[tuple[str, bytes]]:
     """Each page's text and picture."""
+    folder.mkdir()
     subprocess.run(["pdftoppm", "-r", "30", "-png", str(pdf), str(folder / "page")], check=True)
     pictures = sorted(folder.glob("page-*.png"))
     return [(tool("pdftotext", "-layout", "-f", str(n), "-l", str(n), "-enc", "UTF-8", str(pdf), "-"),
              picture.read_bytes()) for n, picture in enumerate(pictures, start=1)]
 
 
-def test_a_page_longer_than_a_piece_is_one_pdf_as_if_laid_out_whole(long_page, tmp_path, monkeypatch):
+def outline(reader: PdfReader, items: list | None = None) -> list:
+    """The outline as nested (title, page, left, top)."""
+    return [outline(reader, item) if isinstance(item, list) else
+            (item.title, reader.get_destination_page_number(item), item.left, item.top)
+            for item in (reader.outline if items is None else items)]
+
+
+@pytest.mark.parametrize("piece", [200, 60])
+def test_a_page_longer_than_a_piece_is_the_pdf_of_the_page_laid_out_whole(long_page, tmp_path, monkeypatch, piece):
+    """200 blocks: four pieces, two of them cut inside the signatories' columns; 60: pieces of the list that fill
+    a page or less, laid out again with twice as many blocks until they fill more than one."""
     date = publication_date("2026-05-21 10:00+0000")
     whole, pieced = tmp_path / "whole.pdf", tmp_path / "pieced.pdf"
     sizes, layouts = renders(monkeypatch)
     whole.write_bytes(render_pdf(long_page, "ru", "a4", date, frozenset()))
-    assert (sizes, layouts) == ([], [1])  # up to one piece: the one-document path
+    assert (sizes, layouts) == ([], [1])  # up to one piece (1,000 blocks): the one-document path
     layouts.clear()
-    monkeypatch.setattr(pieces, "PIECE_UNITS", 120)
+
+    monkeypatch.setattr(pieces, "PIECE_UNITS", piece)
     pieced.write_bytes(render_pdf(long_page, "ru", "a4", date, frozenset()))
-    # memory bounded: no layout holds more than one piece's blocks; one more layout for the footers
-    assert len(sizes) >= 3 and max(sizes) <= 120 and len(layouts) == len(sizes) + 1
+    # memory bounded: a layout holds one piece's blocks (doubled only while they fill no more than a page), and
+    # one more lays out the footers
+    assert len(sizes) >= 4 and len(layouts) == len(sizes) + 1
+    assert max(sizes) == piece if piece == 200 else max(sizes) > piece
 
     total = page_count(whole)
-    assert total >= 8 and page_count(pieced) == total
-    (tmp_path / "w").mkdir(), (tmp_path / "p").mkdir()
-    expected, found = pages_of(whole, tmp_path / "w"), pages_of(pieced, tmp_path / "p")
-    for number, ((text, picture), (text_found, picture_found)) in enumerate(zip(expected, found), start=1):
+    assert total == 15 and page_count(pieced) == total
+    for number, ((text, picture), (text_found, picture_found)) in enumerate(
+            zip(pages_of(whole, tmp_path / "w"), pages_of(pieced, tmp_path / "p")), start=1):
         assert re.search(rf"(?m)\b{number} ?/ ?{total}$", text_found), number  # numbered on, never restarted
         assert text_found == text, number  # every word, where one document puts it
         assert picture_found == picture, number
-    # one document for readers and assistive technology: language, title, tags, headings' outline
+    # one document for readers and assistive technology: language, title, tags, the headings' outline
     reader, single = PdfReader(pieced), PdfReader(whole)
     for key in ("/Lang", "/MarkInfo", "/ViewerPreferences"):
         assert reader.trailer["/Root"][key] == single.trailer["/Root"][key]
     assert reader.metadata == single.metadata
     assert tool("pdfinfo", "-struct-text", str(pieced)) == tool("pdfinfo", "-struct-text", str(whole))
-    outline = lambda r: [(item.title, r.get_destination_page_number(item), item.top)  # noqa: E731
-                         for item in pieces._flat(r.outline)]
-    assert outline(reader) == outline(single)
+    assert outline(reader) == outline(single) and len(outline(single)) > 10
     assert {k: reader.get_destination_page_number(v) for k, v in reader.named_destinations.items()} == \
-        {k: single.get_destination_page_number(v) for k, v in single.named_destinations.items()}
+        {k: single.get_destination_page_number(v) for k, v in single.named_destinations.items()} == \
+        {"signatories": 10}
     # and the same bytes again
     assert render_pdf(long_page, "ru", "a4", date, frozenset()) == pieced.read_bytes()

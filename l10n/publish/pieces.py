@@ -87,15 +87,20 @@ def render_in_pieces(html: str, render: Callable[[str], Document], finish: Calla
         ids.append(unit.get("id"))
     pieces: list[_Piece] = []
     start = 0
+    size = PIECE_UNITS
     while start < len(units):
-        end = min(start + PIECE_UNITS, len(units))
+        end = min(start + size, len(units))
         document = render(_piece_html(root, start, end))
         pages = document.pages
         following = end
         if end < len(units):
             cut = _last_clean_page(pages, ids, start, end)
-            if cut:
-                pages, following = pages[:cut[0]], cut[1]
+            if cut is None:  # the blocks fill no page but the last one: laid out again with twice as many
+                del document, pages
+                size *= 2
+                continue
+            pages, following = pages[:cut[0]], cut[1]
+        size = PIECE_UNITS
         for page in pages:
             page.anchors = {name: place for name, place in page.anchors.items() if not name.startswith(_MARK)}
         bookmarks = [(level, label, state != "closed") for page in pages for level, label, _, state in page.bookmarks]
