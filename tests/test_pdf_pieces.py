@@ -78,8 +78,9 @@ def test_a_page_longer_than_a_piece_is_the_pdf_of_the_page_laid_out_whole(long_p
     date = publication_date("2026-05-21 10:00+0000")
     whole, pieced = tmp_path / "whole.pdf", tmp_path / "pieced.pdf"
     sizes, layouts = renders(monkeypatch)
+    monkeypatch.setattr(pieces, "PIECE_UNITS", 1000)
     whole.write_bytes(render_pdf(long_page, "ru", "a4", date, frozenset()))
-    assert (sizes, layouts) == ([], [1])  # up to one piece (1,000 blocks): the one-document path
+    assert (sizes, layouts) == ([], [1])  # up to one piece: the one-document path
     layouts.clear()
 
     monkeypatch.setattr(pieces, "PIECE_UNITS", piece)
