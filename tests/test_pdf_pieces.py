@@ -42,9 +42,9 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> tuple[list[int], list[int]]:
     layouts: list[int] = []
     piece_html, render = pieces._piece_html, HTML.render
 
-    def spy_piece(root, start: int, end: int) -> str:
+    def spy_piece(root, units, start: int, end: int) -> str:
         sizes.append(end - start)
-        return piece_html(root, start, end)
+        return piece_html(root, units, start, end)
 
     def spy_render(self, *args, **kwargs):
         layouts.append(1)

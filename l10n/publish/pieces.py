@@ -35,6 +35,10 @@ _CONTAINERS = frozenset({"main", "article", "section", "ul", "ol", "div"})
 _MARK = "l10n-piece-"
 #: the footers, drawn from another document: the pieces have none
 _NO_FOOTERS = "<style>@page { @bottom-left { content: none } @bottom-right { content: none } }</style>\n"
+#: a piece but the last lays its columns out unbalanced: its full pages are the same, and the columns of its last
+#: page, dropped, are not balanced for nothing (WeasyPrint lays them out again and again to balance them: a
+#: third of the time of the signatory list's pieces)
+_UNBALANCED = "<style>* { column-fill: auto !important }</style>\n"
 
 
 def blocks(body: HtmlElement) -> list[HtmlElement]:
@@ -86,18 +90,28 @@ def render_in_pieces(html: str, render: Callable[[str], Document], finish: Calla
         if not unit.get("id"):
             unit.set("id", f"{_MARK}{i}")
         ids.append(unit.get("id"))
+    pieces = _laid_out(root, units, ids, render, finish)
+    footers = render(_footers_html(root, sum(piece.pages for piece in pieces))).write_pdf()
+    del root, units  # the page's tree: its memory goes to the join
+    return _join(pieces, footers)
+
+
+def _laid_out(root: HtmlElement, units: list[HtmlElement], ids: list[str], render: Callable[[str], Document],
+              finish: Callable[[Document], bytes]) -> list[_Piece]:
+    """The pieces, each laid out, written and freed before the next."""
     pieces: list[_Piece] = []
     start = 0
     size = PIECE_UNITS
     while start < len(units):
         end = min(start + size, len(units))
-        document = render(_piece_html(root, start, end))
+        document = render(_piece_html(root, units, start, end))
         pages = document.pages
         following = end
         if end < len(units):
             cut = _last_clean_page(pages, ids, start, end)
             if cut is None:  # the blocks fill no page but the last one: laid out again with twice as many
                 del document, pages
+                gc.collect()
                 size *= 2
                 continue
             pages, following = pages[:cut[0]], cut[1]
@@ -111,10 +125,7 @@ def render_in_pieces(html: str, render: Callable[[str], Document], finish: Calla
         del document, pages
         gc.collect()
         start = following
-    footers = render(_footers_html(root, sum(piece.pages for piece in pieces))).write_pdf()
-    del root, units  # the page's tree: its memory goes to the join
-    gc.collect()
-    return _join(pieces, footers)
+    return pieces
 
 
 def _last_clean_page(pages: list, ids: list[str], start: int, end: int) -> tuple[int, int] | None:
@@ -135,26 +146,39 @@ def _last_clean_page(pages: list, ids: list[str], start: int, end: int) -> tuple
     return None
 
 
-def _piece_html(root: HtmlElement, start: int, end: int) -> str:
-    """The page with only blocks start…end-1 (and the containers holding them). A piece that does not begin
-    the page begins as a page after a break does: the top margins there are truncated to zero."""
+def _piece_html(root: HtmlElement, units: list[HtmlElement], start: int, end: int) -> str:
+    """The page with only blocks start…end-1, in copies of the containers holding them (built from the blocks
+    up, so that a piece costs its own size, not the page's). A piece that does not begin the page begins as a
+    page after a break does: the top margins there are truncated to zero."""
     import lxml.html
+    from lxml import etree
 
-    piece = copy.deepcopy(root)
-    twins = blocks(piece.body)
-    for i, unit in enumerate(twins):
-        if not start <= i < end:
-            unit.getparent().remove(unit)
-    # containers left empty would still take their margins
-    for element in reversed(list(piece.body.iterdescendants())):  # inner containers first
-        if element.tag in _CONTAINERS and len(element) == 0 and not (element.text or "").strip():
-            element.getparent().remove(element)
-    if start:
-        for element in [twins[start], *twins[start].iterancestors()]:
+    body = root.body
+    piece = lxml.html.Element(root.tag, dict(root.attrib))
+    piece.append(copy.deepcopy(root.head))
+    copies = {body: etree.SubElement(piece, body.tag, dict(body.attrib))}
+
+    def copied(element: HtmlElement) -> HtmlElement:
+        if element not in copies:
+            twin = etree.SubElement(copied(element.getparent()), element.tag, dict(element.attrib))
+            twin.text = element.text
+            copies[element] = twin
+        return copies[element]
+
+    first = None
+    for unit in units[start:end]:
+        twin = copy.deepcopy(unit)
+        twin.tail = None
+        copied(unit.getparent()).append(twin)
+        first = twin if first is None else first
+    if start and first is not None:
+        for element in [first, *first.iterancestors()]:
             if element.tag in ("body", "html"):
                 break
             element.set("style", "margin-top: 0; " + (element.get("style") or ""))
     piece.head.append(lxml.html.fragment_fromstring(_NO_FOOTERS))
+    if end < len(units):
+        piece.head.append(lxml.html.fragment_fromstring(_UNBALANCED))
     return lxml.html.tostring(piece, encoding="unicode", doctype="<!DOCTYPE html>")
 
 
