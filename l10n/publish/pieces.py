@@ -92,7 +92,8 @@ def render_in_pieces(html: str, render: Callable[[str], Document], finish: Calla
         ids.append(unit.get("id"))
     pieces = _laid_out(root, units, ids, render, finish)
     footers = render(_footers_html(root, sum(piece.pages for piece in pieces))).write_pdf()
-    del root, units  # the page's tree: its memory goes to the join
+    del root, units  # the page's tree and the footers' layout: their memory goes to the join
+    gc.collect()
     return _join(pieces, footers)
 
 
