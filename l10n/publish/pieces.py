@@ -82,7 +82,21 @@ class _Piece:
 
 
 def render_in_pieces(html: str, render: Callable[[str], Document], finish: Callable[[Document], bytes]) -> bytes:
-    """The PDF of a long page: `render` lays out an HTML text, `finish` writes a document (links, metadata)."""
+    """The PDF of a long page: `render` lays out an HTML text, `finish` writes a document (links, metadata).
+
+    Each piece's layout is freed by a collection of the cyclic collector. What was alive before the first piece
+    (the catalogs, the page's text) is set aside first (`gc.freeze`), so that a collection looks at one piece's
+    objects only: otherwise every collection walked everything the command holds, and the pieces' collections
+    cost pieces × heap, a time that grew faster than the page (6 of 8 seconds' growth at 20,000 segments)."""
+    gc.collect()
+    gc.freeze()
+    try:
+        return _render_in_pieces(html, render, finish)
+    finally:
+        gc.unfreeze()
+
+
+def _render_in_pieces(html: str, render: Callable[[str], Document], finish: Callable[[Document], bytes]) -> bytes:
     root = _parse(html)
     units = blocks(root.body)
     ids = []
