@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -15,6 +16,7 @@ from l10n.checks.base import Issue
 from l10n.checks import memo as check_memo
 
 
+@pytest.mark.slow  # the whole pipeline, then two checks of the project with every dictionary
 def test_json_issues_are_json_dumps_of_the_list(project: Path, cli) -> None:
     assert cli("check", "--format", "json").stdout == "[]\n"  # no catalog yet: no issue
     for args in (("extract",), ("update",), ("pretranslate", "--engine", "pseudo", "--lang", "es", "--lang", "de")):
