@@ -6,8 +6,9 @@ is an error naming its key path (`engine_settings.libre.timeout: expected a numb
 traceback later; unknown keys are refused with a "did you mean". Adding a key is one line in its section.
 
 Every rule here was already the project's own (its words, its conversions); what a schema library added on top
-was reading a mapping into a dataclass, which is `build()` below. pydantic did that for 70 ms of import and
-schema building in every command, half of the appeal's 150 ms budget, so the schema is plain code."""
+was reading a mapping into a dataclass, which is `build()` below. pydantic did that at a start-up cost every
+command paid, about half of a command on the appeal (bench/README.md, session 9), so the schema is
+plain code."""
 
 from __future__ import annotations
 

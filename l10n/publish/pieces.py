@@ -87,7 +87,7 @@ def render_in_pieces(html: str, render: Callable[[str], Document], finish: Calla
     Each piece's layout is freed by a collection of the cyclic collector. What was alive before the first piece
     (the catalogs, the page's text) is set aside first (`gc.freeze`), so that a collection looks at one piece's
     objects only: otherwise every collection walked everything the command holds, and the pieces' collections
-    cost pieces × heap, a time that grew faster than the page (6 of 8 seconds' growth at 20,000 segments)."""
+    cost pieces × heap, a time that grew faster than the page (bench/README.md, session 9)."""
     gc.collect()
     gc.freeze()
     try:
