@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
 from .errors import L10nError
@@ -34,14 +35,20 @@ class StampedSections:
         """Write the file if something changed since it was read or last saved."""
         if not self.dirty or not self.writable:
             return
-        from .po import atomic_write  # only when something changed
-
-        data = json.dumps({**self.stamp, **self.data}, ensure_ascii=False).encode("utf-8")
-        try:
-            # a file lost in a crash is only worked out again
-            atomic_write(self.path, data, durable=False)
-        except (OSError, L10nError):  # unwritable, or a link out of the project: advisory, so not kept
+        if write_advisory(self.path, json.dumps({**self.stamp, **self.data}, ensure_ascii=False).encode("utf-8")):
+            self.dirty = False
+        else:
             self.writable = False  # this object stops trying
-            return
-        self.dirty = False
+
+
+def write_advisory(path: Path, data: bytes | Iterable[bytes]) -> bool:
+    """Write a file that only saves work (a memo), without fsync: a file lost in a crash is only worked out again.
+    False when it cannot be written (unwritable, or a link out of the project): its owner stops trying."""
+    from .po import atomic_write  # only when something changed
+
+    try:
+        atomic_write(path, data, durable=False)
+    except (OSError, L10nError):
+        return False
+    return True
 

@@ -94,6 +94,12 @@ class CheckSettings:
     #: the catalog's run, not in a bounded cache that a catalog with more texts than it holds empties every time
     shared: dict[Any, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
+    def once(self, key: Any, work: Callable[[], Any]) -> Any:
+        """`work()`, done by the first check of this catalog run that asks for `key`, shared with the others."""
+        if key not in self.shared:
+            self.shared[key] = work()
+        return self.shared[key]
+
     @property
     def primary(self) -> str:
         return self.lang.split("-")[0].lower()

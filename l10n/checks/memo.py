@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from ..digest import file_digest, file_stamp, sha256
-from ..errors import L10nError
 from ..memo import code_digest, config_digest, library_digest
 from ..paths import WORDS_FILE
+from ..stamped import write_advisory
 from .base import Issue
 
 if TYPE_CHECKING:
@@ -93,15 +93,10 @@ class CheckMemo:
         decoded as they were read."""
         if not self.dirty or not self.writable:
             return
-        from ..po import atomic_write  # only when something changed
-
-        try:
-            # a file lost in a crash is only worked out again
-            atomic_write(self.path, self._lines(), durable=False)
-        except (OSError, L10nError):  # unwritable, or a link out of the project: advisory, so not kept
+        if write_advisory(self.path, self._lines()):
+            self.dirty = False
+        else:
             self.writable = False  # this object stops trying
-            return
-        self.dirty = False
 
     def _known(self, name: str, key: str | None) -> list[Issue] | None:
         section = self.sections.get(name)

@@ -119,11 +119,7 @@ def _pairs(entry: Entry) -> list[Pair]:
 def entry_pairs(settings: CheckSettings, entry: Entry) -> list[Pair]:
     """The entry's pairs, made once per catalog run (settings.shared): the word checks read them before the
     entry's own checks do, and cleaning a translation looks for markup in it."""
-    key = ("pairs", id(entry))  # the catalog holds its entries for the whole run
-    pairs = settings.shared.get(key)
-    if pairs is None:
-        pairs = settings.shared[key] = _pairs(entry)
-    return pairs
+    return settings.once(("pairs", id(entry)), lambda: _pairs(entry))  # the catalog holds its entries for the run
 
 
 def _run(catalog: Catalog, lang: str, source_lang: str, glossary: Glossary | None, disabled: Iterable[str],

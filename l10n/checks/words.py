@@ -226,11 +226,8 @@ def _entries(catalog: Catalog) -> list[Entry]:
 
 def _findings(settings: CheckSettings, entry: Entry, dic: Dictionary | None) -> WordFindings:
     """The entry's word findings, worked out once per catalog run: source-words and spelling both read them."""
-    key = ("words", id(entry), dic is None)  # the catalog holds its entries for the whole run
-    found = settings.shared.get(key)
-    if found is None:
-        found = settings.shared[key] = _work_findings(settings, entry, dic)
-    return found
+    # the catalog holds its entries for the whole run
+    return settings.once(("words", id(entry), dic is None), lambda: _work_findings(settings, entry, dic))
 
 
 def _work_findings(settings: CheckSettings, entry: Entry, dic: Dictionary | None) -> WordFindings:

@@ -54,23 +54,22 @@ class Unistring:
         """The text cut at every UAX #14 break opportunity (u8_possible_linebreaks): pieces that may start a
         line, as libunistring sees them."""
         data = text.encode("utf-8")
-        size = len(data)
-        buffer = self._new_buffer(size)
-        self._possible(data, size, _ENCODING, buffer)
-        marks = self._string_at(buffer, size)
-        cuts = [m.start() for m in _BREAK.finditer(marks, 1)]
-        return [data[a:b].decode("utf-8") for a, b in zip([0, *cuts], [*cuts, size])] if size else []
+        cuts = self._cuts(data)
+        return [data[a:b].decode("utf-8") for a, b in zip([0, *cuts], [*cuts, len(data)])] if data else []
 
     def space_break_units(self, text: str) -> list[str]:
         """The text cut at the UAX #14 break opportunities that follow a space (U+0020), each piece without its
         trailing spaces: line_break_units joined up to each piece that ends with a space, in one pass."""
         data = text.encode("utf-8")
+        cuts = [i for i in self._cuts(data) if data[i - 1] == 0x20]
+        return [data[a:b].decode("utf-8").rstrip(" ") for a, b in zip([0, *cuts], [*cuts, len(data)])] if data else []
+
+    def _cuts(self, data: bytes) -> list[int]:
+        """The byte offsets (after the first) where u8_possible_linebreaks marks a possible or mandatory break."""
         size = len(data)
         buffer = self._new_buffer(size)
         self._possible(data, size, _ENCODING, buffer)
-        marks = self._string_at(buffer, size)
-        cuts = [i for i in (m.start() for m in _BREAK.finditer(marks, 1)) if data[i - 1] == 0x20]
-        return [data[a:b].decode("utf-8").rstrip(" ") for a, b in zip([0, *cuts], [*cuts, size])] if size else []
+        return [m.start() for m in _BREAK.finditer(self._string_at(buffer, size), 1)]
 
     def width(self, text: bytes) -> int:
         """Columns of the UTF-8 text up to its first NUL, control characters counted as none, as msgcat

@@ -13,16 +13,14 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 from ..config import Config
 from ..digest import file_digest
 from ..engines import installed
+from ..glossary import load_glossary
 from ..memo import Memo
 from ..paths import glossary_path, po_path
-
-if TYPE_CHECKING:
-    from ..glossary import Glossary
 
 Progress = Callable[[str], None]  # called with the language code once a language is done
 
@@ -52,7 +50,7 @@ def pretranslate(config: Config, languages: tuple[str, ...], engine: str | None 
     report = PretranslateReport()
     memo = Memo(config)
     glossary_file = glossary_path(config)
-    glossary = functools.cache(lambda: _read_glossary(glossary_file))  # read when a language has work, and:
+    glossary = functools.cache(lambda: load_glossary(glossary_file))  # read when a language has work, and:
     if glossary_file is not None and memo.get("glossary", "valid") != (digest := file_digest(glossary_file)):
         glossary()  # a glossary not read before is checked first: a broken one stops the command unwritten
         memo.put("glossary", "valid", digest)
@@ -81,12 +79,6 @@ def pretranslate(config: Config, languages: tuple[str, ...], engine: str | None 
         memo.save()
     report.languages = [done[lang] for lang in languages if lang in done]
     return report
-
-
-def _read_glossary(path: Path | None) -> Glossary:
-    from ..glossary import load_glossary  # its schema is built only to read one
-
-    return load_glossary(path)
 
 
 def _waves(config: Config, languages: tuple[str, ...], memo: Memo) -> list[list[str]]:
