@@ -51,10 +51,29 @@ def plural_forms(tag: str) -> str:
     return f"nplurals={plural.num_plurals}; plural={plural.plural_expr};"
 
 
+#: bare languages whose CLDR parent is another language, not root (CLDR's parentLocales, Babel's
+#: `parent_exceptions`): Norwegian Bokmål and Nynorsk inherit their names from `no`
+_CHILDREN_OF_A_LANGUAGE = frozenset({"nb", "nn"})
+
+
 @lru_cache(maxsize=None)
 def territory_names(tag: str) -> dict[str, str]:
-    """Code → CLDR name of every ISO 3166 / UN M.49 territory in the given language (shared: do not modify)."""
-    return dict(locale(tag).territories)
+    """Code → CLDR name of every ISO 3166 / UN M.49 territory in the given language (shared: do not modify).
+
+    A bare language that inherits from CLDR's root alone, which names no territory, has all its names in its
+    own CLDR file: read from that file, without the rest of Babel's locale (root's data merged into the
+    language's, the table of parent locales), which costs about as much as the whole extraction of a short
+    source. Not through `localedata.load(merge_inherited=False)`: Babel would cache the unmerged data as the
+    locale's for the rest of the process. tests/test_langs.py checks both ways agree for every such language."""
+    loc = locale(tag)
+    if loc.territory or loc.script or loc.variant or loc.language in _CHILDREN_OF_A_LANGUAGE:
+        return dict(loc.territories)
+    import pickle
+
+    from babel import localedata
+
+    with open(localedata.resolve_locale_filename(loc.language), "rb") as data:
+        return dict(pickle.load(data).get("territories", {}))
 
 
 def territory_name(code: str, tag: str) -> str | None:

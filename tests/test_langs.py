@@ -18,6 +18,36 @@ def test_cldr_answers_canonical_tags_and_territory_names():
     assert langs.plural_forms("ru").startswith("nplurals=3;")
 
 
+def _same_territory_names_as_babel(tags):
+    from babel import Locale, localedata
+
+    for tag in tags:
+        localedata.clear_caches()  # each locale alone: 1,100 merged locales would hold a gigabyte
+        langs.territory_names.cache_clear()
+        mine = langs.territory_names(tag.replace("_", "-"))
+        assert mine == dict(Locale.parse(tag).territories), tag
+    localedata.clear_caches()
+
+
+def test_territory_names_are_babels():
+    """territory_names reads a bare language's own CLDR file (langs.py): the same names as Babel's whole locale;
+    Babel's own cache of the locale is left as Babel fills it (root's data merged in)."""
+    from babel import Locale
+    from babel.core import get_global
+
+    assert langs._CHILDREN_OF_A_LANGUAGE == {name for name in get_global("parent_exceptions") if "_" not in name}
+    _same_territory_names_as_babel(["fr", "en", "ru", "ar", "nb", "nn", "pt_BR", "sr_Latn", "en_GB", "es_419"])
+    assert langs.territory_names("fr")["BJ"] == "Bénin"
+    assert Locale("fr").character_order == "left-to-right"  # root's, merged: Babel's cache was not touched
+
+
+@pytest.mark.slow
+def test_territory_names_are_babels_for_every_language_cldr_has():
+    from babel import localedata
+
+    _same_territory_names_as_babel([i for i in localedata.locale_identifiers() if "_" not in i])
+
+
 @pytest.mark.parametrize("tag", ["es_ES/../x", "xx-QQ-zzzzzzzzz", "klingon", ""])
 def test_a_bad_tag_is_refused(tag):
     with pytest.raises(ValueError):
