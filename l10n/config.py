@@ -1,4 +1,4 @@
-"""Reading l10n.yaml through a schema (l10n/schema.py) into frozen models: one precise line per mistake, naming
+"""Reading l10n.yaml through a schema (l10n/schema.py) into dataclasses: one precise line per mistake, naming
 its key path, and every path kept inside the project."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What l10n.yaml and the glossary may contain, said once as frozen dataclasses, and their errors as one line each.
+"""What l10n.yaml and the glossary may contain, said once as dataclasses, and their errors as one line each.
 
 A section is a `Schema` dataclass whose keys are declared with `key()`, naming the check a value must pass. A
 check names what is expected in the user's words (`expected a number of seconds`), so that a wrong type anywhere
@@ -56,7 +56,7 @@ def within(loc: tuple[Any, ...], check: Callable[[], Any]) -> Any:
         raise exc.at(*loc) from None
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@dataclasses.dataclass(kw_only=True)
 class Schema:
     """A mapping of l10n.yaml or the glossary. Subclasses are `@section`s; empty (`signatories:` with nothing
     under it) means all defaults."""
@@ -72,8 +72,10 @@ class Schema:
         """Rules across keys, checked once every key is valid."""
 
 
-#: the decorator of every section: frozen (a configuration does not change while a command runs), keys by name
-section = dataclasses.dataclass(frozen=True, kw_only=True)
+#: the decorator of every section: keys by name. Not frozen, though nothing changes a configuration once read:
+#: a frozen dataclass has three more methods compiled when its class is created, which for the twenty
+#: sections was a large share of what every command pays before its own work (bench/README.md)
+section = dataclasses.dataclass(kw_only=True)
 
 
 def key(check: Check, default: Any = None, *, required: bool = False, check_default: bool = False) -> Any:
