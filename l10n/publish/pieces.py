@@ -3,7 +3,8 @@
 WeasyPrint keeps every laid-out page of a document (its boxes and each line's Pango layout, about 1.5 MB a page)
 until the PDF is written, and its layout grows faster than the page count: one 20,000-segment appeal took 1.4 GB.
 Here the page's blocks (paragraphs, headings, signatories) are laid out `PIECE_UNITS` at a time, each piece its
-own WeasyPrint document written at once and dropped, and the pieces are joined with qpdf (pikepdf).
+own WeasyPrint document written at once and dropped, and the pieces are joined with qpdf (join.py, in a child
+process).
 
 A piece never ends where its HTML ends: its last page, laid out short of what follows, is dropped, and the next
 piece starts with the block that opened the last page that began with a whole block. So every page is laid out
@@ -17,9 +18,10 @@ from __future__ import annotations
 
 import copy
 import gc
-import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
+
+from .join import join
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -106,9 +108,9 @@ def _render_in_pieces(html: str, render: Callable[[str], Document], finish: Call
         ids.append(unit.get("id"))
     pieces = _laid_out(root, units, ids, render, finish)
     footers = render(_footers_html(root, sum(piece.pages for piece in pieces))).write_pdf()
-    del root, units  # the page's tree and the footers' layout: their memory goes to the join
+    del root, units  # the page's tree and the footers' layout, freed now rather than at a later collection
     gc.collect()
-    return _join(pieces, footers)
+    return join([(piece.pdf, piece.bookmarks) for piece in pieces], footers)
 
 
 def _laid_out(root: HtmlElement, units: list[HtmlElement], ids: list[str], render: Callable[[str], Document],
@@ -204,106 +206,3 @@ def _footers_html(root: HtmlElement, pages: int) -> str:
     attrs = " ".join(f'{name}="{value}"' for name, value in root.items() if name in ("lang", "dir"))
     return (f"<!DOCTYPE html><html {attrs}><head><style>{style.text}</style></head>"
             f"<body style='background: none'>{blank}</body></html>")
-
-
-def _join(pieces: list[_Piece], footers: bytes) -> bytes:
-    """One PDF of the pieces' pages, each with its footer drawn on top; one structure tree, one outline. Joined
-    with qpdf (pikepdf): pypdf holds each of the structure tree's objects as Python objects, 0.9 GB for the
-    20,000-segment page."""
-    import pikepdf
-    from pikepdf import Array, Dictionary, Name, OutlineItem
-
-    pdf = pikepdf.open(io.BytesIO(pieces[0].pdf))
-    tree = pdf.Root.StructTreeRoot
-    document = tree.K[0]
-    page_keys: list = []
-    annotations: list = []
-    marks: list = []
-    names: list = []
-    for number, piece in enumerate(pieces):
-        source = pikepdf.open(io.BytesIO(piece.pdf)) if number else pdf
-        offset = len(pdf.pages) if number else 0
-        index = {page.obj.objgen: i for i, page in enumerate(source.pages)}
-        if number:
-            known = len(pdf.objects)
-            pdf.pages.extend(source.pages)
-            structure = pdf.copy_foreign(source.Root.StructTreeRoot)
-            for kid in structure.K[0].K:  # the piece's Document element is left out: the file keeps one
-                kid.P = document
-                document.K.append(kid)
-            # qpdf copies a stream's data only when the file is written, from the piece: copied now, the
-            # piece can go, and the join holds each object once, not twice
-            for copied in pdf.objects[known:]:
-                if isinstance(copied, pikepdf.Stream):
-                    copied.write(copied.read_raw_bytes(), filter=copied.get(Name.Filter),
-                                 decode_parms=copied.get(Name.DecodeParms))
-        else:
-            structure = tree
-        nums = list(structure.ParentTree.Nums)
-        for key, value in zip(nums[::2], nums[1::2]):  # pages first, then the link annotations
-            (page_keys if int(key) < len(source.pages) else annotations).append(value)
-
-        def moved(destination: Array) -> Array:
-            return Array([pdf.pages[offset + index[destination[0].objgen]].obj, *list(destination)[1:]])
-
-        marks += [(level, label, is_open, moved(destination))
-                  for (level, label, is_open), destination in zip(piece.bookmarks, _destinations(source))]
-        if Name.Names in source.Root and Name.Dests in source.Root.Names:
-            flat = list(source.Root.Names.Dests.Names)
-            names += [(name, moved(destination)) for name, destination in zip(flat[::2], flat[1::2])]
-        if number:
-            source.close()
-    total = len(pdf.pages)
-    for number, page in enumerate(pdf.pages):
-        page.obj.StructParents = number
-    keys: list = []
-    for number, value in enumerate(page_keys):
-        keys += [number, value]
-    for key, annotation in enumerate(annotations, start=total):
-        annotation.StructParent = key
-        keys += [key, annotation]
-    tree.ParentTree = pdf.make_indirect(Dictionary(Nums=Array(keys)))
-    numbers = pikepdf.open(io.BytesIO(footers))
-    for number, (page, footer) in enumerate(zip(pdf.pages, numbers.pages)):
-        name = f"/L10nFooter{number}"  # the pages of a piece share one resource dictionary
-        page.add_resource(pdf.copy_foreign(numbers.make_indirect(footer.as_form_xobject())), Name.XObject,
-                          name=Name(name))
-        page.contents_add(b"q\n", prepend=True)
-        page.contents_add(f"Q\n/Artifact BMC\nq\n{name} Do\nQ\nEMC\n".encode())
-    with pdf.open_outline() as outline:
-        stack: list[tuple[int, OutlineItem]] = []
-        top: list[OutlineItem] = []
-        for level, label, is_open, destination in marks:
-            item = OutlineItem(label, destination)
-            item.is_closed = not is_open
-            while stack and stack[-1][0] >= level:
-                stack.pop()
-            (stack[-1][1].children if stack else top).append(item)
-            stack.append((level, item))
-        outline.root[:] = top
-    if names:
-        if Name.Names not in pdf.Root:
-            pdf.Root.Names = Dictionary()
-        names.sort(key=lambda pair: bytes(pair[0]))
-        pdf.Root.Names.Dests = Dictionary(Names=Array([item for pair in names for item in pair]))
-    out = io.BytesIO()
-    # the same pieces, the same bytes; the structure tree's small objects packed in object streams (a quarter of
-    # the size, and less memory to write)
-    pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    return out.getvalue()
-
-
-def _destinations(pdf) -> list:
-    """The destinations of a PDF's outline in reading order."""
-    found = []
-
-    def walk(item) -> None:
-        while item is not None:
-            found.append(item.Dest)
-            if "/First" in item:
-                walk(item.First)
-            item = item.get("/Next")
-
-    if "/Outlines" in pdf.Root and "/First" in pdf.Root.Outlines:
-        walk(pdf.Root.Outlines.First)
-    return found
