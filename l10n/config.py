@@ -8,10 +8,11 @@ from pathlib import Path, PurePath
 from typing import Any, ClassVar
 
 from . import langs
+from .engines import REGISTRY
 from .errors import ConfigError
-from .schema import (EXPECTED, PHRASE, UNKNOWN, WHOLE, Count, Delay, Flag, Invalid, Key, OptionalText, Positive,
-                     Schema, Seconds, Text, TextMap, Texts, Tries, Url, build, choice, dump, fail, is_number,
-                     is_texts, is_whole, key, mapping, nested, plain, section, texts, validate, value, within)
+from .schema import (EXPECTED, PHRASE, UNKNOWN, WHOLE, Invalid, Key, OptionalText, Schema, build, choice, dump, fail,
+                     is_number, is_texts, is_whole, key, mapping, nested, plain, section, texts, validate, value,
+                     within)
 
 CONFIG_NAME = "l10n.yaml"
 SEGMENTATIONS = ("paragraph", "sentence")
@@ -206,97 +207,13 @@ class ChecksConfig(Schema):
     spelling: SpellingConfig = key(nested(SpellingConfig), SpellingConfig)
 
 
-# -- engines: what each accepts in engine_settings (None: the engine's own default) ------------------------------
-
-
-@section
-class ApertiumOptions(Schema):
-    """`engine_settings.apertium:` the offline engine's command, data and time limit."""
-
-    binary: str | None = key(Text)
-    datadir: str | None = key(Text)
-    timeout: float | None = key(Seconds)
-
-
-@section
-class PseudoOptions(Schema):
-    """`engine_settings.pseudo:` how much longer pseudo-translations are than their source."""
-
-    expansion: float | None = key(Positive)
-
-
-@section
-class WebOptions(Schema):
-    """Options of the engines reached over HTTP (l10n/engines/deep.py)."""
-
-    api_key_env: str | None = key(Text)
-    timeout: float | None = key(Seconds)  # for a whole request, however slowly the server answers
-    concurrency: int | None = key(Count)
-    retries: int | None = key(Tries)
-    backoff: float | None = key(Delay)
-    max_backoff: float | None = key(Delay)
-    retry_after_cap: float | None = key(Delay)
-    failures_to_stop: int | None = key(Count)
-    max_chars: int | None = key(Count)
-    language_map: dict[str, str] | None = key(TextMap)
-    languages: tuple[str, ...] | None = key(Texts)
-
-
-@section
-class MyMemoryOptions(WebOptions):
-    """`engine_settings.mymemory:` also the e-mail address that raises MyMemory's daily quota."""
-
-    email: str | None = key(Text)
-
-
-@section
-class DeeplOptions(WebOptions):
-    """`engine_settings.deepl:` also which of DeepL's two APIs the key belongs to."""
-
-    use_free_api: bool | None = key(Flag)
-
-
-@section
-class LibreOptions(WebOptions):
-    """`engine_settings.libre:` also the server and whether it needs a key."""
-
-    url: str | None = key(Url)
-    require_key: bool | None = key(Flag)
-
-
-@section
-class MicrosoftOptions(WebOptions):
-    """`engine_settings.microsoft:` also the Azure region of the key."""
-
-    region: str | None = key(Text)
-
-
-@section
-class LlmOptions(WebOptions):
-    """The `llm` engine (l10n/engines/llm.py): an OpenAI-compatible server."""
-
-    base_url: str | None = key(Url)
-    model: str | None = key(Text)
-    temperature: float | None = key(value("expected a number from 0 to 2", lambda v: is_number(v) and 0 <= v <= 2,
-                                          float))
-    max_segments: int | None = key(Count)
-    missing_retries: int | None = key(Tries)
-    purpose: str | None = key(Text)
-    json_mode: bool | None = key(Flag)
-    confirm_with: str | None = key(Text)
-
-
-#: engine name → the options it accepts
-ENGINE_OPTIONS: dict[str, type[Schema]] = {
-    "apertium": ApertiumOptions, "pseudo": PseudoOptions, "google": WebOptions, "mymemory": MyMemoryOptions,
-    "deepl": DeeplOptions, "libre": LibreOptions, "microsoft": MicrosoftOptions, "llm": LlmOptions,
-}
+# -- engines: the options each accepts are checked by its schema (l10n/engines/options.py) ---------------------
 
 
 @dataclass(frozen=True)
 class EngineSettings:
-    """Per-engine options from config (checked by the engine's schema above); secrets are named here as
-    environment variables, never stored."""
+    """Per-engine options from config (checked by the engine's schema, engines/options.py); secrets are named
+    here as environment variables, never stored."""
 
     name: str
     options: dict[str, Any] = field(default_factory=dict)
@@ -307,6 +224,10 @@ def _engine_settings(raw: Any, context: dict[str, Any]) -> dict[str, EngineSetti
         return {}
     if not isinstance(raw, dict):
         raise fail(PHRASE, "must map engine names to option mappings")
+    # the engines' schemas (eight classes) are created only for a project that sets engine options, not by
+    # every command of every project
+    from .engines.options import ENGINE_OPTIONS
+
     out = {}
     for name, options in raw.items():
         schema = ENGINE_OPTIONS.get(name) if isinstance(name, str) else None
@@ -322,9 +243,9 @@ def _engine_names(raw: Any) -> tuple[str, ...]:
     if not is_texts(raw):
         raise fail(PHRASE, "must be a list of strings")
     names = texts(raw)
-    unknown = next((name for name in names if name not in ENGINE_OPTIONS), None)
+    unknown = next((name for name in names if name not in REGISTRY), None)
     if unknown is not None:
-        raise fail(PHRASE, f"names an unknown engine {unknown!r} (known: {', '.join(sorted(ENGINE_OPTIONS))})")
+        raise fail(PHRASE, f"names an unknown engine {unknown!r} (known: {', '.join(sorted(REGISTRY))})")
     return names
 
 
