@@ -139,3 +139,18 @@ def test_each_kind_of_look_alike_is_found(name, found):
         ["Amnesty International", "Greenpeace", "Mémorial France", "Collectif des étudiants de Lyon", "Syndicat FO 35",
          "Platforma"])])
     assert listed.similar(fold(name)) == found
+
+
+@pytest.mark.slow  # the benchmark script, as a subprocess
+def test_the_import_benchmark_runs(tmp_path):
+    """bench/signatories_import.py at a tiny size, so that it keeps running as the tool changes."""
+    import subprocess
+    import sys
+
+    script = Path(__file__).resolve().parent.parent / "bench" / "signatories_import.py"
+    proc = subprocess.run([sys.executable, str(script), "--rows", "300", "--segments", "100", "--rounds", "1",
+                           "--workdir", str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    line = proc.stdout.splitlines()[0]
+    assert line.startswith("signatories import, 300 rows: ") and " look-alike warnings" in line
+    assert int(line.split(", ")[-1].split()[0]) > 0  # the planted near-duplicates are found
