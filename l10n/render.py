@@ -61,6 +61,7 @@ def urls(text: str) -> list[tuple[int, int]]:
             url = url[:-1]
         try:
             parts = urlsplit(url)
+            parts.port  # a port that is not a number raises: markdown-it rewrites "https://a:b:1" as "https://a:1:b"
         except ValueError:
             continue
         if parts.scheme.lower() in ("http", "https") and parts.hostname and _HOST.fullmatch(parts.hostname):

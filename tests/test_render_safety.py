@@ -185,7 +185,7 @@ def assert_links_only_to_the_web(text: str) -> None:
 @pytest.mark.parametrize("payload", PAYLOADS + [
     "Voir https://example.org/a_b?x=1&y=2. Et (http://example.org/p)", "https://x.org/*a*_b_ `c` [d](e)",
     "javascript:alert(1) https://ok.example/ <https://a.example/> data:text/html,x http:// https://",
-    "# https://example.org", "1. https://example.org"])
+    "# https://example.org", "1. https://example.org", "https://javascript:javascript:1", "http://a:1:b"])
 def test_markdown_links_web_addresses_and_nothing_else(payload):
     assert_links_only_to_the_web(payload)
 
