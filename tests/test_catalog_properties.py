@@ -244,8 +244,7 @@ def test_without_libunistring_the_writer_refuses_rather_than_guess(tmp_path: Pat
     from l10n.po import layout
 
     monkeypatch.setattr(unistring, "library", lambda: None)
-    layout._broken.cache_clear()
-    layout._laid_out.cache_clear()
+    monkeypatch.setattr(layout, "_last_write", {})  # no layout from an earlier test's write
     cat = _one_entry(Entry(msgid="word " * 20, msgstr="x"))
     cat.path = tmp_path / "x.po"
     cat.path.write_bytes(b"before")

@@ -4,8 +4,6 @@ writer refuses rather than guess (an emulation could not keep the byte-identity 
 
 from __future__ import annotations
 
-from functools import cache
-
 from ..errors import CatalogError
 from . import unistring
 from .model import OBSOLETE_PREFIX, PAGE_WIDTH, Catalog, Entry
@@ -34,27 +32,51 @@ def _escape(text: str) -> str:
     return text.translate(_ESCAPE_TABLE) if "\\" in text or '"' in text or not text.isprintable() else text
 
 
-def _quote(keyword: str, value: str, prefix: str = "", wrap: bool = True) -> tuple[str, ...]:
+def _quote(keyword: str, value: str, prefix: str, wrap: bool, layouts: _Layouts) -> tuple[str, ...]:
     """gettext's layout of one string: one line if it fits, else an empty first string and wrapped continuations,
     with a break after every embedded newline (the only breaks for an entry flagged no-wrap)."""
     if not value:
         return (f'{prefix}{keyword} ""',)
-    if "\n" in value:
-        return _broken(keyword, value, prefix, wrap)
-    whole = _escape(value)
-    room = PAGE_WIDTH - 3 - len(prefix) - len(keyword)
-    if not wrap or (len(whole) <= room and (whole.isascii() or 2 * len(whole) <= room)):
-        return (f'{prefix}{keyword} "{whole}"',)  # fits: no character is more than two columns wide
-    library = _library()
-    if len(whole) <= room and "\0" not in whole and library.width(whole.encode("utf-8")) <= room:
-        return (f'{prefix}{keyword} "{whole}"',)
-    return _laid_out(keyword, ((whole, False),), prefix, True)
+    if "\n" not in value:
+        whole = _escape(value)
+        room = PAGE_WIDTH - 3 - len(prefix) - len(keyword)
+        if not wrap or (len(whole) <= room and (whole.isascii() or 2 * len(whole) <= room)):
+            return (f'{prefix}{keyword} "{whole}"',)  # fits: no character is more than two columns wide
+        library = _library()
+        if len(whole) <= room and "\0" not in whole and library.width(whole.encode("utf-8")) <= room:
+            return (f'{prefix}{keyword} "{whole}"',)
+    return layouts.get(keyword, value, prefix, wrap)
 
 
-@cache
-def _broken(keyword: str, value: str, prefix: str, wrap: bool) -> tuple[str, ...]:
-    """A string that holds newlines: a break after each, and wrapped between them unless no-wrap. Cached: every
-    catalog of a project repeats the same msgids, and `update` or `pretranslate` writes them all."""
+class _Layouts:
+    """The strings laid out by libunistring for one catalog's write, and those of the write before it.
+
+    Catalogs are written one language after another, and each repeats the msgids of the one before (`update` and
+    `pretranslate` write every language's): a string is laid out once for all of them. What stays after a write is
+    what it used, so what is kept is bounded by one catalog, not every catalog a command has written."""
+
+    def __init__(self, earlier: dict[tuple[str, str, str, bool], tuple[str, ...]]) -> None:
+        self.earlier = earlier
+        self.used: dict[tuple[str, str, str, bool], tuple[str, ...]] = {}
+
+    def get(self, keyword: str, value: str, prefix: str, wrap: bool) -> tuple[str, ...]:
+        key = (keyword, value, prefix, wrap)
+        lines = self.used.get(key)
+        if lines is None:
+            lines = self.earlier.get(key) or _wrapped(keyword, value, prefix, wrap)
+            self.used[key] = lines
+        return lines
+
+
+#: the layouts the catalog written last used (_Layouts.used); replaced, not added to, by each write
+_last_write: dict[tuple[str, str, str, bool], tuple[str, ...]] = {}
+
+
+def _wrapped(keyword: str, value: str, prefix: str, wrap: bool) -> tuple[str, ...]:
+    """A string too wide for one line, or holding newlines: a break after each newline, and wrapped between them
+    (unless no-wrap)."""
+    if "\n" not in value:
+        return _laid_out(keyword, ((_escape(value), False),), prefix, True)
     pieces = value.split("\n")
     last = len(pieces) - 1
     marked = [(_escape(p) + ("\\n" if i < last else ""), i < last) for i, p in enumerate(pieces)]
@@ -65,12 +87,11 @@ def _broken(keyword: str, value: str, prefix: str, wrap: bool) -> tuple[str, ...
 _UNLIMITED = 2**31 - 1  # gettext's INT_MAX page width for a string that must not wrap
 
 
-@cache
 def _laid_out(keyword: str, portions: tuple[tuple[str, bool], ...], prefix: str, wrap: bool) -> tuple[str, ...]:
     """gettext's layout (write-po.c), line breaks from libunistring as msgcat gets them. `portions` are the
     escaped string cut after each escaped newline, each starting a line (True: it ends with that newline, which
     no break may precede; nor may one fall inside an escape sequence). The first line is `keyword ""` when
-    another portion follows or the first would wrap. Cached as _broken is."""
+    another portion follows or the first would wrap."""
     breaks = _library().width_linebreaks
     after = len(prefix) + 1  # a continued line starts after the prefix and its opening quote
     width = (PAGE_WIDTH if wrap else _UNLIMITED) - 1 - after
@@ -124,7 +145,7 @@ def _reference_lines(references: list[str]) -> list[str]:
     return out
 
 
-def _entry_lines(entry: Entry, out: list[str]) -> None:
+def _entry_lines(entry: Entry, out: list[str], layouts: _Layouts) -> None:
     """Append one entry's lines: into the file's one list of lines, not a list per entry."""
     if entry.translator_comments:
         out += _comment_lines("#", entry.translator_comments)
@@ -141,24 +162,24 @@ def _entry_lines(entry: Entry, out: list[str]) -> None:
     wrap = "no-wrap" not in entry.flags
     prev = "#~| " if entry.obsolete else "#| "
     if entry.previous_msgctxt is not None:
-        out += _quote("msgctxt", entry.previous_msgctxt, prev, wrap)
+        out += _quote("msgctxt", entry.previous_msgctxt, prev, wrap, layouts)
     if entry.previous_msgid is not None:
-        out += _quote("msgid", entry.previous_msgid, prev, wrap)
+        out += _quote("msgid", entry.previous_msgid, prev, wrap, layouts)
     if entry.previous_msgid_plural is not None:
-        out += _quote("msgid_plural", entry.previous_msgid_plural, prev, wrap)
+        out += _quote("msgid_plural", entry.previous_msgid_plural, prev, wrap, layouts)
     p = OBSOLETE_PREFIX if entry.obsolete else ""
     if entry.msgctxt is not None:
-        out += _quote("msgctxt", entry.msgctxt, p, wrap)
-    out += _quote("msgid", entry.msgid, p, wrap)
+        out += _quote("msgctxt", entry.msgctxt, p, wrap, layouts)
+    out += _quote("msgid", entry.msgid, p, wrap, layouts)
     if entry.msgid_plural is not None:
-        out += _quote("msgid_plural", entry.msgid_plural, p, wrap)
+        out += _quote("msgid_plural", entry.msgid_plural, p, wrap, layouts)
         for n in sorted(entry.msgstr_plural):
-            out += _quote(f"msgstr[{n}]", entry.msgstr_plural[n], p, wrap)
+            out += _quote(f"msgstr[{n}]", entry.msgstr_plural[n], p, wrap, layouts)
     else:
-        out += _quote("msgstr", entry.msgstr, p, wrap)
+        out += _quote("msgstr", entry.msgstr, p, wrap, layouts)
 
 
-def _header_lines(header: Entry, out: list[str]) -> None:
+def _header_lines(header: Entry, out: list[str], layouts: _Layouts) -> None:
     """The header as read, where only its msgstr changed: the fields l10n set are laid out anew, as msgcat lays
     out a header (a line break after each field), every other field keeps its lines as the last editor wrote
     them. Anything else changed, or a msgstr not written one field after another: laid out whole."""
@@ -167,14 +188,14 @@ def _header_lines(header: Entry, out: list[str]) -> None:
         out += raw.lines
         return
     if raw is None or pristine is None or pristine[:1] + pristine[2:] != state[:1] + state[2:]:
-        _entry_lines(header, out)
+        _entry_lines(header, out, layouts)
         return
     lines = raw.lines
     at = next((i for i, line in enumerate(lines) if line.startswith("msgstr")), None)
-    new = _quote("msgstr", header.msgstr, "", "no-wrap" not in header.flags)
+    new = _quote("msgstr", header.msgstr, "", "no-wrap" not in header.flags, layouts)
     if at is None or lines[at].rstrip() != 'msgstr ""' or new[0] != 'msgstr ""' or \
             not all(line.startswith('"') and line.rstrip().endswith('"') for line in lines[at + 1:]):
-        _entry_lines(header, out)
+        _entry_lines(header, out, layouts)
         return
     kept: dict[str, list[list[str]]] = {}
     for text, group in _field_groups(lines[at + 1:]):
@@ -203,9 +224,11 @@ def _field_groups(lines: list[str]) -> list[tuple[str, list[str]]]:
 def dumps(catalog: Catalog) -> bytes:
     """Serialise as msgcat does, except that an entry read from the file and left unchanged keeps its lines
     (Entry.unchanged), whoever laid them out; the encoding, BOM and line endings the file came with are kept."""
+    global _last_write
+    layouts = _Layouts(_last_write)
     lines: list[str] = []
     if catalog.header.msgstr or catalog.header.translator_comments:
-        _header_lines(catalog.header, lines)
+        _header_lines(catalog.header, lines, layouts)
     for obsolete in (False, True):  # obsolete entries last
         for entry in catalog.entries:
             if entry.obsolete == obsolete:
@@ -214,7 +237,8 @@ def dumps(catalog: Catalog) -> bytes:
                 if entry.unchanged:
                     lines += entry.raw.lines
                 else:
-                    _entry_lines(entry, lines)
+                    _entry_lines(entry, lines, layouts)
+    _last_write = layouts.used
     text = "\n".join(lines) + "\n"
     if catalog.newline != "\n":
         text = text.replace("\n", catalog.newline)
