@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import math
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from ..digest import sha256
 if TYPE_CHECKING:
     from .. import render
     from ..assemble import Assembled
+    from ..document import Document
 
 SUFFIXES = tuple(f".{fmt}" for fmt in FORMATS)
 INDEX = "index.html"
@@ -298,51 +300,59 @@ def build(config: Config, languages: tuple[str, ...], allow_fuzzy: bool = False,
             furnitures[lang] = furniture.load(lang, locales)
         return furnitures[lang]
 
+    dated = "pdf" in formats  # the date is the PDF's alone: no other format reads the template or the record
+
+    def decide(doc: Document, lang: str, directory: Path, sources: Callable[[], publication.Sources]
+               ) -> Published | None:
+        """A selected language: its catalog read, its text assembled, and published (its publication record
+        written) or skipped as the policy says. Its catalog lives in this call only, so that while the next
+        language is read, and while the pages are rendered, only what is published is held."""
+        po, percent, shown_states = _percent_of(config, lang, doc.path, memo, allow_fuzzy)
+        item = LanguageBuild(lang, doc.id, percent)
+        report.languages.append(item)
+        below = policy.below(percent)
+        if below and policy.skip:
+            item.skipped = True
+            item.reason = f"{percent:.1f}% reviewed"
+            _remove(directory, doc.id, report, ours, absent)
+            return None
+        out = assemble(doc, po, lang, source_lang, config.segmentation, allow_fuzzy, config.signatories.order,
+                       shown_states)
+        item.fallback = out.count(FALLBACK)
+        item.unreviewed = out.count(MACHINE) + out.count(UNREVIEWED)
+        item.banner = below
+        missing = out.body_fallback()
+        if missing and config.publish.source_fallback == "skip":
+            item.skipped = True
+            body = sum(len(block.parts) for block in out.body)
+            item.reason = (f"{missing} of {body} title and body passage(s) have no "
+                           f"{langs.language_name(lang, 'en')} text; publish.source_fallback: skip")
+            _remove(directory, doc.id, report, ours, absent)
+            return None
+        written = publication.record(config, doc, out.shown, lang, allow_fuzzy, sources())
+        if written is not None:
+            report.written.append(written)
+        record = publication.record_path(config, lang, doc.path)
+        outputs[str(record)] = file_digest(record) or ""
+        return Published(lang, percent, below, not out.has_unreviewed, out, item, drafts=bool(item.unreviewed),
+                         date=_publication_date(po, record) if dated else None)
+
     index_lang = source_lang
     rows: list[render.IndexRow] = []
     for doc_path in config.documents:
         doc = load_document(config, doc_path)
         original = assemble(doc, None, source_lang, source_lang, config.segmentation, False, config.signatories.order)
-        dated = "pdf" in formats  # the date is the PDF's alone: no other format reads the template or the record
         source_date = _publication_date(pofile.load_or_none(pot_path(config, doc_path)), None) if dated else None
         published: list[Published] = [Published(source_lang, 100.0, False, True, original, original=True,
                                                 date=source_date)]
-        sources: publication.Sources | None = None  # the records' source side, read at the first record
+        # the records' source side, read at the first record (not at all when every language is skipped)
+        sources = functools.cache(functools.partial(publication.sources, doc, config.segmentation))
         for lang in order:
             directory = _lang_dir(dist, lang)
             if lang in selected:
-                po, percent, shown_states = _percent_of(config, lang, doc_path, memo, allow_fuzzy)
-                item = LanguageBuild(lang, doc.id, percent)
-                report.languages.append(item)
-                below = policy.below(percent)
-                if below and policy.skip:
-                    item.skipped = True
-                    item.reason = f"{percent:.1f}% reviewed"
-                    _remove(directory, doc.id, report, ours, absent)
-                    continue
-                out = assemble(doc, po, lang, source_lang, config.segmentation, allow_fuzzy,
-                               config.signatories.order, shown_states)
-                item.fallback = out.count(FALLBACK)
-                item.unreviewed = out.count(MACHINE) + out.count(UNREVIEWED)
-                item.banner = below
-                missing = out.body_fallback()
-                if missing and config.publish.source_fallback == "skip":
-                    item.skipped = True
-                    body = sum(len(block.parts) for block in out.body)
-                    item.reason = (f"{missing} of {body} title and body passage(s) have no "
-                                   f"{langs.language_name(lang, 'en')} text; publish.source_fallback: skip")
-                    _remove(directory, doc.id, report, ours, absent)
-                    continue
-                drafts = bool(item.unreviewed)
-                if sources is None:
-                    sources = publication.sources(doc, config.segmentation)
-                written = publication.record(config, doc, out.shown, lang, allow_fuzzy, sources)
-                if written is not None:
-                    report.written.append(written)
-                record = publication.record_path(config, lang, doc_path)
-                outputs[str(record)] = file_digest(record) or ""
-                published.append(Published(lang, percent, below, not out.has_unreviewed, out, item, drafts=drafts,
-                                           date=_publication_date(po, record) if dated else None))
+                decided = decide(doc, lang, directory, sources)
+                if decided is not None:
+                    published.append(decided)
             elif (directory / f"{doc.id}.html").is_file():
                 try:
                     _, percent, _ = _percent_of(config, lang, doc_path, memo)
