@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -34,15 +35,50 @@ def _stand_in_pdf(html: str, lang: str, *rest: object) -> bytes:
     return b"%PDF-1.7\n% stand-in for tests\n" + hashlib.sha256(f"{lang}\0{html}".encode()).hexdigest().encode()
 
 
+def _appeal_project(folder: Path) -> None:
+    """The appeal project's own files (config, source, glossary) copied into folder."""
+    shutil.copy(DATA / "project" / "l10n.yaml", folder / "l10n.yaml")
+    (folder / "source").mkdir()
+    shutil.copy(ROOT / "source" / "appeal.fr.txt", folder / "source" / "appeal.fr.txt")
+    shutil.copy(ROOT / "glossary.yaml", folder / "glossary.yaml")
+
+
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The appeal project (config, source, glossary) copied to tmp_path, which becomes the working directory."""
-    shutil.copy(DATA / "project" / "l10n.yaml", tmp_path / "l10n.yaml")
-    (tmp_path / "source").mkdir()
-    shutil.copy(ROOT / "source" / "appeal.fr.txt", tmp_path / "source" / "appeal.fr.txt")
-    shutil.copy(ROOT / "glossary.yaml", tmp_path / "glossary.yaml")
+    _appeal_project(tmp_path)
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+@pytest.fixture
+def prepared(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+             monkeypatch: pytest.MonkeyPatch) -> Callable[[str, Callable[[Path], None]], Path]:
+    """`prepared(name, steps)`: the appeal project after `steps(project)` (commands run in it), which becomes the
+    working directory. The steps run once per test process; each later test gets a copy of what they left.
+    Every prepared project lives at one path of the process, so what l10n keeps about a project's path (its
+    memos name the root) holds in the copy as it did in the original. Tests that lay out real PDFs (`real_pdf`)
+    keep their own copies."""
+    base = tmp_path_factory.getbasetemp()
+    work = base / "prepared-project"
+
+    def prepare(name: str, steps: Callable[[Path], None]) -> Path:
+        kept = base / "prepared" / (name + (" real-pdf" if request.node.get_closest_marker("real_pdf") else ""))
+        if work.exists():
+            shutil.rmtree(work)
+        if kept.is_dir():
+            shutil.copytree(kept, work, symlinks=True)
+            monkeypatch.chdir(work)
+            return work
+        work.mkdir()
+        _appeal_project(work)
+        monkeypatch.chdir(work)
+        steps(work)
+        shutil.copytree(work, kept.with_name(kept.name + ".part"), symlinks=True)
+        kept.with_name(kept.name + ".part").rename(kept)  # kept only once whole
+        return work
+
+    return prepare
 
 
 @pytest.fixture
@@ -72,13 +108,15 @@ def msgcat(path: Path) -> bytes:
 
 
 @pytest.fixture
-def drafted(project: Path, cli) -> Path:
+def drafted(prepared, cli) -> Path:
     """Catalogs for every language, Spanish pre-translated by Apertium."""
-    assert cli("extract").exit_code == 0
-    assert cli("update").exit_code == 0
-    result = cli("pretranslate", "--lang", "es")
-    assert result.exit_code == 0, result.output
-    return project
+    def steps(project: Path) -> None:
+        assert cli("extract").exit_code == 0
+        assert cli("update").exit_code == 0
+        result = cli("pretranslate", "--lang", "es")
+        assert result.exit_code == 0, result.output
+
+    return prepared("drafted", steps)
 
 
 # Headless Chromium offline: a fresh profile and every flag that would phone home turned off. CI installs Debian's

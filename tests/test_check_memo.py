@@ -13,8 +13,8 @@ import l10n.checks.registry as checks
 from l10n.checks import memo as check_memo
 from l10n.errors import EXIT_QA
 
-# Each test checks the whole project two or three times with every language's Hunspell dictionaries (2-3 s each):
-# they run in the full suite, not in the quick loop.
+# Each test checks the whole project once or twice with every language's Hunspell dictionaries (1-2 s each): they
+# run in the full suite, not in the quick loop.
 pytestmark = pytest.mark.slow
 
 MEMO = Path(".l10n") / check_memo.MEMO_NAME
@@ -22,11 +22,26 @@ OUTPUTS = [("check",), ("check", "--format", "json"), ("check", "--summary"),
            ("check", "--summary", "--format", "json")]
 
 
-@pytest.fixture
-def checked(project: Path, cli) -> Path:
+def _drafts(cli) -> None:
     for args in (("extract",), ("update",), ("pretranslate", "--engine", "pseudo", "--lang", "es", "--lang", "de")):
         assert cli(*args).exit_code == 0
-    return project
+
+
+@pytest.fixture
+def drafts(prepared, cli) -> Path:
+    """Catalogs to check, drafts in two languages, no memo yet."""
+    return prepared("check memo: drafts", lambda project: _drafts(cli))
+
+
+@pytest.fixture
+def checked(prepared, cli) -> Path:
+    """The same checked once: the memo answers for every catalog (copied with the project, at the same path)."""
+    def steps(project: Path) -> None:
+        _drafts(cli)
+        _check(cli)
+        assert (project / MEMO).is_file()
+
+    return prepared("check memo: checked", steps)
 
 
 @pytest.fixture
@@ -49,7 +64,8 @@ def _check(cli) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_output_is_the_same_with_and_without_the_memo(checked: Path, cli, spy: list[str]) -> None:
+def test_output_is_the_same_with_and_without_the_memo(drafts: Path, cli, spy: list[str]) -> None:
+    checked = drafts
     cold = {args: cli(*args) for args in OUTPUTS}
     assert (checked / MEMO).is_file()
     assert spy, "the first check checks"
@@ -67,6 +83,7 @@ def test_output_is_the_same_with_and_without_the_memo(checked: Path, cli, spy: l
 
 def test_an_edited_catalog_alone_is_checked_again(checked: Path, cli, spy: list[str]) -> None:
     _check(cli)
+    assert spy == []  # the memo the fixture left answers in its copy
     po = checked / "locales" / "es" / "appeal.po"
     text = po.read_text(encoding="utf-8")
     first = text.index('msgstr "', text.index("\nmsgid ", text.index("\nmsgid ") + 1))
@@ -104,14 +121,14 @@ def test_a_config_change_checks_every_catalog_again(checked: Path, cli, spy: lis
     _invalidates(checked, cli, spy, lambda: config.write_text(text.replace(old, new, 1), encoding="utf-8"))
 
 
-def test_a_dictionary_change_checks_every_catalog_again(checked: Path, cli, spy: list[str], tmp_path_factory,
+def test_a_dictionary_change_checks_every_catalog_again(drafts: Path, cli, spy: list[str], tmp_path_factory,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     home = tmp_path_factory.mktemp("data")
     (home / "hunspell").mkdir()
     dic = home / "hunspell" / "xx_XX.dic"
     dic.write_text("1\nhola\n", encoding="utf-8")
     monkeypatch.setenv("XDG_DATA_HOME", str(home))
-    _invalidates(checked, cli, spy, lambda: os.utime(dic, ns=(0, 1_000_000_000)))
+    _invalidates(drafts, cli, spy, lambda: os.utime(dic, ns=(0, 1_000_000_000)))
 
 
 def test_a_words_file_change_checks_that_language_again(checked: Path, cli, spy: list[str]) -> None:

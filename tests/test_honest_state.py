@@ -93,10 +93,9 @@ def test_reviewed_share_leaves_automatic_words_out_of_both_sides():
 
 
 @pytest.fixture
-def appeal_run(project: Path, cli) -> Path:
+def appeal_run(prepared, cli) -> Path:
     """The main job as scripts/run-appeal does it: `l10n run --allow-fuzzy`, offline (Apertium)."""
-    run(cli, "run", "--allow-fuzzy")
-    return project
+    return prepared("run --allow-fuzzy", lambda project: run(cli, "run", "--allow-fuzzy"))
 
 
 @pytest.mark.slow

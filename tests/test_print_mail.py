@@ -190,16 +190,18 @@ def html_of(message: EmailMessage) -> tuple[str, str]:
 
 
 @pytest.fixture
-def printed(project: Path, cli) -> Path:
+def printed(prepared, cli) -> Path:
     """es (Apertium drafts, published with --allow-fuzzy), ru (reviewed body), ar (right to left, French
     fallback), built in every format."""
-    configure(project, languages=["es", "ru", "ar"], publish="{source_fallback: mark}")
-    run(cli, "extract")
-    run(cli, "update")
-    run(cli, "pretranslate", "--lang", "es")
-    fill_russian(project)
-    run(cli, "build", "--allow-fuzzy")
-    return project
+    def steps(project: Path) -> None:
+        configure(project, languages=["es", "ru", "ar"], publish="{source_fallback: mark}")
+        run(cli, "extract")
+        run(cli, "update")
+        run(cli, "pretranslate", "--lang", "es")
+        fill_russian(project)
+        run(cli, "build", "--allow-fuzzy")
+
+    return prepared("printed", steps)
 
 
 def lines_of(pdf: Path) -> list[list[tuple[float, float, float, str]]]:
