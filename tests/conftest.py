@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
+# Bytecode is written even where PYTHONDONTWRITEBYTECODE says not to: pytest keeps the modules whose asserts it
+# rewrote (these tests, hypothesis) only as bytecode, so without it each xdist worker rewrites them all again on
+# every run (3 s of CPU each); and the l10n processes the tests start read the bytecode of l10n written here.
+# __pycache__ is ignored by git.
+sys.dont_write_bytecode = False
 
 from l10n.cli import main
 
