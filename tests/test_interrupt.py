@@ -3,6 +3,7 @@ retries end, no new request starts, nothing more is written, and the command exi
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -113,7 +114,7 @@ def test_ctrl_c_stops_the_real_command_within_a_second(project):
         before["l10n.yaml"] = (project / "l10n.yaml").read_bytes()
         proc = subprocess.Popen([sys.executable, "-m", "l10n", "pretranslate", "--engine", "libre", "--lang", "es",
                                  "--lang", "de"], cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True)
+                                text=True, env={**os.environ, "PYTHONFAULTHANDLER": "1"})
         limit = time.monotonic() + 20
         while len(server.requests) < 4 and time.monotonic() < limit:
             time.sleep(0.01)
@@ -122,6 +123,12 @@ def test_ctrl_c_stops_the_real_command_within_a_second(project):
         started = time.monotonic()
         try:
             _, stderr = proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:  # a hang: whether the process could see SIGINT, and where each thread was
+            status = Path(f"/proc/{proc.pid}/status").read_text(encoding="utf-8").splitlines()
+            signals = [line for line in status if line.startswith(("SigPnd", "ShdPnd", "SigBlk", "SigIgn"))]
+            proc.send_signal(signal.SIGABRT)  # PYTHONFAULTHANDLER: every thread's stack on stderr
+            _, stderr = proc.communicate(timeout=10)
+            pytest.fail(f"still running 10 s after SIGINT; {signals}\n{stderr[-8000:]}")
         finally:
             proc.kill()
         elapsed = time.monotonic() - started
