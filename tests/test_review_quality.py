@@ -63,11 +63,13 @@ def sheet(path: Path) -> list[dict]:
 
 
 @pytest.fixture
-def italian(project: Path, cli) -> Path:
-    assert cli("extract").exit_code == 0
-    assert cli("update", "--lang", "it").exit_code == 0
-    assert cli("pretranslate", "--lang", "it").exit_code == 0
-    return project
+def italian(prepared, cli) -> Path:
+    def steps(project: Path) -> None:
+        assert cli("extract").exit_code == 0
+        assert cli("update", "--lang", "it").exit_code == 0
+        assert cli("pretranslate", "--lang", "it").exit_code == 0
+
+    return prepared("italian drafts", steps)
 
 
 @pytest.mark.slow
