@@ -19,29 +19,21 @@ pytestmark = pytest.mark.slow
 WORD_CHECKS = {"spelling", "source-words"}
 
 
-@pytest.fixture(scope="module")
-def after_run(tmp_path_factory: pytest.TempPathFactory):
-    """The appeal project after the offline pipeline, and `check --format json` on it: (project, issues)."""
-    import shutil
+_ISSUES: list[list[dict]] = []  # `check --format json` on the project below, the same in every copy of it
 
-    from click.testing import CliRunner
 
-    from l10n.cli import main
-    from tests.conftest import DATA, ROOT
+@pytest.fixture
+def after_run(prepared, cli):
+    """The appeal project after the offline pipeline (prepared once per test process, as tests/test_honest_state.py
+    has it), and `check --format json` on it: (project, issues)."""
+    from tests.conftest import run
 
-    project = tmp_path_factory.mktemp("appeal")
-    shutil.copy(DATA / "project" / "l10n.yaml", project / "l10n.yaml")
-    (project / "source").mkdir()
-    shutil.copy(ROOT / "source" / "appeal.fr.txt", project / "source" / "appeal.fr.txt")
-    shutil.copy(ROOT / "glossary.yaml", project / "glossary.yaml")
-    runner = CliRunner()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(project)
-        result = runner.invoke(main, ["run", "--allow-fuzzy"], catch_exceptions=False)
-        assert result.exit_code == 0, result.output
-        checked = runner.invoke(main, ["check", "--format", "json"], catch_exceptions=False)
-    assert checked.exit_code == 0, checked.output
-    return project, json.loads(checked.stdout)
+    project = prepared("run --allow-fuzzy", lambda project: run(cli, "run", "--allow-fuzzy"))
+    if not _ISSUES:
+        checked = cli("check", "--format", "json")
+        assert checked.exit_code == 0, checked.output
+        _ISSUES.append(json.loads(checked.stdout))
+    return project, _ISSUES[0]
 
 
 def _words(issues: list[dict], lang: str, start: str) -> str:
