@@ -525,8 +525,7 @@ def _plan(config: Config, path: Path, source: _Source, doc: Document, candidates
             report.rejected.append(Outcome(candidate.origin, name, what + (f" (did you mean {hint!r}?)" if hint
                                                                            else "")))
             continue
-        folded = fold(name)
-        key = folded.replace(" ", "")  # organisation_key(name)
+        key = organisation_key(name)
         if key in listed:
             known = listed[key]
             where = f"line {known.line}" if known.line else "earlier in this intake"
@@ -538,6 +537,7 @@ def _plan(config: Config, path: Path, source: _Source, doc: Document, candidates
                                            f"of {target.heading!r} (a line that reads as a group heading or the "
                                            "list's heading?)"))
             continue
+        folded = fold(name)
         similar = looks.similar(folded) if looks else None
         editor.insert(name, target)
         if similar:
