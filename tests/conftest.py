@@ -22,8 +22,11 @@ sys.dont_write_bytecode = False
 # The tests' temporary folders (tmp_path, prepared projects) on a RAM file system when the machine has one and no
 # TMPDIR was chosen: l10n fsyncs each catalog it writes and its folder, thousands of times in a run, and on a
 # shared disk each fsync waits milliseconds behind other processes' writes (the quick loop took 65 s instead of
-# 40 s on a busy machine). Nothing is lost: a RAM file system's fsync succeeds like any other.
-if "TMPDIR" not in os.environ and os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK | os.X_OK):
+# 40 s on a busy machine). Nothing is lost: a RAM file system's fsync succeeds like any other. Only with room to
+# spare: a container's /dev/shm is often 64 MB (Docker's default), and a run of the suite keeps hundreds of MB.
+SHM_NEEDED = 2 * 1024**3
+if ("TMPDIR" not in os.environ and os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK | os.X_OK)
+        and shutil.disk_usage("/dev/shm").free >= SHM_NEEDED):
     tempfile.tempdir = "/dev/shm"
 
 from l10n.cli import main
