@@ -254,18 +254,19 @@ _ALL: dict[str, str] | None = None
 
 
 def _every_language() -> dict[str, str]:
-    """Territory names in every language CLDR has (about 330, read in half a second), for the rare country
-    written in none of the project's languages; names that stand for two territories are left out."""
+    """Territory names in every language CLDR has (about 330), for the rare country written in none of the
+    project's languages; names that stand for two territories are left out. Each language's names come from its
+    own CLDR file (langs.territory_names), not from a whole locale Babel would keep for the rest of the process."""
     global _ALL
     if _ALL is None:
-        from babel import Locale, localedata
+        from babel import localedata
 
         found: dict[str, set[str]] = {}
         for ident in localedata.locale_identifiers():
             if "_" in ident:
                 continue
             try:
-                names = Locale.parse(ident).territories
+                names = langs.territory_names(ident)
             except (ValueError, LookupError):
                 continue
             for code, name in names.items():
