@@ -1,11 +1,11 @@
 """The pieces of a long page's PDF (pieces.py) joined into one file, in a process of its own.
 
 qpdf holds every object of the file it writes, and the tagged structure of a long page has one for each paragraph
-and each run of text on a line (136,000 objects, about 190 MB, for the 20,000-segment page of bench/README.md).
-In the command's own process that memory would come on top of all the command holds by then (catalogs, the page,
-WeasyPrint's fonts and the pieces); in a child started for the join, the two are not added up, and the command's
-peak is the larger of them. The child is given the pieces on stdin and gives the PDF back on stdout: it writes
-no file, and the command writes the PDF as it writes every output."""
+and each run of text on a line (docs/ARCHITECTURE.md, "A long page's PDF, in pieces"). In the command's own
+process that memory would come on top of all the command holds by then (catalogs, the page, WeasyPrint's fonts
+and the pieces); in a child started for the join, the two are not added up, and the command's peak is the larger
+of them. The child is given the pieces on stdin and gives the PDF back on stdout: it writes no file, and the
+command writes the PDF as it writes every output."""
 
 from __future__ import annotations
 
@@ -40,8 +40,8 @@ def main() -> None:
 
 def joined(pieces: list[Piece], footers: bytes) -> bytes:
     """One PDF of the pieces' pages, each with its footer drawn on top; one structure tree, one outline. Joined
-    with qpdf (pikepdf): pypdf holds each of the structure tree's objects as Python objects, 0.9 GB for the
-    20,000-segment page."""
+    with qpdf (pikepdf): pypdf holds each of the structure tree's objects as a Python object, several times the
+    memory."""
     import pikepdf
     from pikepdf import Array, Dictionary, Name, OutlineItem
 
