@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -40,13 +42,17 @@ class Recorded:
 
 
 class FakeLibre:
-    """Start with `with FakeLibre(Script(...)) as server:`; `server.url`, `server.requests` (what arrived)."""
+    """Start with `with FakeLibre(Script(...)) as server:`; `server.url`, `server.requests` (what arrived),
+    `server.left` (when each client gave up a dripping answer: closed or shut its connection). `wait_until` waits
+    for those events rather than polling with sleeps, so a test does not depend on how fast the machine is."""
 
     def __init__(self, script: Script | None = None) -> None:
         self.script = script or Script()
         self.requests: list[Recorded] = []
         self._seen: dict[str, int] = {}
+        self.left: list[float] = []  # time.monotonic() of each departure, in order
         self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)  # a request arrived or a client left
         self._stop = threading.Event()
         self._server = _Server(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
@@ -64,6 +70,25 @@ class FakeLibre:
         self._server.shutdown()
         self._server.server_close()
 
+    def wait_until(self, condition: Callable[[FakeLibre], bool], timeout: float,
+                   also: Callable[[], bool] = lambda: True) -> bool:
+        """Whether `condition(self)` became true within `timeout` seconds (False at once when `also()` is false:
+        the client process has exited, say). Woken by each arrival and departure, and every 0.1 s for `also`."""
+        limit = time.monotonic() + timeout
+        with self._changed:
+            while not condition(self):
+                left = limit - time.monotonic()
+                if left <= 0 or not also():
+                    return False
+                self._changed.wait(min(left, 0.1))
+        return True
+
+    def _note(self, departure: bool = False) -> None:
+        with self._changed:
+            if departure:
+                self.left.append(time.monotonic())
+            self._changed.notify_all()
+
     def texts(self) -> list[str]:
         return [r.params.get("q", "") for r in self.requests]
 
@@ -80,10 +105,11 @@ class FakeLibre:
                 length = int(self.headers.get("Content-Length") or 0)
                 form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()} if length else {}
                 text = params.get("q", form.get("q", ""))
-                with fake._lock:
+                with fake._changed:
                     fake.requests.append(Recorded(parts.path, params, form))
                     fake._seen[text] = fake._seen.get(text, 0) + 1
                     seen = fake._seen[text]
+                    fake._changed.notify_all()
                 script = fake.script
                 if parts.path != "/translate":
                     return self._send(404, {"error": "Not Found"})
@@ -113,16 +139,25 @@ class FakeLibre:
                 return self._send(200, {"translatedText": f"<{params.get('target')}> {text}"})
 
             def _drip(self, headers: bool, delay: float) -> None:
-                """A byte at a time, until the client leaves or the server stops."""
+                """A byte at a time, until the client leaves (noted in `left`) or the server stops."""
                 head = b"HTTP/1.1 200 OK\r\n" + (b"" if headers else b"Content-Length: 100000\r\n\r\n")
                 try:
                     self.wfile.write(head)
                     self.wfile.flush()
                     while not fake._stop.wait(delay):
+                        if self._client_left():
+                            return fake._note(departure=True)
                         self.wfile.write(b"X" if headers else b" ")
                         self.wfile.flush()
                 except (BrokenPipeError, ConnectionResetError):
-                    pass
+                    fake._note(departure=True)
+
+            def _client_left(self) -> bool:
+                """The client shut its side of the connection (end of stream), though it may not have closed it."""
+                try:
+                    return self.connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+                except BlockingIOError:
+                    return False
 
             def _send(self, status: int, body: object, headers: dict[str, str] | None = None) -> None:
                 self._raw(status, json.dumps(body).encode(), "application/json", headers)
