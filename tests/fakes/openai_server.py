@@ -34,6 +34,7 @@ class Script:
     fail_first: int = 1  # for 429, 500, malformed, partial: the first N requests misbehave, then all is well
     retry_after: str | None = "1"  # for 429
     drop: str | None = None
+    together: int = 0  # answer only once this many requests have arrived: concurrency shown without a clock
 
 
 @dataclass
@@ -96,6 +97,7 @@ class FakeOpenAI:
         self.statuses: list[int] = []
         self.arrived = 0  # requests received, answered or not (a dripping answer never ends)
         self._lock = threading.Lock()
+        self._arrival = threading.Condition(self._lock)
         self._stop = threading.Event()
         self._server = _Server(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
@@ -120,6 +122,9 @@ class FakeOpenAI:
         script = self.script
         if script.delay:
             self._stop.wait(script.delay)
+        if script.together:
+            with self._arrival:
+                self._arrival.wait_for(lambda: self.arrived >= script.together or self._stop.is_set(), 60)
         early = number <= script.fail_first
         if script.mode == "401":
             return 401, {"error": {"message": "Incorrect API key provided", "type": "invalid_request_error"}}, {}
@@ -181,6 +186,7 @@ class FakeOpenAI:
                     counter["n"] += 1
                     number = counter["n"]
                     fake.arrived = number
+                    fake._arrival.notify_all()
                 if not self.path.rstrip("/").endswith("/chat/completions"):
                     return self._send(404, {"error": {"message": f"no route {self.path}"}}, {})
                 try:
