@@ -104,10 +104,11 @@ def render_pdf(html: str, lang: str, paper: str, published: dt.date, allowed_lin
         document.metadata.generator = "l10n"
         return document.write_pdf(pdf_tags=True)
 
-    from .pieces import is_long, render_in_pieces
+    from .pieces import long_page, render_in_pieces
 
-    if is_long(html):  # laid out a piece at a time: WeasyPrint holds every page of a document until it is written
-        return render_in_pieces(html, render, finish)
+    root = long_page(html)
+    if root is not None:  # laid out a piece at a time: WeasyPrint holds every page of a document until written
+        return render_in_pieces(root, render, finish)
     document = render(html)
     pdf = finish(document)
     # The laid-out document (every page's boxes, each line's Pango layout) is a web of

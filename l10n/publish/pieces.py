@@ -28,8 +28,8 @@ if TYPE_CHECKING:
     from weasyprint import Document
 
 #: blocks laid out per piece; a page with no more takes the one-document path unchanged. 500 blocks are 10 to 30
-#: pages of the appeal. Measured on the 20,000-segment page, peak memory of `build` above what it holds before the
-#: PDF: 290 MB at 500 blocks a piece, 320 MB at 1,000, 350 MB at 2,000, in about the same time
+#: pages of the appeal; on the 20,000-segment page 250 saved no memory and 1,000 or 2,000 needed more, in about
+#: the same time (bench/README.md, session 9)
 PIECE_UNITS = 500
 #: elements whose children are laid out as blocks of their own (the signatory list's sections, columns, lists)
 _CONTAINERS = frozenset({"main", "article", "section", "ul", "ol", "div"})
@@ -61,12 +61,13 @@ def blocks(body: HtmlElement) -> list[HtmlElement]:
     return found
 
 
-def is_long(html: str) -> bool:
-    """Whether the page has more blocks than one piece: only then is it parsed and laid out in pieces (a
-    block is at least one tag, so a page with fewer tags is short without parsing it)."""
+def long_page(html: str) -> HtmlElement | None:
+    """The page's parsed tree when it has more blocks than one piece, to be laid out in pieces; None for a
+    shorter page (a block is at least one tag, so a page with fewer tags is short without parsing it)."""
     if html.count("<") <= PIECE_UNITS:
-        return False
-    return len(blocks(_parse(html).body)) > PIECE_UNITS
+        return None
+    root = _parse(html)
+    return root if len(blocks(root.body)) > PIECE_UNITS else None
 
 
 def _parse(html: str) -> HtmlElement:
@@ -83,8 +84,10 @@ class _Piece:
     bookmarks: list[tuple[int, str, bool]]
 
 
-def render_in_pieces(html: str, render: Callable[[str], Document], finish: Callable[[Document], bytes]) -> bytes:
-    """The PDF of a long page: `render` lays out an HTML text, `finish` writes a document (links, metadata).
+def render_in_pieces(root: HtmlElement, render: Callable[[str], Document], finish: Callable[[Document], bytes]
+                     ) -> bytes:
+    """The PDF of a long page (`long_page`'s tree, which this changes): `render` lays out an HTML text, `finish`
+    writes a document (links, metadata).
 
     Each piece's layout is freed by a collection of the cyclic collector. What was alive before the first piece
     (the catalogs, the page's text) is set aside first (`gc.freeze`), so that a collection looks at one piece's
@@ -93,13 +96,13 @@ def render_in_pieces(html: str, render: Callable[[str], Document], finish: Calla
     gc.collect()
     gc.freeze()
     try:
-        return _render_in_pieces(html, render, finish)
+        return _render_in_pieces(root, render, finish)
     finally:
         gc.unfreeze()
 
 
-def _render_in_pieces(html: str, render: Callable[[str], Document], finish: Callable[[Document], bytes]) -> bytes:
-    root = _parse(html)
+def _render_in_pieces(root: HtmlElement, render: Callable[[str], Document], finish: Callable[[Document], bytes]
+                      ) -> bytes:
     units = blocks(root.body)
     ids = []
     for i, unit in enumerate(units):
