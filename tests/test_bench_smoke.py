@@ -14,9 +14,9 @@ import pytest
 pytestmark = pytest.mark.slow  # the benchmark script and every reference tool
 
 ROOT = Path(__file__).resolve().parent.parent
-STAGES = ["extract", "update", "pretranslate", "status", "check",
+STAGES = ["extract", "extract's floor", "update", "pretranslate", "status", "check",
           "build (all formats)", "build --format txt", "run (first)", "run (unchanged)", "update (source changed)"]
-REFERENCES = {"extract": ["txt2po"],
+REFERENCES = {"extract": ["txt2po"], "extract's floor": ["txt2po"],
               "update": ["msgmerge --previous"], "pretranslate": ["podebug"],
               "status": ["msgfmt --statistics", "pocount"], "check": ["pofilter"], "build --format txt": ["po2txt"],
               "update (source changed)": ["msgmerge --previous"]}
@@ -41,6 +41,11 @@ def test_benchmark_reports_every_stage(tmp_path: Path) -> None:
         assert stage["ours"]["wall"] > 0 and stage["ours"]["rss_mb"] > 0, stage
         assert [r["name"] for r in stage["references"]] == REFERENCES.get(stage["name"], []), stage
         assert all(r["measure"]["wall"] > 0 for r in stage["references"]), stage
+    # extract's floor read every segment, shown beside txt2po without a verdict
+    assert size["floor"]["segments"] == 50 and size["floor"]["line_break_calls"] > 0
+    (shown,) = [t for t in data["targets"] if t["target"] == "extract's floor ÷ txt2po"]
+    assert shown["judged"] is False and shown["met"] is None and shown["value"] > 0
+    assert "| extract's floor ÷ txt2po | 50 |" in proc.stdout and "| shown, not judged |" in proc.stdout
     # what does not depend on speed holds at any size: the second run writes nothing and starts no engine
     unchanged = size["run_unchanged"]
     assert unchanged["written"] == [] and unchanged["written_by_second_check"] == []
@@ -96,3 +101,41 @@ def test_one_time_costs_are_shown_but_not_judged() -> None:
     assert [t["target"] for t in targets if "txt2po" in t["target"]] == ["extract ≤ 1× txt2po"]
     report = bench.markdown([result], [], targets, "bench")
     assert "| extract (new project) | 2.00 |" in report and "one-time cost: not judged" in report
+
+
+def test_the_floor_asks_libunistring_what_the_writer_asks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """extract's floor (bench/floor.py) lays out the msgids the PO writer lays out, no more (it would not be a
+    floor) and no fewer (it would flatter l10n): the same number of width and line-break questions."""
+    bench = _bench_module()
+    from l10n.po import Catalog, Entry, dumps, layout, unistring
+
+    texts = bench.corpus_mod.generate(300, 7).segments() + [
+        "Il a dit « non » : " + '"non", "non" et "non", ' * 2 + "puis il est parti.",  # fits only unescaped
+        "漢字" * 20,  # 40 characters, 80 columns: measured, then wrapped
+        "漢字" * 15,  # 30 characters: fits whatever their widths
+        "Société générale des éditeurs, Genève — Lausanne — Zürich",  # measured: fits
+        "Première ligne\nSeconde ligne, bien plus longue que la page n'en laisse à un msgid, coupée",
+        "Tabulé\tcourt",
+        "x" * 75,  # wider than the msgid line, narrower than a continued one
+    ]
+    assert len(set(texts)) == len(texts)
+    config = tmp_path / "l10n.yaml"
+    config.write_text("source_language: fr\n", encoding="utf-8")
+    segments = tmp_path / "segments.txt"
+    segments.write_text("\0".join(texts), encoding="utf-8")
+    child = subprocess.run(bench.floor(config, segments), cwd=tmp_path, env=bench.ENV, capture_output=True,
+                           text=True, timeout=60)
+    assert child.returncode == 0, child.stderr
+    read, widths, breaks = map(int, child.stdout.split())
+
+    library = unistring.library()
+    measured: list[bytes] = []
+    laid_out: set[bytes] = set()
+    width, width_linebreaks = library.width, library.width_linebreaks
+    monkeypatch.setattr(library, "width", lambda data: measured.append(data) or width(data))
+    monkeypatch.setattr(library, "width_linebreaks", lambda data, *args: laid_out.add(data)
+                        or width_linebreaks(data, *args))
+    monkeypatch.setattr(layout, "_last_write", {})  # nothing laid out by an earlier write in this process
+    dumps(Catalog(path=tmp_path / "t.pot", header=Entry(msgid=""), entries=[Entry(msgid=t) for t in texts]))
+    assert (read, widths, breaks) == (len(texts), len(measured), len(laid_out))
+    assert 0 < widths < breaks < read
