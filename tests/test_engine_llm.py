@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import time
+import itertools
+import threading
+from typing import Callable
 
 import openai
 import pytest
@@ -160,27 +162,59 @@ def test_401_stops_the_engine_for_the_run():
     assert "refused our requests" in result.errors[0] and result.results == [None, None, None]
 
 
-def test_a_slow_server_times_out_and_is_retried():
-    with FakeOpenAI(Script(delay=1.0)) as server:
-        start = time.monotonic()
+def deadlines_after_arrival(monkeypatch: pytest.MonkeyPatch, server: FakeOpenAI,
+                            also: Callable[[FakeOpenAI, int], bool] = lambda server, attempt: True
+                            ) -> list[tuple[float, bool]]:
+    """The engine's deadline timers (threading.Timer in LLMEngine._within_deadline) start counting once the server
+    has their attempt's request, and `also(server, attempt)` holds: a stalled test process cannot end a request
+    before it is even sent. Returned: for each timer that fired, its interval and whether the request was still
+    under way then (its thread had not yet ended with an answer or an error, such as a per-read timeout)."""
+    fired: list[tuple[float, bool]] = []
+    attempts = itertools.count(1)
+
+    class AfterArrival(threading.Timer):
+        def __init__(self, interval, function, *args, **kwargs):
+            super().__init__(interval, function, *args, **kwargs)
+            self.attempt = next(attempts)  # made one after the other, by the thread asking
+
+        def run(self):
+            server.wait_until(lambda s: s.arrived >= self.attempt and also(s, self.attempt))
+            if not self.finished.wait(self.interval):  # not cancelled meanwhile
+                fired.append((self.interval, not self.function.__self__.is_set()))  # function: done.set
+                self.function()
+
+    monkeypatch.setattr(threading, "Timer", AfterArrival)
+    return fired
+
+
+def test_a_slow_server_times_out_and_is_retried(monkeypatch):
+    with FakeOpenAI(Script(delay=3600)) as server:  # answers only when the test is over
+        deadlines_after_arrival(monkeypatch, server)
         result = llm(server, timeout=0.2, retries=1, concurrency=1).translate(TEXTS[:1], "fr", "de")
-        elapsed = time.monotonic() - start
+        answered = list(server.statuses)  # translate() returned while the server still held every answer
+        # the per-read timeout may have ended the second attempt before the server's thread read its request
+        assert server.wait_until(lambda s: s.arrived >= 2)
+        arrived = server.arrived
     assert result.results == [None] and "no answer from http://127.0.0.1" in result.errors[0]
-    assert result.calls == 2 and elapsed < 1.5
+    assert result.errors[0].endswith("within 0.2s (gave up after 2 attempts)")
+    assert result.calls == 2 and arrived == 2 and answered == []
 
 
-def test_a_dripping_server_is_given_up_within_timeout_times_attempts():
+def test_a_dripping_server_is_given_up_within_timeout_times_attempts(monkeypatch):
     """A byte every 50 ms never trips the client's per-read timeout; the request's own deadline does (issue 22,
-    item 11, for the llm engine)."""
+    item 11, for the llm engine). Shown without a clock: each attempt's deadline fires only once the server has
+    written more bytes of that answer than fit in the timeout at that pace (each at least 50 ms after the one
+    before, so the client had been reading for longer than the timeout), and the client was still reading then."""
     waits: list[float] = []
+    beyond = round(0.6 / 0.05) + 1  # bytes: more than 0.6 s of dripping
     with FakeOpenAI(Script("drip", delay=0.05)) as server:
-        start = time.monotonic()
+        fired = deadlines_after_arrival(monkeypatch, server, lambda s, attempt: s.dripped.get(attempt, 0) >= beyond)
         result = llm(server, waits, timeout=0.6, retries=1, concurrency=1).translate(TEXTS[:1], "fr", "de")
-        elapsed = time.monotonic() - start
-    assert result.results == [None] and result.calls == 2 and len(waits) == 1
+        arrived = server.arrived
+    assert result.results == [None] and result.calls == 2 and len(waits) == 1 and arrived == 2
     assert result.errors[0] == (f"llm: no answer from {server.base_url[:-3]} within 0.6s "
                                 "(gave up after 2 attempts)")
-    assert 1.2 <= elapsed < 1.2 + 1.0
+    assert fired == [(0.6, True), (0.6, True)]  # each attempt ended by its 0.6 s deadline, not before
 
 
 def test_batches_run_concurrently():

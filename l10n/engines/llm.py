@@ -219,8 +219,8 @@ class LLMEngine(DeepTranslatorEngine):
         """One chat completion, waited for `timeout` seconds in all. The client's timeout bounds each read, which
         a server sending a byte now and then never trips, and its sockets are out of reach (the deep-translator
         engines shut theirs, deep._Deadline). So the request runs in a daemon thread and is given up when the
-        deadline passes, or at once when the user interrupts the run; that thread ends with the server's next
-        silence or with the process."""
+        deadline passes (a timer, as deep._Deadline's: tests start it when the server has the request), or at once
+        when the user interrupts the run; that thread ends with the server's next silence or with the process."""
         box: dict[str, Any] = {}
         done = threading.Event()
 
@@ -233,9 +233,13 @@ class LLMEngine(DeepTranslatorEngine):
                 done.set()
 
         worker = threading.Thread(target=ask, name="l10n-llm-request", daemon=True)
+        deadline = threading.Timer(self.timeout, done.set)
+        deadline.daemon = True
         with self._interruptible(done.set):
             worker.start()
-            done.wait(self.timeout)
+            deadline.start()
+            done.wait()
+        deadline.cancel()
         if self._interrupted.is_set():
             raise _Failed(INTERRUPTED)
         if not box:  # still asking

@@ -16,6 +16,7 @@ import time
 import unicodedata
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Callable
 
 CYRILLIC_TARGETS = ("ru", "uk", "be", "bg", "sr", "mk")
 _LATIN_TO_CYRILLIC = dict(zip("abcdefghijklmnopqrstuvwxyz",
@@ -96,6 +97,7 @@ class FakeOpenAI:
         self.seen: list[Seen] = []
         self.statuses: list[int] = []
         self.arrived = 0  # requests received, answered or not (a dripping answer never ends)
+        self.dripped: dict[int, int] = {}  # request number → bytes of its dripping answer written so far
         self._lock = threading.Lock()
         self._arrival = threading.Condition(self._lock)
         self._stop = threading.Event()
@@ -115,6 +117,12 @@ class FakeOpenAI:
         self._stop.set()
         self._server.shutdown()
         self._server.server_close()
+
+    def wait_until(self, condition: Callable[[FakeOpenAI], bool], timeout: float = 30) -> bool:
+        """Whether `condition(self)` became true within `timeout` seconds: woken by each arrival and each dripped
+        byte, not by polling."""
+        with self._arrival:
+            return self._arrival.wait_for(lambda: condition(self), timeout)
 
     def answer(self, body: dict, number: int,
                headers: dict[str, str] | None = None) -> tuple[int, dict, dict[str, str]]:
@@ -194,19 +202,22 @@ class FakeOpenAI:
                 except ValueError:
                     return self._send(400, {"error": {"message": "body is not JSON"}}, {})
                 if fake.script.mode == "drip":
-                    return self._drip(fake.script.delay)
+                    return self._drip(fake.script.delay, number)
                 status, answer, headers = fake.answer(body, number, {k.lower(): v for k, v in self.headers.items()})
                 with fake._lock:
                     fake.statuses.append(status)
                 self._send(status, answer, headers)
 
-            def _drip(self, delay: float) -> None:
+            def _drip(self, delay: float, number: int) -> None:
                 try:
                     self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                                      b"Content-Length: 100000\r\n\r\n")
                     while not fake._stop.wait(delay):
                         self.wfile.write(b" ")
                         self.wfile.flush()
+                        with fake._arrival:
+                            fake.dripped[number] = fake.dripped.get(number, 0) + 1
+                            fake._arrival.notify_all()
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
