@@ -165,10 +165,11 @@ def test_401_stops_the_engine_for_the_run():
 def deadlines_after_arrival(monkeypatch: pytest.MonkeyPatch, server: FakeOpenAI,
                             also: Callable[[FakeOpenAI, int], bool] = lambda server, attempt: True
                             ) -> list[tuple[float, bool]]:
-    """The engine's deadline timers (threading.Timer in LLMEngine._within_deadline) start counting once the server
-    has their attempt's request, and `also(server, attempt)` holds: a stalled test process cannot end a request
-    before it is even sent. Returned: for each timer that fired, its interval and whether the request was still
-    under way then (its thread had not yet ended with an answer or an error, such as a per-read timeout)."""
+    """The engine's deadline timers (threading.Timer in LLMEngine._within_deadline) count their interval from
+    when the server has their attempt's request, and then wait for `also(server, attempt)` too: a stalled test
+    process cannot end a request before it is even sent. Returned: for each timer that fired, its interval and
+    whether the request was still under way then (its thread had not ended with an answer or an error, such as
+    a per-read timeout)."""
     fired: list[tuple[float, bool]] = []
     attempts = itertools.count(1)
 
@@ -178,8 +179,11 @@ def deadlines_after_arrival(monkeypatch: pytest.MonkeyPatch, server: FakeOpenAI,
             self.attempt = next(attempts)  # made one after the other, by the thread asking
 
         def run(self):
-            server.wait_until(lambda s: s.arrived >= self.attempt and also(s, self.attempt))
-            if not self.finished.wait(self.interval):  # not cancelled meanwhile
+            server.wait_until(lambda s: s.arrived >= self.attempt)
+            if self.finished.wait(self.interval):
+                return  # cancelled: the request ended first
+            server.wait_until(lambda s: also(s, self.attempt))
+            if not self.finished.is_set():
                 fired.append((self.interval, not self.function.__self__.is_set()))  # function: done.set
                 self.function()
 
@@ -203,8 +207,8 @@ def test_a_slow_server_times_out_and_is_retried(monkeypatch):
 def test_a_dripping_server_is_given_up_within_timeout_times_attempts(monkeypatch):
     """A byte every 50 ms never trips the client's per-read timeout; the request's own deadline does (issue 22,
     item 11, for the llm engine). Shown without a clock: each attempt's deadline fires only once the server has
-    written more bytes of that answer than fit in the timeout at that pace (each at least 50 ms after the one
-    before, so the client had been reading for longer than the timeout), and the client was still reading then."""
+    also written more bytes of that answer than fit in the timeout at that pace (each at least 50 ms after the one
+    before: the client had then been reading for longer than the timeout), and the client was still reading."""
     waits: list[float] = []
     beyond = round(0.6 / 0.05) + 1  # bytes: more than 0.6 s of dripping
     with FakeOpenAI(Script("drip", delay=0.05)) as server:
