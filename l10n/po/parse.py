@@ -79,15 +79,19 @@ class Scan(NamedTuple, Generic[T]):
     field_lines: dict[str, int]
 
 
-def scan(data: bytes, path: Path, make: Callable[..., T]) -> Scan[T]:
+def scan(data: bytes, path: Path, make: Callable[..., T], writable: bool = True) -> Scan[T]:
     """Decode and parse PO bytes, or raise CatalogError(path, line) for the first problem found.
 
     `make` builds each entry from keyword fields named like catalog.Entry's (msgid, msgstr, msgctxt, flags,
     translator_comments, previous_msgid, obsolete, line, …): catalog passes Entry itself, so a large file
-    is not built twice."""
+    is not built twice. `writable`: give each entry its lines as read (`raw`), which the writer needs to give
+    back an unchanged entry as it was; a caller that never writes the catalog back passes False (raw=None)."""
     text, encoding, newline, bom = decode(data, path)
-    parser = _Parser(path, encoding, make)
-    header, messages = parser.parse(text, joins=newline == "\n")
+    parser = _Parser(path, encoding, make, writable)
+    # Whether a NUL or a joined line can occur is asked of the bytes, where the search is much cheaper than in
+    # the decoded text: ASCII stands for itself in every charset decode() accepts, so the text holds neither
+    # where the bytes hold neither.
+    header, messages = parser.parse(text, joins=newline == "\n" and b"\\\n" in data, nul=b"\x00" in data)
     return Scan(text, encoding, newline, bom, header, messages, parser.field_lines)
 
 
@@ -175,10 +179,19 @@ def _header_end(data: bytes) -> int:
 class _Parser(Generic[T]):
     """gettext's grammar as a line-driven state machine; the entry being read lives in the attributes."""
 
-    def __init__(self, path: Path, encoding: str, make: Callable[..., T]) -> None:
+    # Read and set on every line: slots keep each access a fixed offset (an instance of this many attributes would
+    # otherwise have a plain dictionary, looked up by name on each access).
+    __slots__ = ("path", "encoding", "make", "writable", "header", "messages", "seen", "obsolete_at", "nplurals",
+                 "lines", "field_lines", "phase", "first_line", "obsolete", "tcomments", "ecomments", "refs", "flags",
+                 "prev_ctxt", "prev_id", "prev_plural", "ctxt", "ctxt_line", "msgid", "msgid_line", "plural",
+                 "msgstr", "forms", "field", "plain", "form", "pieces", "field_keyword", "field_line",
+                 "field_previous", "high", "msgstr_line")
+
+    def __init__(self, path: Path, encoding: str, make: Callable[..., T], writable: bool = True) -> None:
         self.path = path
         self.encoding = encoding
         self.make = make
+        self.writable = writable
         self.header: T | None = None
         self.messages: list[T] = []
         self.seen: dict[tuple[str | None, str], int] = {}
@@ -223,14 +236,15 @@ class _Parser(Generic[T]):
 
     # ------------------------------------------------------------------------------------------ lines
 
-    def parse(self, text: str, joins: bool = True) -> tuple[T | None, list[T]]:
+    def parse(self, text: str, joins: bool = True, nul: bool = True) -> tuple[T | None, list[T]]:
         """Walk the lines once; the fast paths cover what gettext writes, the tokenizer everything else.
 
         `joins`: a backslash right before a line feed joins the lines, as gettext's lexer does (in comments too);
-        not in a CRLF file, where the backslash is followed by \r."""
-        nul = text.find("\x00")
-        if nul >= 0:
-            self.fail("NUL character in the file", text.count("\n", 0, nul) + 1)
+        not in a CRLF file, where the backslash is followed by \r. `joins` and `nul` False: the caller knows
+        that the text holds no backslash-newline, no NUL character."""
+        at = text.find("\x00") if nul else -1
+        if at >= 0:
+            self.fail("NUL character in the file", text.count("\n", 0, at) + 1)
         self.lines = lines = text.split("\n")
         numbered = _joined(lines) if joins and "\\\n" in text else enumerate(lines, 1)
         fast_string = _FAST_STRING.fullmatch
@@ -261,7 +275,10 @@ class _Parser(Generic[T]):
                 if name in plain_keywords and rest[:1] == '"' and rest[-1:] == '"' and len(rest) > 1 \
                         and '"' not in rest[1:-1]:
                     self.keyword(name, None, number, False, False)
-                    self.string(rest[1:-1], number, False, False)
+                    content = rest[1:-1]  # the string of the field just opened, as on a continuation line
+                    if "\\" in content:
+                        content = _common_unescape(content) or self.unescape(content, number)
+                    self.pieces.append(content)
                 elif m := fast_keyword(line):
                     index = m.group(2)
                     self.keyword(m.group(1), int(index) if index is not None else None, number, False, False)
@@ -292,7 +309,8 @@ class _Parser(Generic[T]):
                 self.fail("empty #| line: expected a previous msgctxt, msgid or msgid_plural", number)
             self.prefixed(rest, number, False, True)
             return
-        self.comment_starts(number)
+        if self.phase != _START or not self.first_line:  # not the second comment line of an entry
+            self.comment_starts(number)
         if second == ".":
             text = line[2:]
             self.ecomments.append(text[1:] if text[:1] == " " else text)
@@ -419,7 +437,7 @@ class _Parser(Generic[T]):
         return _ESCAPE.sub(one, content)
 
     def open_field(self, name: str, keyword: str, number: int, previous: bool) -> None:
-        self.close_field()
+        """A field opens where keyword() has closed the one before."""
         self.field = name
         self.field_keyword = keyword
         self.field_line = number
@@ -571,7 +589,7 @@ class _Parser(Generic[T]):
             msgid_plural=plural, msgstr_plural=self.forms if plural is not None else {}, flags=flags,
             translator_comments=self.tcomments, extracted_comments=self.ecomments, references=self.refs,
             previous_msgctxt=self.prev_ctxt, previous_msgid=self.prev_id, previous_msgid_plural=self.prev_plural,
-            obsolete=obsolete, line=line, raw=self.raw(upto))
+            obsolete=obsolete, line=line, raw=self.raw(upto) if self.writable else None)
         if is_header:
             self.header = entry
         else:
@@ -666,28 +684,29 @@ def _short(text: str, limit: int = 40) -> str:
 # ---------------------------------------------------------------------------------------------------- loading
 
 
-def loads(data: bytes, path: Path) -> Catalog:
+def loads(data: bytes, path: Path, writable: bool = True) -> Catalog:
     """Parse PO bytes into a Catalog; every problem becomes a CatalogError naming the file and line.
 
     The header is kept verbatim (its msgstr, comments and flags), so fields another tool would merge or reorder
-    survive."""
-    scanned = scan(data, path, Entry)
+    survive. `writable=False`: for a reader that never saves the catalog, its entries without the lines and
+    fields as read (Entry.raw, Entry.pristine) that only the writer uses."""
+    scanned = scan(data, path, Entry, writable)
     header = scanned.header if scanned.header is not None else Entry(msgid="")
     return Catalog(path=path, header=header, entries=scanned.messages, encoding=scanned.encoding,
                    newline=scanned.newline, bom=scanned.bom, loaded_digest=sha256(data),
                    field_lines=scanned.field_lines)
 
 
-def load(path: Path) -> Catalog:
+def load(path: Path, writable: bool = True) -> Catalog:
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError as exc:  # anything else the system refuses (a folder in its place…) is exit 1
         raise CatalogError(f"cannot read catalog: {exc.strerror or exc}", path) from None
-    return loads(data, Path(path))
+    return loads(data, Path(path), writable)
 
 
-def load_or_none(path: Path) -> Catalog | None:
-    return load(path) if Path(path).exists() else None
+def load_or_none(path: Path, writable: bool = True) -> Catalog | None:
+    return load(path, writable) if Path(path).exists() else None
 
 
 def read_compendium(path: Path) -> list[tuple[str, str]]:

@@ -217,7 +217,7 @@ def _href(lang: str, doc_id: str, suffix: str, up: bool) -> str:
 def _percent_of(config: Config, lang: str, doc_path: Path, memo: Memo | None = None, allow_fuzzy: bool = False
                 ) -> tuple[pofile.Catalog | None, float, dict[tuple[str | None, str], str | None]]:
     """The catalog, its reviewed share, and what its pages show of each entry (state.count_shown)."""
-    po = pofile.load_or_none(po_path(config, lang, doc_path))
+    po = pofile.load_or_none(po_path(config, lang, doc_path), writable=False)  # a build never writes catalogs
     if po is None:
         return po, 0.0, {}
     counts, shown = count_shown(po.active, allow_fuzzy)
