@@ -54,11 +54,12 @@ def parse(comments: list[str]) -> Provenance | None:
             confidence: float | None = None
             detail = []
             for i, word in enumerate(words):  # the first of each kind counts; any other word after the origin
-                if word.startswith("sha:"):   # is the detail (an unreadable confidence too)
+                kind = word[:4]               # is the detail (an unreadable confidence too)
+                if kind == "sha:":
                     sha = sha or word[4:]
-                elif word.startswith("src:"):
+                elif kind == "src:":
                     src = src or word[4:]
-                elif (value := _confidence(word)) is not None:
+                elif kind == "conf" and (value := _confidence(word)) is not None:
                     confidence = value if confidence is None else confidence
                 elif i:
                     detail.append(word)

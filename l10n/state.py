@@ -12,6 +12,7 @@ checks, gates, banners, the index): what a figure says is what this module count
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from . import provenance
@@ -43,11 +44,14 @@ def untouched(entry: Entry) -> provenance.Provenance | None:
     return origin if origin is not None and origin.matches(entry.translation) else None
 
 
-def _stale(entry: Entry, origin: provenance.Provenance) -> bool:
+def _stale(entry: Entry, origin: provenance.Provenance | None, source: str | None = None) -> bool:
     """Written by the tool for another source text than the entry's: the recorded source digest differs, or
-    without one, the merge kept the old source (`#| msgid`)."""
+    without one, the merge kept the old source (`#| msgid`). False without an untouched provenance. `source`:
+    provenance.digest(entry.msgid), where the caller has it."""
+    if origin is None:
+        return False
     if origin.source:
-        return origin.source != provenance.digest(entry.msgid)
+        return origin.source != (source if source is not None else provenance.digest(entry.msgid))
     return entry.previous_msgid is not None
 
 
@@ -55,12 +59,14 @@ def entry_state(entry: Entry) -> str:
     """One of STATES; see the module's docstring."""
     if not entry.translation:
         return UNTRANSLATED
-    return _state(entry, untouched(entry))
+    origin = untouched(entry)
+    return _state(entry, origin, _stale(entry, origin))
 
 
-def _state(entry: Entry, origin: provenance.Provenance | None) -> str:
-    """entry_state of a translated entry whose untouched provenance is `origin`."""
-    current = origin is not None and not _stale(entry, origin)
+def _state(entry: Entry, origin: provenance.Provenance | None, stale: bool) -> str:
+    """entry_state of a translated entry whose untouched provenance is `origin`, `stale` being _stale()'s
+    answer."""
+    current = origin is not None and not stale
     if current and origin.origin in provenance.TERMINOLOGY and not entry.fuzzy:
         return AUTOMATIC  # (flagged fuzzy, it is a translator's "needs work")
     if not entry.fuzzy:
@@ -73,12 +79,7 @@ def _state(entry: Entry, origin: provenance.Provenance | None) -> str:
 def stale(entry: Entry) -> bool:
     """A fuzzy text the tool wrote (a draft, or terminology) for an older source text, untouched since: the tool
     writes it again, and no page shows it."""
-    return _stale_draft(entry, untouched(entry))
-
-
-def _stale_draft(entry: Entry, origin: provenance.Provenance | None) -> bool:
-    """stale() of an entry whose untouched provenance is `origin`."""
-    return entry.fuzzy and origin is not None and _stale(entry, origin)
+    return entry.fuzzy and _stale(entry, untouched(entry))
 
 
 def published(entry: Entry | None, allow_fuzzy: bool) -> str | None:
@@ -88,14 +89,15 @@ def published(entry: Entry | None, allow_fuzzy: bool) -> str | None:
     if entry is None or not entry.translation:
         return None
     origin = untouched(entry)  # read once: entry_state and stale both need it
-    return _shown(entry, origin, _state(entry, origin), allow_fuzzy)
+    is_stale = _stale(entry, origin)
+    return _shown(entry, _state(entry, origin, is_stale), allow_fuzzy, is_stale)
 
 
-def _shown(entry: Entry, origin: provenance.Provenance | None, state: str, allow_fuzzy: bool) -> str | None:
-    """published() of an entry in `state` whose untouched provenance is `origin`."""
+def _shown(entry: Entry, state: str, allow_fuzzy: bool, stale: bool) -> str | None:
+    """published() of an entry in `state`, `stale` being _stale()'s answer."""
     if state in (REVIEWED, AUTOMATIC):
         return state
-    if allow_fuzzy and state != UNTRANSLATED and not _stale_draft(entry, origin):
+    if allow_fuzzy and state != UNTRANSLATED and not (entry.fuzzy and stale):
         return state  # MACHINE or FUZZY, not a draft of an older source text
     return None
 
@@ -144,18 +146,20 @@ class Counts:
         needed = self.needed_words
         return 100.0 * self.words[REVIEWED] / needed if needed else 100.0
 
-    def add(self, entry: Entry, allow_fuzzy: bool = False) -> str | None:
-        """Count the entry; what published(entry, allow_fuzzy) says, from the same reading of its provenance."""
+    def add(self, entry: Entry, allow_fuzzy: bool = False, source: tuple[str, int] | None = None) -> str | None:
+        """Count the entry; what published(entry, allow_fuzzy) says, from the same reading of its provenance.
+        `source`: the digest and word count of its msgid, where the caller has them."""
         origin = untouched(entry) if entry.translation else None
-        state = _state(entry, origin) if entry.translation else UNTRANSLATED  # entry_state, provenance read once
+        is_stale = _stale(entry, origin, source[0] if source is not None else None)
+        state = _state(entry, origin, is_stale) if entry.translation else UNTRANSLATED  # entry_state, read once
         self.entries[state] += 1
-        self.words[state] += words(entry.msgid)
+        self.words[state] += source[1] if source is not None else words(entry.msgid)
         self.gettext[gettext_state(entry)] += 1
         if state == MACHINE:  # a machine draft is untouched: `origin` is its provenance
             if origin is not None and origin.confidence is not None:
                 key = f"{origin.confidence:.2f}"
                 self.confidence[key] = self.confidence.get(key, 0) + 1
-        return _shown(entry, origin, state, allow_fuzzy)
+        return _shown(entry, state, allow_fuzzy, is_stale)
 
 
 def count(entries: list[Entry]) -> Counts:
@@ -165,13 +169,22 @@ def count(entries: list[Entry]) -> Counts:
     return counts
 
 
-def count_shown(entries: list[Entry], allow_fuzzy: bool) -> tuple[Counts, dict[tuple[str | None, str], str | None]]:
+def source_facts(texts: Iterable[str]) -> dict[str, tuple[str, int]]:
+    """By source text, its provenance digest and word count: what counting needs of each msgid, the same in every
+    language's catalog, for a caller that counts several."""
+    return {text: (provenance.digest(text), words(text)) for text in texts}
+
+
+def count_shown(entries: list[Entry], allow_fuzzy: bool, facts: dict[str, tuple[str, int]] | None = None
+                ) -> tuple[Counts, dict[tuple[str | None, str], str | None]]:
     """The counts and, by catalog key, published(entry, allow_fuzzy): a build decides each entry's state once for
-    the policy's share and for its pages."""
+    the policy's share and for its pages. `facts`: source_facts() of the msgids, where the caller has them."""
     counts = Counts()
-    return counts, {entry.key: counts.add(entry, allow_fuzzy) for entry in entries}
+    if facts is None:
+        return counts, {entry.key: counts.add(entry, allow_fuzzy) for entry in entries}
+    return counts, {entry.key: counts.add(entry, allow_fuzzy, facts.get(entry.msgid)) for entry in entries}
 
 
 __all__ = ["AUTOMATIC", "Counts", "FUZZY", "GETTEXT", "MACHINE", "REVIEWED", "STATES", "STATE_COLOURS",
-           "STATE_LABELS", "UNTRANSLATED", "count", "count_shown", "entry_state", "gettext_state", "published", "stale",
-           "untouched", "words"]
+           "STATE_LABELS", "UNTRANSLATED", "count", "count_shown", "entry_state", "gettext_state", "published",
+           "source_facts", "stale", "untouched", "words"]

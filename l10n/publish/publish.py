@@ -27,7 +27,7 @@ from ..errors import CatalogError
 from ..digest import file_digest
 from ..memo import Memo, code_digest, config_digest, remember_counts
 from ..paths import po_path, pot_path
-from ..state import count_shown
+from ..state import count_shown, source_facts
 from ..stamped import StampedSections
 from . import FORMATS
 from ..digest import sha256
@@ -214,13 +214,15 @@ def _href(lang: str, doc_id: str, suffix: str, up: bool) -> str:
     return ("../" if up else "") + f"{quote(lang)}/{quote(doc_id)}{suffix}"
 
 
-def _percent_of(config: Config, lang: str, doc_path: Path, memo: Memo | None = None, allow_fuzzy: bool = False
+def _percent_of(config: Config, lang: str, doc_path: Path, memo: Memo | None = None, allow_fuzzy: bool = False,
+                facts: dict[str, tuple[str, int]] | None = None
                 ) -> tuple[pofile.Catalog | None, float, dict[tuple[str | None, str], str | None]]:
-    """The catalog, its reviewed share, and what its pages show of each entry (state.count_shown)."""
+    """The catalog, its reviewed share, and what its pages show of each entry (state.count_shown; `facts`:
+    state.source_facts of the document's texts)."""
     po = pofile.load_or_none(po_path(config, lang, doc_path), writable=False)  # a build never writes catalogs
     if po is None:
         return po, 0.0, {}
-    counts, shown = count_shown(po.active, allow_fuzzy)
+    counts, shown = count_shown(po.active, allow_fuzzy, facts)
     if memo is not None:
         remember_counts(memo, config, po, counts)  # `status` right after a build need not read it again
     return po, counts.percent, shown
@@ -302,12 +304,12 @@ def build(config: Config, languages: tuple[str, ...], allow_fuzzy: bool = False,
 
     dated = "pdf" in formats  # the date is the PDF's alone: no other format reads the template or the record
 
-    def decide(doc: Document, lang: str, directory: Path, sources: Callable[[], publication.Sources]
-               ) -> Published | None:
+    def decide(doc: Document, lang: str, directory: Path, sources: Callable[[], publication.Sources],
+               facts: dict[str, tuple[str, int]]) -> Published | None:
         """A selected language: its catalog read, its text assembled, and published (its publication record
         written) or skipped as the policy says. Its catalog lives in this call only, so that while the next
         language is read, and while the pages are rendered, only what is published is held."""
-        po, percent, shown_states = _percent_of(config, lang, doc.path, memo, allow_fuzzy)
+        po, percent, shown_states = _percent_of(config, lang, doc.path, memo, allow_fuzzy, facts)
         item = LanguageBuild(lang, doc.id, percent)
         report.languages.append(item)
         below = policy.below(percent)
@@ -347,15 +349,17 @@ def build(config: Config, languages: tuple[str, ...], allow_fuzzy: bool = False,
                                                 date=source_date)]
         # the records' source side, read at the first record (not at all when every language is skipped)
         sources = functools.cache(functools.partial(publication.sources, doc, config.segmentation))
+        # what counting needs of each source text, the same in every language
+        facts = source_facts(dict.fromkeys(seg.text for seg in doc.segments(config.segmentation)))
         for lang in order:
             directory = _lang_dir(dist, lang)
             if lang in selected:
-                decided = decide(doc, lang, directory, sources)
+                decided = decide(doc, lang, directory, sources, facts)
                 if decided is not None:
                     published.append(decided)
             elif (directory / f"{doc.id}.html").is_file():
                 try:
-                    _, percent, _ = _percent_of(config, lang, doc_path, memo)
+                    _, percent, _ = _percent_of(config, lang, doc_path, memo, facts=facts)
                 except CatalogError:
                     continue  # not ours to rebuild this run; without its numbers it is not listed
                 if not (policy.below(percent) and policy.skip):
