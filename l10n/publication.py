@@ -13,7 +13,7 @@ import difflib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from . import provenance, state
 from . import po as pofile
@@ -37,40 +37,62 @@ def shown(po: Catalog | None, allow_fuzzy: bool) -> dict[tuple[str | None, str],
     return {key: entry.translation for key, entry in po.index().items() if state.published(entry, allow_fuzzy)}
 
 
-Sources = dict[tuple[str | None, str], dict[str, Any]]
+Key = tuple[str | None, str]
+
+
+@dataclass(frozen=True)
+class Sources:
+    """By catalog key, in document order, what a record holds about each distinct segment but the text its page
+    showed (`items`), and its line in the record up to that text's digest (`lines`: "str" is the last of the
+    sorted keys): the same in every language, so that a build makes both once per document."""
+
+    items: dict[Key, dict[str, Any]]
+    lines: dict[Key, str]
 
 
 def sources(doc: Document, mode: str) -> Sources:
-    """By catalog key, in document order, what a record holds about each distinct segment but the text its page
-    showed: the same in every language, so that a build reads it once per document."""
+    """What every language's record says of the document's segments (Sources)."""
     groups = doc.signatories.groups if doc.signatories is not None else []
-    out: Sources = {}
+    items: dict[Key, dict[str, Any]] = {}
     for key, seg in keyed_segments(doc, mode):
-        if key in out:
+        if key in items:
             continue
         item: dict[str, Any] = {"role": seg.role, "ctxt": key[0], "id": provenance.digest(seg.text)}
         if seg.role in GROUP_ROLES or seg.role == ORGANISATION:
             item["group"] = groups[seg.block].heading
         if seg.role == ORGANISATION:
             item["name"] = seg.text
-        out[key] = item
-    return out
+        items[key] = item
+    encode = _encoder()
+    return Sources(items, {key: encode(item)[:-1] + ', "str": ' for key, item in items.items()})
 
 
-def entries(doc: Document, mode: str, shown: dict[tuple[str | None, str], str],
-            source: Sources | None = None) -> list[dict[str, Any]]:
+def _digests(source: Sources, shown: dict[Key, str]) -> dict[Key, str | None]:
+    """The digest of the text each segment's page showed, None where it showed the source text."""
+    return {key: provenance.digest(text) if (text := shown.get(key)) is not None else None for key in source.items}
+
+
+def entries(doc: Document, mode: str, shown: dict[Key, str], source: Sources | None = None) -> list[dict[str, Any]]:
     """One dict per distinct segment, in document order: what a record holds about it, `shown` being the
     translations the pages show by catalog key (`source`: sources(doc, mode), when the caller has it)."""
     source = sources(doc, mode) if source is None else source
-    return [{**item, "str": provenance.digest(text) if (text := shown.get(key)) is not None else None}
-            for key, item in source.items()]
+    return _entries(source, _digests(source, shown))
 
 
-def dumps(record: dict[str, Any]) -> str:
-    """Valid JSON, one entry per line, keys sorted."""
+def _entries(source: Sources, digests: dict[Key, str | None]) -> list[dict[str, Any]]:
+    return [{**source.items[key], "str": digest} for key, digest in digests.items()]
+
+
+def _encoder() -> Callable[[Any], str]:
+    return json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
+
+def dumps(record: dict[str, Any], lines: list[str] | None = None) -> str:
+    """Valid JSON, one entry per line, keys sorted; `lines`: the entries already encoded, one per line (then
+    `record` needs no "entries")."""
     head = {k: v for k, v in sorted(record.items()) if k != "entries"}
-    encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode  # json.dumps would make one per entry
-    lines = [encode(e) for e in record["entries"]]
+    encode = _encoder()  # json.dumps would make one per entry
+    lines = [encode(e) for e in record["entries"]] if lines is None else lines
     return (encode(head)[:-1] + ',\n"entries": [\n'
             + ",\n".join(lines) + "\n]}\n")
 
@@ -99,16 +121,20 @@ def record(config: Config, doc: Document, shown: dict[tuple[str | None, str], st
     catalog key; `source`: sources(doc, mode), when the caller has it); the path when the file changed, else
     None. An unchanged publication keeps its record (and date) as it is."""
     path = record_path(config, lang, doc.path)
+    source = sources(doc, config.segmentation) if source is None else source
+    digests = _digests(source, shown)
     new = {"document": doc.id, "lang": lang, "format": FORMAT, "allow_fuzzy": allow_fuzzy,
-           "source": file_digest(config.root / doc.path),
-           "entries": entries(doc, config.segmentation, shown, source)}
+           "source": file_digest(config.root / doc.path)}
     try:
         old = load(path)
     except CatalogError:
         old = None  # a damaged record is replaced by the publication that just happened
-    if old is not None and {k: v for k, v in old.items() if k != "date"} == new:
+    if old is not None and {k: v for k, v in old.items() if k != "date"} == {**new,
+                                                                          "entries": _entries(source, digests)}:
         return None
-    return path if pofile.write_if_changed(path, dumps({**new, "date": now()})) else None
+    # each entry's line: its source side as encoded once per document, then the digest (hex, or null)
+    lines = [source.lines[key] + ("null}" if digest is None else f'"{digest}"}}') for key, digest in digests.items()]
+    return path if pofile.write_if_changed(path, dumps({**new, "date": now()}, lines)) else None
 
 
 @dataclass
