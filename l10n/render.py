@@ -30,8 +30,9 @@ ORG_INDENT, ORG_CONTINUATION = " " * 4, " " * 6
 # ------------------------------------------------------------------------------------------------ plain text
 
 # Line and paragraph breaks of every kind (what str.splitlines knows, plus tabs) become one space: a translation
-# must not be able to end a heading or a list item and start a block of its own.
-_BREAKS = re.compile(r"[ \t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]+")
+# must not be able to end a heading or a list item and start a block of its own. Runs of them with spaces too;
+# a single space, already what it would become, is not a match (prose has one between every two words).
+_BREAKS = re.compile(r"[ \t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]{2,}|[\t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]")
 
 
 @lru_cache(maxsize=1 << 16)

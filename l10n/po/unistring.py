@@ -59,17 +59,35 @@ class Unistring:
 
     def space_break_units(self, text: str) -> list[str]:
         """The text cut at the UAX #14 break opportunities that follow a space (U+0020), each piece without its
-        trailing spaces: line_break_units joined up to each piece that ends with a space, in one pass."""
+        trailing spaces: line_break_units joined up to each piece that ends with a space, in one pass.
+
+        The text's k-th space is its UTF-8's k-th space byte (ASCII encodes as itself), so the text is cut at
+        its spaces and the marks are read after the space bytes."""
         data = text.encode("utf-8")
-        cuts = [i for i in self._cuts(data) if data[i - 1] == 0x20]
-        return [data[a:b].decode("utf-8").rstrip(" ") for a, b in zip([0, *cuts], [*cuts, len(data)])] if data else []
+        if not data:
+            return []
+        marks = self._marks(data)
+        words = text.split(" ")
+        units: list[str] = []
+        start, after = 0, 0  # the first word of the unit being read; the byte after the space being looked at
+        for k, word in enumerate(data.split(b" ")[:-1]):
+            after += len(word) + 1
+            if after < len(data) and marks[after] >= POSSIBLE:
+                units.append(" ".join(words[start:k + 1]).rstrip(" "))
+                start = k + 1
+        units.append(" ".join(words[start:]).rstrip(" "))
+        return units
 
     def _cuts(self, data: bytes) -> list[int]:
         """The byte offsets (after the first) where u8_possible_linebreaks marks a possible or mandatory break."""
+        return [m.start() for m in _BREAK.finditer(self._marks(data), 1)]
+
+    def _marks(self, data: bytes) -> bytes:
+        """u8_possible_linebreaks' mark for each byte: PROHIBITED, POSSIBLE or MANDATORY (a break before it)."""
         size = len(data)
         buffer = self._new_buffer(size)
         self._possible(data, size, _ENCODING, buffer)
-        return [m.start() for m in _BREAK.finditer(self._string_at(buffer, size), 1)]
+        return self._string_at(buffer, size)
 
     def width(self, text: bytes) -> int:
         """Columns of the UTF-8 text up to its first NUL, control characters counted as none, as msgcat
