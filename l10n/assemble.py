@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from . import state
 from .po import Catalog, Entry
-from .document import DATELINE, LAST, ORGANISATION, PARAGRAPH, SIGNATORIES_HEADING, TITLE, Document, publication_order
+from .document import (DATELINE, LAST, ORGANISATION, PARAGRAPH, SIGNATORIES_HEADING, TITLE, Document, Segment,
+                       publication_order)
 from .pot import keyed_segments
 
 REVIEWED, AUTOMATIC, UNREVIEWED, MACHINE, FALLBACK = "reviewed", "automatic", "unreviewed", "machine", "fallback"
@@ -97,14 +98,16 @@ def _choose(entry: Entry | None, source_text: str, lang: str, source_lang: str, 
 
 
 def assemble(doc: Document, po: Catalog | None, lang: str, source_lang: str, mode: str, allow_fuzzy: bool,
-             order: str = "collation", shown: dict[tuple[str | None, str], str | None] | None = None) -> Assembled:
+             order: str = "collation", shown: dict[tuple[str | None, str], str | None] | None = None,
+             keyed: list[tuple[tuple[str | None, str], Segment]] | None = None) -> Assembled:
     """The document in `lang`; `shown`, when the caller decided it already (state.count_shown), is each catalog
-    key's published state."""
+    key's published state; `keyed`: keyed_segments(doc, mode), when the caller has them (a build assembles every
+    language from the same)."""
     index = po.index() if po is not None else {}
     out = Assembled(lang=lang, doc_id=doc.id)
     blocks: dict[int, BodyBlock] = {}
     groups: dict[int, GroupOut] = {}
-    for key, seg in keyed_segments(doc, mode):
+    for key, seg in keyed_segments(doc, mode) if keyed is None else keyed:
         entry = index.get(key)
         published = shown.get(key) if shown is not None else state.published(entry, allow_fuzzy)
         piece = _choose(entry, seg.text, lang, source_lang, published)

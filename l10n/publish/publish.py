@@ -35,7 +35,7 @@ from ..digest import sha256
 if TYPE_CHECKING:
     from .. import render
     from ..assemble import Assembled
-    from ..document import Document
+    from ..document import Document, Segment
 
 SUFFIXES = tuple(f".{fmt}" for fmt in FORMATS)
 INDEX = "index.html"
@@ -292,6 +292,7 @@ def build(config: Config, languages: tuple[str, ...], allow_fuzzy: bool = False,
     from .. import publication, render
     from ..assemble import FALLBACK, MACHINE, UNREVIEWED, assemble
     from ..document import load_document
+    from ..pot import keyed_segments
 
     outputs: dict[str, str] = {}
     absent: list[str] = []
@@ -305,7 +306,8 @@ def build(config: Config, languages: tuple[str, ...], allow_fuzzy: bool = False,
     dated = "pdf" in formats  # the date is the PDF's alone: no other format reads the template or the record
 
     def decide(doc: Document, lang: str, directory: Path, sources: Callable[[], publication.Sources],
-               facts: dict[str, tuple[str, int]]) -> Published | None:
+               facts: dict[str, tuple[str, int]], keyed: list[tuple[tuple[str | None, str], Segment]]
+               ) -> Published | None:
         """A selected language: its catalog read, its text assembled, and published (its publication record
         written) or skipped as the policy says. Its catalog lives in this call only, so that while the next
         language is read, and while the pages are rendered, only what is published is held."""
@@ -319,7 +321,7 @@ def build(config: Config, languages: tuple[str, ...], allow_fuzzy: bool = False,
             _remove(directory, doc.id, report, ours, absent)
             return None
         out = assemble(doc, po, lang, source_lang, config.segmentation, allow_fuzzy, config.signatories.order,
-                       shown_states)
+                       shown_states, keyed)
         item.fallback = out.count(FALLBACK)
         item.unreviewed = out.count(MACHINE) + out.count(UNREVIEWED)
         item.banner = below
@@ -343,18 +345,20 @@ def build(config: Config, languages: tuple[str, ...], allow_fuzzy: bool = False,
     rows: list[render.IndexRow] = []
     for doc_path in config.documents:
         doc = load_document(config, doc_path)
-        original = assemble(doc, None, source_lang, source_lang, config.segmentation, False, config.signatories.order)
+        keyed = keyed_segments(doc, config.segmentation)  # every language is assembled from these
+        original = assemble(doc, None, source_lang, source_lang, config.segmentation, False, config.signatories.order,
+                            keyed=keyed)
         source_date = _publication_date(pofile.load_or_none(pot_path(config, doc_path)), None) if dated else None
         published: list[Published] = [Published(source_lang, 100.0, False, True, original, original=True,
                                                 date=source_date)]
         # the records' source side, read at the first record (not at all when every language is skipped)
         sources = functools.cache(functools.partial(publication.sources, doc, config.segmentation))
         # what counting needs of each source text, the same in every language
-        facts = source_facts(dict.fromkeys(seg.text for seg in doc.segments(config.segmentation)))
+        facts = source_facts(dict.fromkeys(seg.text for _, seg in keyed))
         for lang in order:
             directory = _lang_dir(dist, lang)
             if lang in selected:
-                decided = decide(doc, lang, directory, sources, facts)
+                decided = decide(doc, lang, directory, sources, facts, keyed)
                 if decided is not None:
                     published.append(decided)
             elif (directory / f"{doc.id}.html").is_file():
