@@ -447,8 +447,11 @@ def environment() -> Environment:
 
 
 def _tidy(text: str) -> str:
-    """At most two blank lines in a row (they set the signatories apart in text), one final newline."""
-    text = re.sub(r"\n{4,}", "\n\n\n", text)
+    """At most two blank lines in a row (they set the signatories apart in text), one final newline. (A run of
+    four line breaks loses one until none is left: str.replace searches a whole page much faster than a
+    regular expression.)"""
+    while "\n\n\n\n" in text:
+        text = text.replace("\n\n\n\n", "\n\n\n")
     return text.strip("\n") + "\n"
 
 
