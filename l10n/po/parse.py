@@ -312,15 +312,13 @@ class _Parser(Generic[T]):
         if self.phase != _START or not self.first_line:  # not the second comment line of an entry
             self.comment_starts(number)
         if second == ".":
-            text = line[2:]
-            self.ecomments.append(text[1:] if text[:1] == " " else text)
+            self.ecomments.append(line[3:] if line[2:3] == " " else line[2:])
         elif second == ":":
-            self.refs.extend(r for r in _REF_SPLIT.split(line[2:]) if r)
+            self.refs += filter(None, _REF_SPLIT.split(line[2:]))
         elif second == "," or second == "!":
             self.flags.extend(_flags(line[2:]))
         else:
-            text = line[1:]
-            self.tcomments.append(text[1:] if text[:1] == " " else text)
+            self.tcomments.append(line[2:] if second == " " else line[1:])
 
     def prefixed(self, rest: str, number: int, obsolete: bool, previous: bool) -> None:
         if rest[0] == '"':
@@ -653,7 +651,7 @@ def _joined(lines: list[str]) -> list[tuple[int, str]]:
 
 def _flags(text: str) -> list[str]:
     """Flags are separated by commas or blanks, except gettext's `range: 1..5`, which is one flag."""
-    flags = [f for f in _FLAG_SPLIT.split(text) if f]
+    flags = list(filter(None, _FLAG_SPLIT.split(text)))
     if "range:" in flags:
         i = flags.index("range:")
         if i + 1 < len(flags):
