@@ -30,9 +30,8 @@ ORG_INDENT, ORG_CONTINUATION = " " * 4, " " * 6
 # ------------------------------------------------------------------------------------------------ plain text
 
 # Line and paragraph breaks of every kind (what str.splitlines knows, plus tabs) become one space: a translation
-# must not be able to end a heading or a list item and start a block of its own. Runs of them with spaces too;
-# a single space, already what it would become, is not a match (prose has one between every two words).
-_BREAKS = re.compile(r"[ \t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]{2,}|[\t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]")
+# must not be able to end a heading or a list item and start a block of its own.
+_BREAKS = re.compile(r"[ \t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]+")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -41,6 +40,8 @@ def clean(text: str) -> str:
 
     No-break spaces (U+00A0, U+202F) are kept: French and others need them before `:` and `%`. Cached: every
     piece is cleaned for each of three formats, and fallback passages recur in every language."""
+    if text.isprintable() and "  " not in text:  # no break but single spaces, no control: most text
+        return text.strip()
     return templating.printable(_BREAKS.sub(" ", text)).strip()  # other controls go, as from every page
 
 
