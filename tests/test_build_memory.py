@@ -21,8 +21,8 @@ def test_no_skipped_language_s_catalog_is_held_while_the_pages_are_rendered(proj
     held: list[list[str]] = []
     load, render = pofile.load_or_none, publish._render
 
-    def reading(path: Path):
-        catalog = load(path)
+    def reading(path: Path, **options):
+        catalog = load(path, **options)
         if catalog is not None:
             loaded[path.relative_to(project).as_posix()] = weakref.ref(catalog)
         return catalog
