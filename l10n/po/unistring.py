@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from functools import cache
 from typing import Any
 
@@ -38,17 +39,26 @@ class Unistring:
         self._possible.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_char_p]
         self._possible.restype = None
         self._new_buffer, self._string_at = ctypes.create_string_buffer, ctypes.string_at
+        self._buffers = threading.local()
 
     def width_linebreaks(self, text: bytes, width: int, start_column: int, overrides: bytes | None) -> bytes:
         """For each byte of the UTF-8 text, POSSIBLE where a line must end before it to keep lines within
         `width` columns, the first starting at `start_column`: u8_width_linebreaks, in its newer rules (_v2,
         which gettext 0.21 and later call) where the library has them. `overrides`: a byte per byte,
-        PROHIBITED where no break may fall, 0 where the library decides. A buffer per call: pretranslate
-        saves catalogs from several threads."""
+        PROHIBITED where no break may fall, 0 where the library decides."""
         size = len(text)
-        buffer = self._new_buffer(size)
+        buffer = self._buffer(size)
         self._breaks(text, size, width, start_column, 0, overrides, _ENCODING, buffer)
         return self._string_at(buffer, size)
+
+    def _buffer(self, size: int) -> Any:
+        """A buffer of at least `size` bytes for the library's answer, one per thread (pretranslate saves
+        catalogs from several threads), reused from call to call: ctypes makes a new array type for every new
+        size asked, which costs more than the call itself."""
+        buffer = getattr(self._buffers, "buffer", None)
+        if buffer is None or len(buffer) < size:
+            buffer = self._buffers.buffer = self._new_buffer(max(size, 4096))
+        return buffer
 
     def line_break_units(self, text: str) -> list[str]:
         """The text cut at every UAX #14 break opportunity (u8_possible_linebreaks): pieces that may start a
@@ -85,7 +95,7 @@ class Unistring:
     def _marks(self, data: bytes) -> bytes:
         """u8_possible_linebreaks' mark for each byte: PROHIBITED, POSSIBLE or MANDATORY (a break before it)."""
         size = len(data)
-        buffer = self._new_buffer(size)
+        buffer = self._buffer(size)
         self._possible(data, size, _ENCODING, buffer)
         return self._string_at(buffer, size)
 
