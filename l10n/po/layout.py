@@ -4,6 +4,8 @@ writer refuses rather than guess (an emulation could not keep the byte-identity 
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from ..errors import CatalogError
 from . import unistring
 from .model import OBSOLETE_PREFIX, PAGE_WIDTH, Catalog, Entry
@@ -37,15 +39,18 @@ def _quote(keyword: str, value: str, prefix: str, wrap: bool, layouts: _Layouts)
     with a break after every embedded newline (the only breaks for an entry flagged no-wrap)."""
     if not value:
         return (f'{prefix}{keyword} ""',)
-    if "\n" not in value:
-        whole = _escape(value)
-        room = PAGE_WIDTH - 3 - len(prefix) - len(keyword)
-        if not wrap or (len(whole) <= room and (whole.isascii() or 2 * len(whole) <= room)):
-            return (f'{prefix}{keyword} "{whole}"',)  # fits: no character is more than two columns wide
-        library = _library()
-        if len(whole) <= room and "\0" not in whole and library.width(whole.encode("utf-8")) <= room:
-            return (f'{prefix}{keyword} "{whole}"',)
-    return layouts.get(keyword, value, prefix, wrap)
+    if "\n" in value:
+        return layouts.get(keyword, value, prefix, wrap)
+    whole = _escape(value)
+    room = PAGE_WIDTH - 3 - len(prefix) - len(keyword)
+    if not wrap or (len(whole) <= room and (whole.isascii() or 2 * len(whole) <= room or _narrow(whole, room))):
+        return (f'{prefix}{keyword} "{whole}"',)  # fits (no character is more than two columns wide)
+    return layouts.get(keyword, value, prefix, wrap, whole)
+
+
+def _narrow(text: str, room: int) -> bool:
+    """Fits in `room` columns as libunistring counts them (a NUL would end its count early: never asked)."""
+    return "\0" not in text and _library().width(text.encode("utf-8")) <= room
 
 
 class _Layouts:
@@ -59,11 +64,12 @@ class _Layouts:
         self.earlier = earlier
         self.used: dict[tuple[str, str, str, bool], tuple[str, ...]] = {}
 
-    def get(self, keyword: str, value: str, prefix: str, wrap: bool) -> tuple[str, ...]:
+    def get(self, keyword: str, value: str, prefix: str, wrap: bool, escaped: str | None = None) -> tuple[str, ...]:
+        """The lines of `value` (`escaped`: its escaped text, when the caller has it and it holds no newline)."""
         key = (keyword, value, prefix, wrap)
         lines = self.used.get(key)
         if lines is None:
-            lines = self.earlier.get(key) or _wrapped(keyword, value, prefix, wrap)
+            lines = self.earlier.get(key) or _wrapped(keyword, value, prefix, wrap, escaped)
             self.used[key] = lines
         return lines
 
@@ -72,11 +78,11 @@ class _Layouts:
 _last_write: dict[tuple[str, str, str, bool], tuple[str, ...]] = {}
 
 
-def _wrapped(keyword: str, value: str, prefix: str, wrap: bool) -> tuple[str, ...]:
+def _wrapped(keyword: str, value: str, prefix: str, wrap: bool, escaped: str | None) -> tuple[str, ...]:
     """A string too wide for one line, or holding newlines: a break after each newline, and wrapped between them
     (unless no-wrap)."""
     if "\n" not in value:
-        return _laid_out(keyword, ((_escape(value), False),), prefix, True)
+        return _laid_out(keyword, ((escaped or _escape(value), False),), prefix, True)
     pieces = value.split("\n")
     last = len(pieces) - 1
     marked = [(_escape(p) + ("\\n" if i < last else ""), i < last) for i, p in enumerate(pieces)]
@@ -160,13 +166,9 @@ def _entry_lines(entry: Entry, out: list[str], layouts: _Layouts) -> None:
     if entry.flags:
         out.append("#, " + ", ".join(entry.flags))
     wrap = "no-wrap" not in entry.flags
-    prev = "#~| " if entry.obsolete else "#| "
-    if entry.previous_msgctxt is not None:
-        out += _quote("msgctxt", entry.previous_msgctxt, prev, wrap, layouts)
-    if entry.previous_msgid is not None:
-        out += _quote("msgid", entry.previous_msgid, prev, wrap, layouts)
-    if entry.previous_msgid_plural is not None:
-        out += _quote("msgid_plural", entry.previous_msgid_plural, prev, wrap, layouts)
+    if entry.previous_msgctxt is not None or entry.previous_msgid is not None or \
+            entry.previous_msgid_plural is not None:
+        _previous_lines(entry, out, wrap, layouts)
     p = OBSOLETE_PREFIX if entry.obsolete else ""
     if entry.msgctxt is not None:
         out += _quote("msgctxt", entry.msgctxt, p, wrap, layouts)
@@ -177,6 +179,17 @@ def _entry_lines(entry: Entry, out: list[str], layouts: _Layouts) -> None:
             out += _quote(f"msgstr[{n}]", entry.msgstr_plural[n], p, wrap, layouts)
     else:
         out += _quote("msgstr", entry.msgstr, p, wrap, layouts)
+
+
+def _previous_lines(entry: Entry, out: list[str], wrap: bool, layouts: _Layouts) -> None:
+    """The `#|` lines of a fuzzy entry: what its msgid was when it was last translated."""
+    prev = "#~| " if entry.obsolete else "#| "
+    if entry.previous_msgctxt is not None:
+        out += _quote("msgctxt", entry.previous_msgctxt, prev, wrap, layouts)
+    if entry.previous_msgid is not None:
+        out += _quote("msgid", entry.previous_msgid, prev, wrap, layouts)
+    if entry.previous_msgid_plural is not None:
+        out += _quote("msgid_plural", entry.previous_msgid_plural, prev, wrap, layouts)
 
 
 def _header_lines(header: Entry, out: list[str], layouts: _Layouts) -> None:
@@ -221,6 +234,9 @@ def _field_groups(lines: list[str]) -> list[tuple[str, list[str]]]:
     return groups
 
 
+_obsolete = attrgetter("obsolete")
+
+
 def dumps(catalog: Catalog) -> bytes:
     """Serialise as msgcat does, except that an entry read from the file and left unchanged keeps its lines
     (Entry.unchanged), whoever laid them out; the encoding, BOM and line endings the file came with are kept."""
@@ -229,15 +245,13 @@ def dumps(catalog: Catalog) -> bytes:
     lines: list[str] = []
     if catalog.header.msgstr or catalog.header.translator_comments:
         _header_lines(catalog.header, lines, layouts)
-    for obsolete in (False, True):  # obsolete entries last
-        for entry in catalog.entries:
-            if entry.obsolete == obsolete:
-                if lines:
-                    lines.append("")  # the blank line between entries
-                if entry.unchanged:
-                    lines += entry.raw.lines
-                else:
-                    _entry_lines(entry, lines, layouts)
+    for entry in sorted(catalog.entries, key=_obsolete):  # obsolete entries last, the others in their order
+        if lines:
+            lines.append("")  # the blank line between entries
+        if entry.unchanged:
+            lines += entry.raw.lines
+        else:
+            _entry_lines(entry, lines, layouts)
     _last_write = layouts.used
     text = "\n".join(lines) + "\n"
     if catalog.newline != "\n":
