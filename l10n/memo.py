@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import importlib.util
+import operator
 import os
 import sys
 from functools import lru_cache
@@ -15,7 +16,7 @@ from typing import Any
 
 from .config import Config
 from .digest import file_digest, file_stamp, sha256
-from .po import Catalog
+from .po import Catalog, Entry
 from .stamped import StampedSections
 from .state import GETTEXT, STATES, Counts
 
@@ -97,9 +98,11 @@ def same_catalog(a: Catalog, b: Catalog) -> bool:
         return False
     if len(a.entries) != len(b.entries):
         return False
-    # entries are plain dataclasses: their attribute dictionaries compared, line numbers set aside
-    return all(x.__dict__ == y.__dict__ or {**x.__dict__, "line": 0} == {**y.__dict__, "line": 0}
-               for x, y in zip([a.header, *a.entries], [b.header, *b.entries]))
+    # every field of the entries compared (their raw lines too), line numbers set aside
+    return all(_compared(x) == _compared(y) for x, y in zip([a.header, *a.entries], [b.header, *b.entries]))
+
+
+_compared = operator.attrgetter(*(f.name for f in dataclasses.fields(Entry) if f.name != "line"))
 
 
 def remember_counts(memo: Memo, config: Config, po: Catalog, counts: Counts) -> None:
