@@ -44,8 +44,10 @@ class Segment:
     space: str = ""  # whitespace that followed it inside its block (sentence mode)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Block:
+    """A body block: title, paragraph or dateline. Not frozen, though never changed, like Segment."""
+
     role: str
     text: str
     line: int
@@ -283,7 +285,8 @@ def read_text(path: Path, shown: Path | None = None) -> str:
     """Read a source as UTF-8 (a BOM and any line endings accepted); a clear error, naming the file as the
     user wrote it (`shown`), otherwise."""
     text = read_utf8(path, shown or path, SourceError, "source")[1]
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:  # a search costs far less than copying the whole text twice
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     nul = text.find("\x00")
     if nul >= 0:  # no PO string can hold it: refused here, where the line is the source's
         raise SourceError("NUL character (U+0000) in the source: remove it", shown or path,
