@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from l10n.engines import EngineUnavailable, create
+from l10n.engines import create
+from l10n.engines.base import EngineUnavailable
 from l10n.engines.apertium import ApertiumEngine, _parse_mode
 from l10n.glossary import load_glossary
 

@@ -13,7 +13,8 @@ import requests
 import responses
 
 from fakes.libre_server import FakeLibre, Script, closed_port_url
-from l10n.engines import EngineUnavailable, create
+from l10n.engines import create
+from l10n.engines.base import EngineUnavailable
 from l10n.engines.deep import DeeplEngine, GoogleEngine, LibreEngine, MicrosoftEngine, MyMemoryEngine
 
 GOOGLE = "https://translate.google.com/m"

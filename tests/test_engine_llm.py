@@ -10,7 +10,8 @@ import openai
 import pytest
 
 from fakes.openai_server import FakeOpenAI, Script
-from l10n.engines import EngineUnavailable, create
+from l10n.engines import create
+from l10n.engines.base import EngineUnavailable
 from l10n.engines.cache import Cache
 from l10n.brief import Brief, SegmentBrief
 from l10n.engines.llm import LLMEngine

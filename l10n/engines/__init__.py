@@ -1,12 +1,15 @@
-"""Machine translation engines behind one small interface, imported only when a project uses them."""
+"""Machine translation engines behind one small interface (engines/base.py), imported only when a project uses
+them: the configuration checks engine names against REGISTRY without loading the interface."""
 
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError, EngineError
-from .base import Engine, EngineUnavailable, Translation
+
+if TYPE_CHECKING:
+    from .base import Engine
 
 # name → "module:Class"; modules are imported lazily so an offline run never loads HTTP clients.
 REGISTRY = {
@@ -34,4 +37,4 @@ def create(name: str, options: dict[str, Any] | None = None) -> Engine:
         raise ConfigError(f"engine_settings.{name}: {exc}") from None
 
 
-__all__ = ["Engine", "EngineUnavailable", "Translation", "REGISTRY", "create"]
+__all__ = ["REGISTRY", "create"]
