@@ -55,12 +55,16 @@ class Block:
 
 @dataclass(slots=True)
 class Organisation:
+    """One organisation of the signatory list, at its line of the source."""
+
     name: str
     line: int
 
 
 @dataclass
 class Group:
+    """A heading of the signatory list (a territory, a region or a group kept last) and its organisations."""
+
     heading: str | None
     line: int
     code: str | None
@@ -74,6 +78,8 @@ class Group:
 
 @dataclass
 class Signatories:
+    """The signatory list: its heading and its groups in source order."""
+
     heading: str
     line: int
     groups: list[Group] = field(default_factory=list)
@@ -95,6 +101,8 @@ class Notice:
 
 @dataclass
 class Document:
+    """A parsed source: body blocks, the signatory list, and the problems a coordinator should see."""
+
     path: Path
     id: str
     body: list[Block]

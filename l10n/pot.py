@@ -97,6 +97,8 @@ def _header_text(project: str, fields: dict[str, str]) -> str:
 
 @dataclass
 class StageReport:
+    """What a stage wrote, left as it was and warned about; `counts` per catalog, for the commands that show them."""
+
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

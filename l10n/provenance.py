@@ -23,6 +23,8 @@ def digest(text: str) -> str:
 
 @dataclass(frozen=True)
 class Provenance:
+    """What a `# l10n:` comment records: where the text came from, digests of it and of its source, confidence."""
+
     origin: str
     detail: str = ""
     digest: str = ""

@@ -111,6 +111,8 @@ def gettext_state(entry: Entry) -> str:
 
 @dataclass
 class Counts:
+    """Entries and words of a catalog by state, gettext's own counts, and the machine drafts' confidences."""
+
     entries: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
     words: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
     gettext: dict[str, int] = field(default_factory=lambda: dict.fromkeys(GETTEXT, 0))

@@ -12,6 +12,8 @@ FUZZY_MATCH_CUTOFF = 60.0  # msgmerge's fuzzy threshold is a similarity of 0.6
 
 @dataclass
 class MergeResult:
+    """The merged catalog and what the merge did, counted for the stage's report."""
+
     catalog: Catalog
     kept: int = 0
     fuzzy: int = 0

@@ -100,6 +100,8 @@ class Entry:
 
 @dataclass
 class Catalog:
+    """A PO file's header and entries, and how the file was written (encoding, newlines, BOM), to write it so."""
+
     path: Path
     header: Entry
     entries: list[Entry] = field(default_factory=list)
