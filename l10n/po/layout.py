@@ -4,6 +4,7 @@ writer refuses rather than guess (an emulation could not keep the byte-identity 
 
 from __future__ import annotations
 
+import codecs
 from operator import attrgetter
 
 from ..errors import CatalogError
@@ -253,16 +254,30 @@ def dumps(catalog: Catalog) -> bytes:
         else:
             _entry_lines(entry, lines, layouts)
     _last_write = layouts.used
-    text = "\n".join(lines) + "\n"
-    if catalog.newline != "\n":
-        text = text.replace("\n", catalog.newline)
     try:
-        data = text.encode(catalog.encoding)
+        pieces = _encoded(lines, catalog.newline, catalog.encoding)
     except UnicodeEncodeError:
         # A translation the declared charset cannot hold: switch the file to UTF-8 rather than lose text.
         catalog.encoding = "utf-8"
         catalog.set_header_field("Content-Type", "text/plain; charset=UTF-8")
         return dumps(catalog)
-    return (b"\xef\xbb\xbf" if catalog.bom else b"") + data
+    return b"".join([b"\xef\xbb\xbf"] + pieces if catalog.bom else pieces)
+
+
+_PIECE = 1000  # lines joined and encoded at a time
+
+
+def _encoded(lines: list[str], newline: str, encoding: str) -> list[bytes]:
+    """The lines encoded, each ended by `newline`, in pieces of _PIECE lines: never the whole text as one str,
+    where a single character beyond Latin-1 would have Python store every character in two or four bytes
+    (more memory, slower to join and to encode). The encoder is incremental, so that a charset with shift
+    states comes out as one encoding of the whole text would give it. No lines at all: a single newline."""
+    encoder = codecs.getincrementalencoder(encoding)()
+    pieces = []
+    for start in range(0, max(len(lines), 1), _PIECE):
+        text = "\n".join(lines[start:start + _PIECE]) + "\n"
+        pieces.append(encoder.encode(text if newline == "\n" else text.replace("\n", newline)))
+    pieces.append(encoder.encode("", final=True))
+    return pieces
 
 
