@@ -243,41 +243,56 @@ def dumps(catalog: Catalog) -> bytes:
     (Entry.unchanged), whoever laid them out; the encoding, BOM and line endings the file came with are kept."""
     global _last_write
     layouts = _Layouts(_last_write)
-    lines: list[str] = []
+    out = _Output(catalog.encoding, catalog.newline, catalog.bom)
+    lines = out.lines
     if catalog.header.msgstr or catalog.header.translator_comments:
         _header_lines(catalog.header, lines, layouts)
-    for entry in sorted(catalog.entries, key=_obsolete):  # obsolete entries last, the others in their order
-        if lines:
-            lines.append("")  # the blank line between entries
-        if entry.unchanged:
-            lines += entry.raw.lines
-        else:
-            _entry_lines(entry, lines, layouts)
-    _last_write = layouts.used
+    first = not lines
     try:
-        pieces = _encoded(lines, catalog.newline, catalog.encoding)
+        for entry in sorted(catalog.entries, key=_obsolete):  # obsolete entries last, the others in their order
+            if not first:
+                lines.append("")  # the blank line between entries
+            first = False
+            if entry.unchanged:
+                lines += entry.raw.lines
+            else:
+                _entry_lines(entry, lines, layouts)
+            if len(lines) >= _PIECE:
+                out.flush()
+        data = out.data()
     except UnicodeEncodeError:
         # A translation the declared charset cannot hold: switch the file to UTF-8 rather than lose text.
         catalog.encoding = "utf-8"
         catalog.set_header_field("Content-Type", "text/plain; charset=UTF-8")
         return dumps(catalog)
-    return b"".join([b"\xef\xbb\xbf"] + pieces if catalog.bom else pieces)
+    _last_write = layouts.used
+    return data
 
 
 _PIECE = 1000  # lines joined and encoded at a time
 
 
-def _encoded(lines: list[str], newline: str, encoding: str) -> list[bytes]:
-    """The lines encoded, each ended by `newline`, in pieces of _PIECE lines: never the whole text as one str,
-    where a single character beyond Latin-1 would have Python store every character in two or four bytes
-    (more memory, slower to join and to encode). The encoder is incremental, so that a charset with shift
-    states comes out as one encoding of the whole text would give it. No lines at all: a single newline."""
-    encoder = codecs.getincrementalencoder(encoding)()
-    pieces = []
-    for start in range(0, max(len(lines), 1), _PIECE):
-        text = "\n".join(lines[start:start + _PIECE]) + "\n"
-        pieces.append(encoder.encode(text if newline == "\n" else text.replace("\n", newline)))
-    pieces.append(encoder.encode("", final=True))
-    return pieces
+class _Output:
+    """A file's bytes made as its lines come, each line ended by `newline`: the lines are encoded _PIECE at a
+    time, so that neither all of them nor the whole text exist at once as str (where a single character beyond
+    Latin-1 would have Python store every character of the text in two or four bytes). The encoder is
+    incremental: a charset with shift states comes out as one encoding of the whole text would give it."""
 
+    def __init__(self, encoding: str, newline: str, bom: bool) -> None:
+        self.encoder = codecs.getincrementalencoder(encoding)()
+        self.newline = newline
+        self.lines: list[str] = []
+        self.pieces: list[bytes] = []
+        self.bom = bom
 
+    def flush(self) -> None:
+        text = "\n".join(self.lines) + "\n"
+        self.pieces.append(self.encoder.encode(text if self.newline == "\n" else text.replace("\n", self.newline)))
+        self.lines.clear()
+
+    def data(self) -> bytes:
+        """Every line's bytes; a file without lines is a single newline."""
+        if self.lines or not self.pieces:
+            self.flush()
+        self.pieces.append(self.encoder.encode("", final=True))
+        return b"".join([b"\xef\xbb\xbf", *self.pieces] if self.bom else self.pieces)
