@@ -360,7 +360,7 @@ def _is_heading(text: str, config: SignatoriesConfig) -> bool:
     return bool(_DEFAULT_HEADINGS.match(text))
 
 
-_PREFIX = 48
+_PREFIX = 16  # characters: the first words, enough to tell most paragraphs from the heading
 
 
 @lru_cache(maxsize=64)
