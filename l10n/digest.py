@@ -26,8 +26,11 @@ def file_stamp(path: str, name: str | None = None) -> str:
 
 
 def file_digest(path: Path) -> str | None:
-    """sha256 of a file's bytes; None when it cannot be read (the caller then does the real work)."""
+    """sha256 of a file's bytes, read a block at a time rather than held whole (a large source or catalog is
+    megabytes of fresh memory for the system to hand over); None when it cannot be read (the caller then does
+    the real work)."""
     try:
-        return sha256(Path(path).read_bytes())
+        with open(path, "rb") as data:
+            return hashlib.file_digest(data, "sha256").hexdigest()
     except OSError:
         return None

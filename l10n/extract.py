@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from . import po as pofile
 from .config import Config
 from .digest import file_digest
@@ -23,9 +25,8 @@ def extract(config: Config) -> StageReport:
             report.warnings.extend(known["warnings"])  # this source made this POT: extracting it again writes nothing
             report.record(target, False)
             continue
-        doc = load_document(config, path)
-        report.warnings.extend(doc.warnings)
-        pot = template(config, doc)
+        pot, warnings = _template(config, path)
+        report.warnings.extend(warnings)
         old = pofile.load_or_none(pot.path)
         if old is not None:
             pot.loaded_digest = old.loaded_digest
@@ -36,9 +37,16 @@ def extract(config: Config) -> StageReport:
         if facts["source"] is not None and pot.header_field("POT-Creation-Date"):
             # A dated POT made from this source is kept as it is by the next extract (README: byte-identical).
             memo.put("extract", path.as_posix(), {"source": facts["source"], "pot": pot.loaded_digest,
-                                                  "warnings": list(doc.warnings)})
+                                                  "warnings": warnings})
     memo.save()
     return report
+
+
+def _template(config: Config, path: Path) -> tuple[Catalog, list[str]]:
+    """A document's template and the warnings its source gave; the parsed document itself is let go before the
+    template is written, so that the writer reuses its memory."""
+    doc = load_document(config, path)
+    return template(config, doc), doc.warnings
 
 
 def _same_entries(a: Catalog, b: Catalog) -> bool:
