@@ -38,7 +38,7 @@ class Unistring:
         self._possible = getattr(lib, "u8_possible_linebreaks_v2", None) or lib.u8_possible_linebreaks
         self._possible.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_char_p]
         self._possible.restype = None
-        self._new_buffer, self._string_at = ctypes.create_string_buffer, ctypes.string_at
+        self._new_buffer = ctypes.create_string_buffer
         self._buffers = threading.local()
 
     def width_linebreaks(self, text: bytes, width: int, start_column: int, overrides: bytes | None) -> bytes:
@@ -49,7 +49,7 @@ class Unistring:
         size = len(text)
         buffer = self._buffer(size)
         self._breaks(text, size, width, start_column, 0, overrides, _ENCODING, buffer)
-        return self._string_at(buffer, size)
+        return buffer[:size]  # a slice of a char array is bytes
 
     def _buffer(self, size: int) -> Any:
         """A buffer of at least `size` bytes for the library's answer, one per thread (pretranslate saves
@@ -97,7 +97,7 @@ class Unistring:
         size = len(data)
         buffer = self._buffer(size)
         self._possible(data, size, _ENCODING, buffer)
-        return self._string_at(buffer, size)
+        return buffer[:size]
 
     def width(self, text: bytes) -> int:
         """Columns of the UTF-8 text up to its first NUL, control characters counted as none, as msgcat
