@@ -8,9 +8,16 @@ import os
 from pathlib import Path
 
 
-def sha256(data: bytes | str, length: int | None = None) -> str:
-    """Hex sha-256 of `data` (text as UTF-8), cut to `length` characters where a short key is enough."""
-    digest = hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
+def sha256(data: bytes | str | list[bytes], length: int | None = None) -> str:
+    """Hex sha-256 of `data` (text as UTF-8; a list of bytes as the bytes they join into), cut to `length`
+    characters where a short key is enough."""
+    if isinstance(data, list):
+        state = hashlib.sha256()
+        for piece in data:
+            state.update(piece)
+    else:
+        state = hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data)
+    digest = state.hexdigest()
     return digest if length is None else digest[:length]
 
 

@@ -153,7 +153,7 @@ def test_item_01_a_save_into_the_displaced_file_after_the_swap_is_swapped_back(t
 
     monkeypatch.setattr(po_files, "_exchange", exchange_then_late_write)
     with pytest.raises(ConcurrentEditError):
-        po_files._swap_in(path, b"new", b"old")
+        po_files._swap_in(path, [b"new"], b"old")
     assert path.read_bytes() == b"translator" and len(calls) == 2
     assert [p.name for p in tmp_path.iterdir()] == ["x.po"]
 

@@ -17,7 +17,7 @@ from typing import Any
 from .. import fsguard
 from ..digest import sha256
 from ..errors import ConcurrentEditError, LockError
-from .layout import dumps
+from .layout import pieces
 from .model import Catalog
 
 def _new_file_beside(path: Path) -> tuple[int, str]:
@@ -118,17 +118,27 @@ def save(catalog: Catalog) -> bool:
     however late it lands (see _swap_in): ConcurrentEditError, with the file as the translator saved it.
 
     Returns True when the file was written."""
-    data = dumps(catalog)
+    data = pieces(catalog)
     path = fsguard.inside(catalog.path)
     current = _read_or_none(path)
-    if current == data:
-        catalog.loaded_digest = sha256(data)
+    if current is not None and _joined(data, current):
+        catalog.loaded_digest = sha256(current)
         return False
     if current is not None and catalog.loaded_digest is not None and sha256(current) != catalog.loaded_digest:
         raise _edited(path)
     _swap_in(path, data, current)
     catalog.loaded_digest = sha256(data)
     return True
+
+
+def _joined(pieces: list[bytes], data: bytes) -> bool:
+    """The pieces joined are these bytes: compared in place, a piece at a time."""
+    at = 0
+    for piece in pieces:
+        if not data.startswith(piece, at):
+            return False
+        at += len(piece)
+    return at == len(data)
 
 
 def _read_or_none(path: Path) -> bytes | None:
@@ -147,9 +157,9 @@ def _before_swap(path: Path) -> None:
     to save a translator's edit exactly there and prove that it survives."""
 
 
-def _swap_in(path: Path, data: bytes, expected: bytes | None) -> None:
-    """Put `data` at `path` if the file there still holds `expected` (None: no file), and never lose a save a
-    translator's editor makes meanwhile, in place or by rename.
+def _swap_in(path: Path, data: list[bytes], expected: bytes | None) -> None:
+    """Put `data` (the new file's bytes, in pieces) at `path` if the file there still holds `expected` (None: no
+    file), and never lose a save a translator's editor makes meanwhile, in place or by rename.
 
     Checking and then renaming leaves a window in which an edit is overwritten. So the new file, written and
     synced beside the old one, is checked against the old once more and then exchanged with it atomically
@@ -176,7 +186,7 @@ def _swap_in(path: Path, data: bytes, expected: bytes | None) -> None:
         elif Path(tmp).read_bytes() != expected:
             keep = True
             _exchange(tmp, path)  # the translator's file back in place
-            keep = Path(tmp).read_bytes() != data
+            keep = not _joined(data, Path(tmp).read_bytes())
             if keep:  # a save into ours while it was in place is the newest of all
                 _exchange(tmp, path)
                 keep = False

@@ -241,6 +241,12 @@ _obsolete = attrgetter("obsolete")
 def dumps(catalog: Catalog) -> bytes:
     """Serialise as msgcat does, except that an entry read from the file and left unchanged keeps its lines
     (Entry.unchanged), whoever laid them out; the encoding, BOM and line endings the file came with are kept."""
+    return b"".join(pieces(catalog))
+
+
+def pieces(catalog: Catalog) -> list[bytes]:
+    """dumps' bytes in the pieces they are made in, which files.save writes without joining them: a large
+    catalog is not held twice."""
     global _last_write
     layouts = _Layouts(_last_write)
     out = _Output(catalog.encoding, catalog.newline, catalog.bom)
@@ -259,14 +265,14 @@ def dumps(catalog: Catalog) -> bytes:
                 _entry_lines(entry, lines, layouts)
             if len(lines) >= _PIECE:
                 out.flush()
-        data = out.data()
+        made = out.pieces_made()
     except UnicodeEncodeError:
         # A translation the declared charset cannot hold: switch the file to UTF-8 rather than lose text.
         catalog.encoding = "utf-8"
         catalog.set_header_field("Content-Type", "text/plain; charset=UTF-8")
-        return dumps(catalog)
+        return pieces(catalog)
     _last_write = layouts.used
-    return data
+    return made
 
 
 _PIECE = 1000  # lines joined and encoded at a time
@@ -282,17 +288,18 @@ class _Output:
         self.encoder = codecs.getincrementalencoder(encoding)()
         self.newline = newline
         self.lines: list[str] = []
-        self.pieces: list[bytes] = []
-        self.bom = bom
+        self.pieces: list[bytes] = [b"\xef\xbb\xbf"] if bom else []
+        self.empty = True
 
     def flush(self) -> None:
         text = "\n".join(self.lines) + "\n"
         self.pieces.append(self.encoder.encode(text if self.newline == "\n" else text.replace("\n", self.newline)))
         self.lines.clear()
+        self.empty = False
 
-    def data(self) -> bytes:
+    def pieces_made(self) -> list[bytes]:
         """Every line's bytes; a file without lines is a single newline."""
-        if self.lines or not self.pieces:
+        if self.lines or self.empty:
             self.flush()
         self.pieces.append(self.encoder.encode("", final=True))
-        return b"".join([b"\xef\xbb\xbf", *self.pieces] if self.bom else self.pieces)
+        return self.pieces
