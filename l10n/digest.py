@@ -36,8 +36,14 @@ def file_digest(path: Path) -> str | None:
     """sha256 of a file's bytes, read a block at a time rather than held whole (a large source or catalog is
     megabytes of fresh memory for the system to hand over); None when it cannot be read (the caller then does
     the real work)."""
+    digest = hashlib.sha256()
     try:
         with open(path, "rb") as data:
-            return hashlib.file_digest(data, "sha256").hexdigest()
+            while block := data.read(_BLOCK):
+                digest.update(block)
     except OSError:
         return None
+    return digest.hexdigest()
+
+
+_BLOCK = 1 << 16  # bytes read at a time: a small file in one read, a large one without holding it whole
