@@ -82,7 +82,7 @@ class Unistring:
         start, after = 0, 0  # the first word of the unit being read; the byte after the space being looked at
         for k, word in enumerate(data.split(b" ")[:-1]):
             after += len(word) + 1
-            if after < len(data) and marks[after] >= POSSIBLE:
+            if after < len(data) and marks[after] in (POSSIBLE, MANDATORY):
                 units.append(" ".join(words[start:k + 1]).rstrip(" "))
                 start = k + 1
         units.append(" ".join(words[start:]).rstrip(" "))
