@@ -274,7 +274,7 @@ def test_item_03_an_export_named_on_the_command_line_may_go_outside(updated, cli
 
 
 @pytest.mark.parametrize("charset", ["rot13", "base64", "hex", "zlib", "uu", "undefined", "unicode_escape",
-                                     "utf-8-sig", "UTF-16", "utf-7"])
+                                     "utf-8-sig", "UTF-16", "utf-7", "ISO-2022-JP", "ISO-2022-KR"])
 def test_item_04_a_charset_that_is_not_a_text_encoding_is_refused(updated, cli, charset):
     po = updated / PO_ES
     text = po.read_text(encoding="utf-8")

@@ -162,9 +162,23 @@ def _ascii_compatible(encoding: str) -> bool:
         return False
     text = _ASCII_SAMPLE.decode("ascii")
     try:
-        return _ASCII_SAMPLE.decode(encoding) == text and text.encode(encoding) == _ASCII_SAMPLE
+        if _ASCII_SAMPLE.decode(encoding) != text or text.encode(encoding) != _ASCII_SAMPLE:
+            return False
     except (UnicodeError, ValueError):
         return False
+    # A stateful charset (the ISO-2022 family) writes other characters as ASCII bytes after an escape sequence
+    # (ESC, or SO): gettext reads a backslash or a quote among them as one ("invalid control sequence").
+    for char in _NON_ASCII_SAMPLE:
+        try:
+            data = char.encode(encoding)
+        except UnicodeEncodeError:
+            continue
+        if b"\x1b" in data or b"\x0e" in data:
+            return False
+    return True
+
+
+_NON_ASCII_SAMPLE = "éЖΩあ日한€"  # a letter of each script a stateful charset might shift to
 
 
 def _header_end(data: bytes) -> int:
