@@ -4,6 +4,7 @@ accepts, across the writer's pieces of a thousand lines, and the libunistring an
 from __future__ import annotations
 
 import codecs
+import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from l10n import po as pofile
+from l10n import render, templating
 from l10n.config import SignatoriesConfig
 from l10n.digest import sha256
 from l10n.document import _is_heading, fold
@@ -232,3 +234,25 @@ def test_the_signatories_heading_is_found_whatever_its_first_characters(heading,
     config = SignatoriesConfig(heading=heading) if heading.strip() else SignatoriesConfig()
     if config.heading is not None:
         assert _is_heading(text, config) == (fold(text) == fold(heading))
+
+
+# ------------------------------------------------------------------------------------------------ plain text
+
+_LINE = st.text(st.sampled_from([" ", " ", "\t", "\n", "\r", "\x0b", "\x1c", "\x85", "\u2028", "\x00", "\x7f",
+                                 "\u00a0", "\u202f", "\u200b", "\ufeff", "a", "é", "日", "\u0301"]), max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_LINE | st.text(st.sampled_from(" aé日\u0301"), max_size=12))  # printable text too, the shortcut's
+@example("a  b")
+def test_clean_is_breaks_made_spaces_then_controls_dropped(text):
+    """clean()'s shortcut for printable text changes no answer of its one-line rule (breaks and runs of spaces to
+    one space, controls out, stripped)."""
+    rule = templating.printable(re.sub(r"[ \t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]+", " ", text)).strip()
+    assert render.clean(text) == rule
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.sampled_from(["\n", "\n", "a", " "]), max_size=40))
+def test_tidy_keeps_at_most_two_blank_lines_in_a_row(text):
+    assert render._tidy(text) == re.sub(r"\n{4,}", "\n\n\n", text).strip("\n") + "\n"
