@@ -173,33 +173,6 @@ def test_a_trail_byte_0x5c_before_a_newline_joins_nothing_and_a_real_backslash_s
 
 # ------------------------------------------------------------------------------------------------ libunistring
 
-_PIECES = st.lists(st.sampled_from([" ", " ", "  ", "\t", "\r", "\n", "\r\n", "\u00a0", "\u202f", "\u3000", "\u00ad",
-                                    "\u0301", "\u200b", "\u2028", "-", ":", "!", "«", "»", "(", ")", "a", "word",
-                                    "é", "日本語", "Привет", "1", "%", "https://example.org/a"]), max_size=25).map("".join)
-
-
-def _joined_at_spaces(library: unistring.Unistring, text: str) -> list[str]:
-    """space_break_units as its docstring defines it: line_break_units joined up to each one ending in a space."""
-    units, current = [], ""
-    for unit in library.line_break_units(text):
-        current += unit
-        if unit.endswith(" "):
-            units.append(current.rstrip(" "))
-            current = ""
-    return units + ([current] if current else [])
-
-
-@settings(max_examples=300, deadline=None)
-@given(_PIECES)
-@example("a \r\nb")  # libunistring's _v2 marks the CR of a CR LF with 5 (CR_BEFORE_LF), no break opportunity
-@example("")
-@example("  ")
-def test_space_break_units_are_line_break_units_joined_at_spaces(text):
-    library = unistring.library()
-    assert library is not None, "libunistring (Debian: libunistring2/5, installed with gettext) is needed"
-    assert library.space_break_units(text) == _joined_at_spaces(library, text)
-
-
 def test_space_break_units_from_many_threads_equal_the_serial_ones():
     library = unistring.library()
     assert library is not None

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import random
 
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
 from l10n.po import unistring
 
 
@@ -29,3 +32,19 @@ def test_space_break_units_are_the_units_joined_at_spaces() -> None:
     for text in texts:
         assert lib.space_break_units(text) == _joined(lib, text), text
     assert lib.space_break_units("Libérez Azat ! « Maintenant »") == ["Libérez", "Azat !", "«", "Maintenant", "»"]
+
+
+_PIECES = st.lists(st.sampled_from([" ", " ", "  ", "\t", "\r", "\n", "\r\n", "\u00a0", "\u202f", "\u3000", "\u00ad",
+                                    "\u0301", "\u200b", "\u2028", "-", ":", "!", "«", "»", "(", ")", "a", "word",
+                                    "é", "日本語", "Привет", "1", "%", "https://example.org/a"]), max_size=25).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_PIECES)
+@example("a \r\nb")  # libunistring's _v2 marks the CR of a CR LF with 5 (CR_BEFORE_LF), no break opportunity
+@example("")
+@example("  ")
+def test_space_break_units_are_line_break_units_joined_at_spaces(text):
+    library = unistring.library()
+    assert library is not None, "libunistring (Debian: libunistring2/5, installed with gettext) is needed"
+    assert library.space_break_units(text) == _joined(library, text)

@@ -93,7 +93,8 @@ class Unistring:
         return [m.start() for m in _BREAK.finditer(self._marks(data), 1)]
 
     def _marks(self, data: bytes) -> bytes:
-        """u8_possible_linebreaks' mark for each byte: PROHIBITED, POSSIBLE or MANDATORY (a break before it)."""
+        """u8_possible_linebreaks' mark for each byte: PROHIBITED, POSSIBLE or MANDATORY (a break before it);
+        the library's newer rules add others (CR_BEFORE_LF, 5, on the CR of a CR LF), which are no break."""
         size = len(data)
         buffer = self._buffer(size)
         self._possible(data, size, _ENCODING, buffer)
