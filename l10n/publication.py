@@ -72,10 +72,10 @@ def _digests(source: Sources, shown: dict[Key, str]) -> dict[Key, str | None]:
     return {key: provenance.digest(text) if (text := shown.get(key)) is not None else None for key in source.items}
 
 
-def entries(doc: Document, mode: str, shown: dict[Key, str], source: Sources | None = None) -> list[dict[str, Any]]:
+def entries(doc: Document, mode: str, shown: dict[Key, str]) -> list[dict[str, Any]]:
     """One dict per distinct segment, in document order: what a record holds about it, `shown` being the
-    translations the pages show by catalog key (`source`: sources(doc, mode), when the caller has it)."""
-    source = sources(doc, mode) if source is None else source
+    translations the pages show by catalog key."""
+    source = sources(doc, mode)
     return _entries(source, _digests(source, shown))
 
 
@@ -87,14 +87,9 @@ def _encoder() -> Callable[[Any], str]:
     return json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 
 
-def dumps(record: dict[str, Any], lines: list[str] | None = None) -> str:
-    """Valid JSON, one entry per line, keys sorted; `lines`: the entries already encoded, one per line (then
-    `record` needs no "entries")."""
-    head = {k: v for k, v in sorted(record.items()) if k != "entries"}
-    encode = _encoder()  # json.dumps would make one per entry
-    lines = [encode(e) for e in record["entries"]] if lines is None else lines
-    return (encode(head)[:-1] + ',\n"entries": [\n'
-            + ",\n".join(lines) + "\n]}\n")
+def dumps(head: dict[str, Any], lines: list[str]) -> str:
+    """Valid JSON, keys sorted: the record's `head`, then its "entries", one per line as already encoded."""
+    return _encoder()(head)[:-1] + ',\n"entries": [\n' + ",\n".join(lines) + "\n]}\n"
 
 
 def load(path: Path) -> dict[str, Any] | None:
