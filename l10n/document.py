@@ -39,8 +39,8 @@ class Segment:
     text: str
     role: str
     line: int
-    code: str | None = None  # territory code of a country heading
     block: int = 0  # index of the body block (or group) it belongs to
+    code: str | None = None  # territory code of a country heading
     space: str = ""  # whitespace that followed it inside its block (sentence mode)
 
 
@@ -121,17 +121,17 @@ class Document:
         for index, block in enumerate(self.body):
             if mode == "sentence" and block.role == PARAGRAPH:
                 for sentence, space in split_sentences(block.text):
-                    out.append(Segment(sentence, block.role, block.line, block=index, space=space))
+                    out.append(Segment(sentence, block.role, block.line, index, space=space))
             else:
-                out.append(Segment(block.text, block.role, block.line, block=index))
+                out.append(Segment(block.text, block.role, block.line, index))
         if self.signatories:
             sig = self.signatories
             out.append(Segment(sig.heading, SIGNATORIES_HEADING, sig.line))
             for index, group in enumerate(sig.groups):
                 if group.heading is not None:
-                    out.append(Segment(group.heading, group.role, group.line, code=group.code, block=index))
+                    out.append(Segment(group.heading, group.role, group.line, index, group.code))
                 for org in group.organisations:
-                    out.append(Segment(org.name, ORGANISATION, org.line, block=index))
+                    out.append(Segment(org.name, ORGANISATION, org.line, index))
         return out
 
 
@@ -251,28 +251,26 @@ _NO_BREAK = ("\u00a0", "\u2007", "\u202f")
 LOOSE_SPACE = re.compile(r"[^\S\u00a0\u2007\u202f]+")
 
 
-def _chunks(text: str) -> list[list[tuple[int, str]]]:
-    """Runs of non-blank lines, each line with its 1-based number: blank-line runs of any length separate them.
-    Most lines need no tidying: their only white space is single spaces between words (str.isprintable rejects
-    every other white space character), and they are kept as they are. Others are tidied by str.split(), or by
-    the pattern (slower) when they hold a no-break space, which split()
-    would break at."""
-    chunks: list[list[tuple[int, str]]] = []
-    current: list[tuple[int, str]] = []
-    no_break = any(c in text for c in _NO_BREAK)
+def _chunks(text: str) -> list[tuple[int, list[str]]]:
+    """Runs of non-blank lines, each with the 1-based number of its first line (the others follow it): blank-line
+    runs of any length separate them. Most lines need no tidying: their only white space is single spaces between
+    words (str.isprintable rejects every other white space character), and they are kept as they are. Others are
+    tidied by str.split(), or by the pattern (slower) when they hold a no-break space, which split() would break
+    at."""
+    chunks: list[tuple[int, list[str]]] = []
+    current: list[str] = []
     for number, line in enumerate(text.split("\n"), 1):
         if line.strip():
+            if not current:
+                chunks.append((number, current))
             if line.isprintable() and "  " not in line and line[0] != " " and line[-1] != " ":
-                current.append((number, line))  # its only white space is single spaces inside: nothing to do
-            elif no_break and any(c in line for c in _NO_BREAK):
-                current.append((number, LOOSE_SPACE.sub(" ", line).strip()))
+                current.append(line)  # its only white space is single spaces inside: nothing to do
+            elif any(c in line for c in _NO_BREAK):
+                current.append(LOOSE_SPACE.sub(" ", line).strip())
             else:
-                current.append((number, " ".join(line.split())))
+                current.append(" ".join(line.split()))
         elif current:
-            chunks.append(current)
             current = []
-    if current:
-        chunks.append(current)
     return chunks
 
 
@@ -292,13 +290,13 @@ def read_utf8(path: Path, shown: Path, error: type[L10nError], what: str, hint: 
 def read_text(path: Path, shown: Path | None = None) -> str:
     """Read a source as UTF-8 (a BOM and any line endings accepted); a clear error, naming the file as the
     user wrote it (`shown`), otherwise."""
-    text = read_utf8(path, shown or path, SourceError, "source")[1]
-    if "\r" in text:  # a search costs far less than copying the whole text twice
+    data, text = read_utf8(path, shown or path, SourceError, "source")
+    # Asked of the bytes, which UTF-8 gives those characters alone: a byte search, whatever width the text took.
+    if b"\r" in data:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    nul = text.find("\x00")
-    if nul >= 0:  # no PO string can hold it: refused here, where the line is the source's
+    if b"\x00" in data:  # no PO string can hold it: refused here, where the line is the source's
         raise SourceError("NUL character (U+0000) in the source: remove it", shown or path,
-                          text.count("\n", 0, nul) + 1)
+                          text.count("\n", 0, text.find("\x00")) + 1)
     return text
 
 
@@ -329,19 +327,23 @@ def parse(path: Path, text: str, source_language: str, signatories: SignatoriesC
     if not chunks:
         raise SourceError("source document is empty", path)
     doc = Document(path=path, id=document_id(path), body=[])
-    heading_at = next((i for i, chunk in enumerate(chunks) if len(chunk) == 1 and _is_heading(chunk[0][1], signatories)),
-                      None)
+    heading_at = None
+    for index, (_, lines) in enumerate(chunks):
+        if len(lines) == 1 and _is_heading(lines[0], signatories):
+            heading_at = index
+            break
     body_chunks = chunks if heading_at is None else chunks[:heading_at]
-    for index, chunk in enumerate(body_chunks):
-        line, text_ = chunk[0][0], " ".join(t for _, t in chunk)
+    last = len(body_chunks) - 1
+    for index, (line, lines) in enumerate(body_chunks):
+        text_ = " ".join(lines)
         role = PARAGRAPH
-        if index == 0 and len(body_chunks) > 1:
+        if index == 0 and last > 0:
             role = TITLE
-        elif index == len(body_chunks) - 1 and len(chunk) == 1 and _DATELINE.match(text_) and index > 0:
+        elif index == last and len(lines) == 1 and _DATELINE.match(text_) and index > 0:
             role = DATELINE
         doc.body.append(Block(role, text_, line))
     if heading_at is not None:
-        line, heading = chunks[heading_at][0]
+        line, (heading,) = chunks[heading_at]
         doc.signatories = Signatories(heading, line)
         _parse_groups(doc, chunks[heading_at + 1:], _GroupNames(signatories, source_language))
     return doc
@@ -368,21 +370,21 @@ def _folded(text: str) -> str:
     return fold(text)
 
 
-def _parse_groups(doc: Document, chunks: list[list[tuple[int, str]]], names: _GroupNames) -> None:
+def _parse_groups(doc: Document, chunks: list[tuple[int, list[str]]], names: _GroupNames) -> None:
     """Headings and organisation lists alternate; a recognised name is a heading wherever it stands. Two
     headings for one territory (or one heading twice) make one group, its organisations in source order."""
     sig = doc.signatories
     assert sig is not None
     expecting_heading = True
-    found = [names.lookup(chunk[0][1]) for chunk in chunks]
+    found = [names.lookup(lines[0]) for _, lines in chunks]
     groups: dict[str, Group] = {}  # territory code, or folded heading of a group without one → its group
     current: Group | None = None
-    for index, chunk in enumerate(chunks):
-        first_line, first = chunk[0]
+    for index, (first_line, lines) in enumerate(chunks):
+        first = lines[0]
         known, code, kind = found[index]
         following = chunks[index + 1] if index + 1 < len(chunks) else None
         next_is_heading = following is not None and found[index + 1][0]
-        is_heading = known or (expecting_heading and len(chunk) == 1 and following is not None
+        is_heading = known or (expecting_heading and len(lines) == 1 and following is not None
                                and not next_is_heading)
         if is_heading:
             identity = code or "\0" + territory_key(first)
@@ -397,13 +399,13 @@ def _parse_groups(doc: Document, chunks: list[list[tuple[int, str]]], names: _Gr
                 sig.groups.append(current)
                 if not known:
                     doc.notices.append(Notice(first_line, UNKNOWN_GROUP, _unknown_heading(first, names), first))
-            rest = chunk[1:]
+            start, rest = first_line + 1, lines[1:]
         else:
             if current is None:
                 current = Group(None, first_line, None)
                 sig.groups.append(current)
-            rest = chunk
-        current.organisations.extend(Organisation(name, line) for line, name in rest)
+            start, rest = first_line, lines
+        current.organisations.extend([Organisation(name, line) for line, name in enumerate(rest, start)])
         expecting_heading = bool(rest)
 
 

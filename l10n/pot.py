@@ -38,6 +38,8 @@ def contexts(segments: list[Segment]) -> list[str | None]:
     for seg in segments:
         if first.setdefault(seg.text, seg.role) != seg.role:
             mixed.add(seg.text)
+    if not mixed:
+        return [None] * len(segments)
     return [seg.role if seg.text in mixed else None for seg in segments]
 
 

@@ -129,4 +129,5 @@ def test_lines_are_tidied_as_the_definition_says(lines):
             expected.append(current)
             current = []
     expected += [current] if current else []
-    assert _chunks("\n".join(lines)) == expected
+    assert [[(first + i, line) for i, line in enumerate(chunk)] for first, chunk in _chunks("\n".join(lines))] \
+        == expected
