@@ -260,10 +260,11 @@ def _chunks(text: str) -> list[tuple[int, list[str]]]:
     chunks: list[tuple[int, list[str]]] = []
     current: list[str] = []
     for number, line in enumerate(text.split("\n"), 1):
-        if line.strip():
+        trimmed = line.strip()
+        if trimmed:
             if not current:
                 chunks.append((number, current))
-            if line.isprintable() and "  " not in line and line[0] != " " and line[-1] != " ":
+            if trimmed == line and line.isprintable() and "  " not in line:
                 current.append(line)  # its only white space is single spaces inside: nothing to do
             elif any(c in line for c in _NO_BREAK):
                 current.append(LOOSE_SPACE.sub(" ", line).strip())

@@ -48,19 +48,15 @@ def keyed_segments(doc: Document, mode: str) -> list[tuple[tuple[str | None, str
     return list(zip(zip(contexts(segments), (s.text for s in segments)), segments))
 
 
-def _comment(seg: Segment) -> str:
-    if seg.role == COUNTRY and seg.code:
-        return f"{seg.role} ({seg.code})"
-    return _ROLE_NOTES.get(seg.role, seg.role)
-
-
 def template(config: Config, doc: Document) -> Catalog:
     """The POT for one document: one entry per distinct segment, references to every line it stands on."""
     source = doc.path.as_posix()
     entries: dict[tuple[str | None, str], Entry] = {}
     segments = doc.segments(config.segmentation)
     for context, seg in zip(contexts(segments), segments):
-        key, comment, reference = (context, seg.text), _comment(seg), f"{source}:{seg.line}"
+        # Only a country heading has a territory code: translators see it beside the role.
+        comment = f"{seg.role} ({seg.code})" if seg.code else _ROLE_NOTES.get(seg.role, seg.role)
+        key, reference = (context, seg.text), f"{source}:{seg.line}"
         entry = entries.get(key)
         if entry is None:
             entries[key] = Entry(msgid=seg.text, msgctxt=context, extracted_comments=[comment],
