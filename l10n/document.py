@@ -139,7 +139,7 @@ def fold(text: str) -> str:
     """Compare names the way people spell them: no accents, no case, hyphens as spaces (Etats-Unis = États-Unis)."""
     if not text.isascii():  # ASCII has nothing to decompose
         text = unicodedata.normalize("NFKD", text).translate(_BARE)
-    return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
+    return " ".join(_WORD.findall(text.casefold()))
 
 
 class _Bare(dict):
@@ -151,7 +151,7 @@ class _Bare(dict):
 
 
 _BARE = _Bare()
-_NON_WORD = re.compile(r"[^\w]+")
+_WORD = re.compile(r"\w+")
 
 
 def territory_key(text: str) -> str:
@@ -191,8 +191,9 @@ def aliases(tag: str) -> Aliases:
     short = {str(code): str(name) for code, name in (data.get("short") or {}).items()}
     listed = [(str(code), str(name)) for code, group in (data.get("aliases") or {}).items() for name in group]
     for code, name in listed + [(code, name) for code, name in short.items()]:
-        names[territory_key(name)] = code
-        spelled[territory_key(name)] = name
+        key = territory_key(name)
+        names[key] = code
+        spelled[key] = name
     return Aliases(names, spelled, short)
 
 
