@@ -190,6 +190,11 @@ class _Group(click.Group):
             return super().invoke(ctx)
 
 
+#: every path option and argument's type: click makes each Path type's name through gettext, so one is made for
+#: all of them rather than one per command
+_PATH = click.Path(path_type=Path)
+_FILE = click.Path(path_type=Path, dir_okay=False)
+
 _CONFIG_HELP = "Project config (default: the nearest l10n.yaml here or in a parent folder)."
 
 
@@ -202,14 +207,14 @@ def _config_after_command(click_ctx: click.Context, param: click.Parameter, valu
 def _accept_config_everywhere(group: click.Group) -> None:
     """Every command takes `--config` after its name too, as users type it."""
     for command in group.commands.values():
-        command.params.append(click.Option(["--config"], type=click.Path(path_type=Path), metavar="PATH",
+        command.params.append(click.Option(["--config"], type=_PATH, metavar="PATH",
                                            expose_value=False, callback=_config_after_command, help=_CONFIG_HELP))
         if isinstance(command, click.Group):
             _accept_config_everywhere(command)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", "config_path", type=click.Path(path_type=Path), metavar="PATH", help=_CONFIG_HELP)
+@click.option("--config", "config_path", type=_PATH, metavar="PATH", help=_CONFIG_HELP)
 @click.option("--debug", is_flag=True, help="Show the traceback behind an error message.")
 @click.version_option(__version__)
 @click.pass_context
@@ -446,7 +451,7 @@ def signatories() -> None:
     """Grow and list the signatory list: add, import (CSV from a form), list."""
 
 
-document_option = click.option("--document", type=click.Path(path_type=Path), metavar="PATH",
+document_option = click.option("--document", type=_PATH, metavar="PATH",
                                help="The source document to add to, as l10n.yaml names it (default: the first).")
 dry_run_option = click.option("--dry-run", is_flag=True, help="Print what would change; write nothing.")
 
@@ -471,7 +476,7 @@ def signatories_add(ctx: Invocation, group: str, document: Path | None, dry_run:
 @signatories.command("import")
 @document_option
 @dry_run_option
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=_FILE)
 @pass_ctx
 @handles_errors
 @writes_project
@@ -572,7 +577,7 @@ def run(ctx: Invocation, langs: tuple[str, ...], engine: str | None, allow_fuzzy
 @click.option("--lang", "-l", "lang", required=True, metavar="CODE", help="The language to export.")
 @click.option("--xliff-version", type=click.Choice(["2.0", "1.2"]), default="2.0", show_default=True,
               help="1.2 for tools that do not read XLIFF 2.0 yet.")
-@click.option("--output", "-o", type=click.Path(path_type=Path), metavar="PATH",
+@click.option("--output", "-o", type=_PATH, metavar="PATH",
               help="Where to write (default: dist/exchange/<lang>.<xlf|xlsx|ods|csv>).")
 @pass_ctx
 @handles_errors
@@ -587,7 +592,7 @@ def export(ctx: Invocation, fmt: str, lang: str, xliff_version: str, output: Pat
 
 
 @main.command("import")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=_FILE)
 @pass_ctx
 @handles_errors
 @writes_project

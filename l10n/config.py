@@ -3,9 +3,8 @@ its key path, and every path kept inside the project."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path, PurePath
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import langs
 from .engines import REGISTRY
@@ -13,6 +12,9 @@ from .errors import ConfigError
 from .schema import (EXPECTED, PHRASE, UNKNOWN, WHOLE, Invalid, Key, OptionalText, Schema, build, choice, dump, fail,
                      is_number, is_texts, is_whole, key, mapping, nested, plain, section, texts, validate, value,
                      within)
+
+if TYPE_CHECKING:
+    from .engines.options import EngineSettings
 
 CONFIG_NAME = "l10n.yaml"
 SEGMENTATIONS = ("paragraph", "sentence")
@@ -210,23 +212,14 @@ class ChecksConfig(Schema):
 # -- engines: the options each accepts are checked by its schema (l10n/engines/options.py) ---------------------
 
 
-@dataclass(frozen=True)
-class EngineSettings:
-    """Per-engine options from config (checked by the engine's schema, engines/options.py); secrets are named
-    here as environment variables, never stored."""
-
-    name: str
-    options: dict[str, Any] = field(default_factory=dict)
-
-
 def _engine_settings(raw: Any, context: dict[str, Any]) -> dict[str, EngineSettings]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
         raise fail(PHRASE, "must map engine names to option mappings")
-    # the engines' schemas (eight classes) are created only for a project that sets engine options, not by
-    # every command of every project
-    from .engines.options import ENGINE_OPTIONS
+    # the engines' schemas (eight classes) and EngineSettings are created only for a project that sets engine
+    # options, not by every command of every project
+    from .engines.options import ENGINE_OPTIONS, EngineSettings
 
     out = {}
     for name, options in raw.items():

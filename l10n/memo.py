@@ -11,14 +11,12 @@ import operator
 import os
 import sys
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from .config import Config
-from .digest import file_digest, file_stamp, sha256
+from .digest import file_stamp, sha256
 from .po import Catalog, Entry
 from .stamped import StampedSections
-from .state import GETTEXT, STATES, Counts
 
 MEMO_NAME = "memo.json"
 
@@ -103,22 +101,3 @@ def same_catalog(a: Catalog, b: Catalog) -> bool:
 
 
 _compared = operator.attrgetter(*(f.name for f in dataclasses.fields(Entry) if f.name != "line"))
-
-
-def remember_counts(memo: Memo, config: Config, po: Catalog, counts: Counts) -> None:
-    """Record what `count` found in a catalog as loaded, for the next `status` to skip reading it."""
-    if po.loaded_digest is None:
-        return
-    memo.put("counts", po.path.relative_to(config.root).as_posix(),
-             {"sha": po.loaded_digest, "entries": dict(counts.entries), "words": dict(counts.words),
-              "gettext": dict(counts.gettext), "confidence": dict(counts.confidence),
-              "last_change": po.header_field("PO-Revision-Date")})
-
-
-def known_counts(memo: Memo, config: Config, path: Path) -> tuple[Counts, str | None] | None:
-    """(counts, PO-Revision-Date) of the catalog at `path` if its bytes are those counted before."""
-    fact = memo.get("counts", path.relative_to(config.root).as_posix())
-    if fact is None or not path.exists() or fact.get("sha") != file_digest(path):
-        return None
-    return (Counts({s: fact["entries"][s] for s in STATES}, {s: fact["words"][s] for s in STATES},
-                   {s: fact["gettext"][s] for s in GETTEXT}, dict(fact.get("confidence") or {})), fact["last_change"])

@@ -5,7 +5,7 @@ language was last published. Computed here once; the status stage prints it, the
 from __future__ import annotations
 
 from dataclasses import dataclass
-
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import state
@@ -13,9 +13,9 @@ from . import po as pofile
 from .po import Catalog
 from .config import Config, document_id
 from .digest import file_digest
-from .memo import Memo, known_counts
+from .memo import Memo
 from .paths import po_path, record_path
-from .state import Counts
+from .state import GETTEXT, STATES, Counts
 
 if TYPE_CHECKING:
     from .document import Document
@@ -23,6 +23,25 @@ if TYPE_CHECKING:
 
 def count(po: Catalog) -> Counts:
     return state.count(po.active)
+
+
+def remember_counts(memo: Memo, config: Config, po: Catalog, counts: Counts) -> None:
+    """Record what `count` found in a catalog as loaded, for the next `status` to skip reading it."""
+    if po.loaded_digest is None:
+        return
+    memo.put("counts", po.path.relative_to(config.root).as_posix(),
+             {"sha": po.loaded_digest, "entries": dict(counts.entries), "words": dict(counts.words),
+              "gettext": dict(counts.gettext), "confidence": dict(counts.confidence),
+              "last_change": po.header_field("PO-Revision-Date")})
+
+
+def known_counts(memo: Memo, config: Config, path: Path) -> tuple[Counts, str | None] | None:
+    """(counts, PO-Revision-Date) of the catalog at `path` if its bytes are those counted before."""
+    fact = memo.get("counts", path.relative_to(config.root).as_posix())
+    if fact is None or not path.exists() or fact.get("sha") != file_digest(path):
+        return None
+    return (Counts({s: fact["entries"][s] for s in STATES}, {s: fact["words"][s] for s in STATES},
+                   {s: fact["gettext"][s] for s in GETTEXT}, dict(fact.get("confidence") or {})), fact["last_change"])
 
 
 @dataclass

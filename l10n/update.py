@@ -8,7 +8,8 @@ from .errors import ConcurrentEditError
 from . import po as pofile
 from .memo import Memo
 from .paths import po_path
-from .pot import StageReport, UpdateInputs, fill_terminology, po_header
+from .catalogs import UpdateInputs, fill_terminology, po_header
+from .pot import StageReport
 
 MERGE_ATTEMPTS = 3  # a catalog saved by a translator during each of them: exit 7, "run the command again"
 

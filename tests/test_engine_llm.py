@@ -250,7 +250,8 @@ def test_key_from_the_named_variable_never_in_cache_key_or_errors(monkeypatch):
 
 
 def test_the_cache_is_keyed_by_context(tmp_path):
-    from l10n.config import Config, EngineSettings
+    from l10n.config import Config
+    from l10n.engines.options import EngineSettings
     from l10n.engines.pool import EnginePool
 
     with FakeOpenAI() as server:

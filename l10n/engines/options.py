@@ -3,6 +3,9 @@ own default. Read only for a project that sets engine options (config._engine_se
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
 from ..schema import (Count, Delay, Flag, Positive, Schema, Seconds, Text, TextMap, Texts, Tries, Url, is_number,
                       key, section, value)
 
@@ -85,6 +88,15 @@ class LlmOptions(WebOptions):
 
 
 #: engine name → the options it accepts
+@dataclass(frozen=True)
+class EngineSettings:
+    """One engine's options from config (checked by its schema above), as Config.engine_settings holds them;
+    secrets are named here as environment variables, never stored."""
+
+    name: str
+    options: dict[str, Any] = field(default_factory=dict)
+
+
 ENGINE_OPTIONS: dict[str, type[Schema]] = {
     "apertium": ApertiumOptions, "pseudo": PseudoOptions, "google": WebOptions, "mymemory": MyMemoryOptions,
     "deepl": DeeplOptions, "libre": LibreOptions, "microsoft": MicrosoftOptions, "llm": LlmOptions,

@@ -24,7 +24,8 @@ from ..engines.pool import EnginePool, PoolResult
 from ..errors import ConcurrentEditError
 from ..memo import Memo
 from ..paths import po_path
-from ..pot import UpdateInputs, now
+from ..catalogs import UpdateInputs
+from ..pot import now
 from ..glossary import Glossary
 from ..matching import contains, keep_terms_in, replace, translations_in, with_variants
 from ..memory import build_memory

@@ -25,7 +25,8 @@ from .. import po as pofile
 from ..config import Config, document_id
 from ..errors import CatalogError
 from ..digest import file_digest
-from ..memo import Memo, code_digest, config_digest, remember_counts
+from ..memo import Memo, code_digest, config_digest
+from ..progress import remember_counts
 from ..paths import po_path, pot_path
 from ..state import count_shown, source_facts
 from ..stamped import StampedSections
