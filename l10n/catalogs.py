@@ -15,6 +15,7 @@ from .errors import L10nError
 from .memo import Memo, same_catalog
 from .paths import pot_path
 from .po import Catalog, Entry
+from .po.merge import merge
 from .po.model import with_header_field
 from .pot import header_text, keyed_segments, now, template
 
@@ -81,7 +82,7 @@ class UpdateInputs:
             return  # (pretranslate asks without having read the source) no fact, and no new error either
         if not pot.header_field("POT-Creation-Date"):
             return  # without it, every merge stamps the current time: nothing is a fixed point
-        again = pofile.merge(pot, po, po.path, po_header(self.config, lang, doc.id, pot, po))
+        again = merge(pot, po, po.path, po_header(self.config, lang, doc.id, pot, po))
         filled = fill_terminology(again.catalog, doc, self.config, lang, terminology)
         if same_catalog(again.catalog, po):
             self.record(memo, lang, po.loaded_digest, {"kept": again.kept, "fuzzy": again.fuzzy,

@@ -89,9 +89,10 @@ class Signatories:
         return [org for group in self.groups for org in group.organisations]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Notice:
-    """A problem in the source a coordinator should see, at a line of it; the message names the other line."""
+    """A problem in the source a coordinator should see, at a line of it; the message names the other line. Not
+    frozen, though never changed, like the configuration's sections (schema.section)."""
 
     line: int
     check: str
@@ -170,9 +171,10 @@ def _territories(source_language: str) -> dict[str, str]:
 ALIASES_DIR = Path(__file__).parent / "data" / "territories"
 
 
-@dataclass(frozen=True)
+@dataclass
 class Aliases:
-    """A language's names of territories beyond CLDR's own (l10n/data/territories/<language>.yaml)."""
+    """A language's names of territories beyond CLDR's own (l10n/data/territories/<language>.yaml); not frozen,
+    though never changed, like Notice."""
 
     names: dict[str, str]  # territory_key(name) → code, short names included
     spelled: dict[str, str]  # territory_key(name) → the name as listed (for "did you mean")

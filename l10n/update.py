@@ -8,6 +8,7 @@ from .errors import ConcurrentEditError
 from . import po as pofile
 from .memo import Memo
 from .paths import po_path
+from .po.merge import merge
 from .catalogs import UpdateInputs, fill_terminology, po_header
 from .pot import StageReport
 
@@ -32,7 +33,7 @@ def update(config: Config, languages: tuple[str, ...]) -> StageReport:
             doc, pot, terminology = inputs.load()
             for attempt in range(MERGE_ATTEMPTS):
                 old = pofile.load_or_none(target)
-                result = pofile.merge(pot, old, target, po_header(config, lang, doc.id, pot, old))
+                result = merge(pot, old, target, po_header(config, lang, doc.id, pot, old))
                 filled = fill_terminology(result.catalog, doc, config, lang, terminology)
                 counts = {"kept": result.kept, "fuzzy": result.fuzzy, "new": result.added,
                           "obsolete": result.obsoleted, "terminology": filled}

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from l10n import po as pofile
+from l10n.po.merge import merge
 from l10n.assemble import REVIEWED, assemble
 from l10n.render import render_text
 from l10n.config import SignatoriesConfig, parse_config
@@ -35,7 +36,7 @@ def test_identity_translation_survives_extract_update_build(tmp_path, paragraphs
     doc = parse(Path("doc.fr.txt"), text, "fr", SignatoriesConfig(heading="Liste des signataires"))
     pot = template(config, doc)
     pot = pofile.loads(pofile.dumps(pot), Path("doc.pot"))
-    po = pofile.merge(pot, None, tmp_path / "es.po", pofile.Entry(msgid="")).catalog
+    po = merge(pot, None, tmp_path / "es.po", pofile.Entry(msgid="")).catalog
     for entry in po.active:
         entry.msgstr = entry.msgid
     po = pofile.loads(pofile.dumps(po), Path("es.po"))
@@ -52,14 +53,14 @@ def test_identity_translation_survives_extract_update_build(tmp_path, paragraphs
 def test_merge_never_loses_a_translation_whose_msgid_survives(old, new):
     source = pofile.Catalog(path=Path("t.pot"), header=pofile.Entry(msgid=""),
                              entries=[pofile.Entry(msgid=t) for t in old])
-    po = pofile.merge(source, None, Path("x.po"), pofile.Entry(msgid="")).catalog
+    po = merge(source, None, Path("x.po"), pofile.Entry(msgid="")).catalog
     for i, entry in enumerate(po.entries):
         entry.msgstr = f"T{i}:{entry.msgid}"
     po = pofile.loads(pofile.dumps(po), Path("x.po"))
     kept = list(dict.fromkeys(old[::2] + new))
     template_ = pofile.Catalog(path=Path("t.pot"), header=pofile.Entry(msgid=""),
                                 entries=[pofile.Entry(msgid=t) for t in kept])
-    merged = pofile.merge(template_, po, Path("x.po"), pofile.Entry(msgid="")).catalog
+    merged = merge(template_, po, Path("x.po"), pofile.Entry(msgid="")).catalog
     before = {e.msgid: e.msgstr for e in po.entries}
     after = {e.msgid: e for e in merged.entries if not e.obsolete}
     for msgid, msgstr in before.items():

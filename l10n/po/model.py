@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 PAGE_WIDTH = 79
 FUZZY = "fuzzy"
 OBSOLETE_PREFIX = "#~ "
-_CHARSET = re.compile(r"charset=([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+_CHARSET = re.compile(r"(?i:charset)=([A-Za-z0-9_.:-]+)")  # the parameter's name in any case; charset names are ASCII
 
 
 @dataclass(slots=True)
