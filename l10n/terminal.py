@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import re
 
-# C0 controls but tab and newline, DEL and C1 controls, the line and paragraph separators, and the bidi
-# embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069).
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_UNSAFE_LINE = re.compile(_UNSAFE.pattern[:-1] + r"\n]")
+# C0 controls but tab and newline, DEL and C1 controls, the line and paragraph separators and the bidi
+# embeddings and overrides (U+2028–U+202E), and the bidi isolates (U+2066–U+2069). A newline is one line's
+# end in a report of several lines (`lines`), else escaped too.
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069]")
 
 
 def _escaped(match: re.Match[str]) -> str:
     char = match.group(0)
-    return {"\n": "\\n", "\r": "\\r"}.get(char) or (f"\\x{ord(char):02x}" if ord(char) < 0x100
-                                                    else f"\\u{ord(char):04x}")
+    return "\\r" if char == "\r" else (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
 
 
 def _json_escaped(match: re.Match[str]) -> str:
@@ -31,4 +30,5 @@ def printable(text: str, lines: bool = False, json: bool = False) -> str:
     json.dumps escaped for C0 already; what is left is escaped as `\\u009b`, so it still parses the same."""
     if json:
         return _UNSAFE.sub(_json_escaped, text)
-    return (_UNSAFE if lines else _UNSAFE_LINE).sub(_escaped, text)
+    shown = _UNSAFE.sub(_escaped, text)
+    return shown if lines else shown.replace("\n", "\\n")
