@@ -4,6 +4,7 @@ Babel is imported only when CLDR must be asked, and each answer is kept for the 
 
 from __future__ import annotations
 
+import pickle
 import re
 import unicodedata
 from functools import lru_cache
@@ -68,12 +69,29 @@ def territory_names(tag: str) -> dict[str, str]:
     loc = locale(tag)
     if loc.territory or loc.script or loc.variant or loc.language in _CHILDREN_OF_A_LANGUAGE:
         return dict(loc.territories)
-    import pickle
-
     from babel import localedata
 
     with open(localedata.resolve_locale_filename(loc.language), "rb") as data:
-        return dict(pickle.load(data).get("territories", {}))
+        return dict(_NamesOnly(data).load().get("territories", {}))
+
+
+class _NamesOnly(pickle.Unpickler):
+    """A CLDR data file of Babel's read for its names: the objects of Babel's own classes in it (date and number
+    patterns, plural rules) are left unbuilt, as `_Unbuilt`s, rather than import Babel's date and number
+    formatting to build values nobody asks for here."""
+
+    def find_class(self, module: str, name: str) -> type:
+        return _Unbuilt if module.startswith("babel.") else super().find_class(module, name)
+
+
+class _Unbuilt:
+    """Stands for an object of one of Babel's classes in a CLDR data file (see _NamesOnly)."""
+
+    def __new__(cls, *args: object) -> _Unbuilt:
+        return super().__new__(cls)
+
+    def __setstate__(self, state: object) -> None:
+        pass
 
 
 def territory_name(code: str, tag: str) -> str | None:
