@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .config import Config
-from .document import COUNTRY, ORGANISATION, Document, Segment
+from .document import ORGANISATION, Document, Segment
 from .paths import pot_path
 from .po import Catalog, Entry
 
