@@ -35,7 +35,7 @@ def contexts(segments: list[Segment]) -> list[str | None]:
 
 def keyed_segments(doc: Document, mode: str) -> list[tuple[tuple[str | None, str], Segment]]:
     segments = doc.segments(mode)
-    return list(zip(zip(contexts(segments), (s.text for s in segments)), segments))
+    return [((context, seg.text), seg) for context, seg in zip(contexts(segments), segments)]
 
 
 def template(config: Config, doc: Document) -> Catalog:
