@@ -39,14 +39,11 @@ class Entry:
     #: the line of its msgid keyword in the file it was read from (0: made in memory), where messages about it
     #: point; it stays the file's when the entry is changed in memory
     line: int = 0
-    #: the lines the entry was read from, and its fields as read (state()): an entry l10n did not change is
-    #: written back with those bytes, however the last editor laid it out (zero churn with any tool)
+    #: the lines the entry was read from, and its fields as read (state(), recorded by the parser): an entry
+    #: l10n did not change is written back with those bytes, however the last editor laid it out (zero churn
+    #: with any tool)
     raw: Raw | None = field(default=None, repr=False, compare=False)
     pristine: tuple | None = field(default=None, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        if self.raw is not None and self.pristine is None:
-            self.pristine = self.state()
 
     def state(self) -> tuple:
         """Every field the file's bytes say, in one comparable value (not `line`, not the raw lines)."""

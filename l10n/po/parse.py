@@ -84,8 +84,9 @@ def scan(data: bytes, path: Path, make: Callable[..., T], writable: bool = True)
 
     `make` builds each entry from keyword fields named like catalog.Entry's (msgid, msgstr, msgctxt, flags,
     translator_comments, previous_msgid, obsolete, line, …): catalog passes Entry itself, so a large file
-    is not built twice. `writable`: give each entry its lines as read (`raw`), which the writer needs to give
-    back an unchanged entry as it was; a caller that never writes the catalog back passes False (raw=None)."""
+    is not built twice. `writable`: give each entry its lines as read (`raw`) and its fields as read (`pristine`,
+    its state()), which the writer needs to give back an unchanged entry as it was; a caller that never writes the
+    catalog back passes False (raw=None)."""
     text, encoding, newline, bom = decode(data, path)
     parser = _Parser(path, encoding, make, writable)
     # Whether a NUL or a joined line can occur is asked of the bytes, where the search is much cheaper than in
@@ -602,6 +603,8 @@ class _Parser(Generic[T]):
             translator_comments=self.tcomments, extracted_comments=self.ecomments, references=self.refs,
             previous_msgctxt=self.prev_ctxt, previous_msgid=self.prev_id, previous_msgid_plural=self.prev_plural,
             obsolete=obsolete, line=line, raw=self.raw(upto) if self.writable else None)
+        if self.writable:
+            entry.pristine = entry.state()
         if is_header:
             self.header = entry
         else:
