@@ -21,9 +21,11 @@ def digest(text: str) -> str:
     return sha256(text, 12)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Provenance:
-    """What a `# l10n:` comment records: where the text came from, digests of it and of its source, confidence."""
+    """What a `# l10n:` comment records: where the text came from, digests of it and of its source, confidence.
+    Not frozen, though never changed, like the configuration's sections (schema.section): reading a catalog
+    makes one per comment."""
 
     origin: str
     detail: str = ""
