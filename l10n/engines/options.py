@@ -87,7 +87,6 @@ class LlmOptions(WebOptions):
     confirm_with: str | None = key(Text)
 
 
-#: engine name → the options it accepts
 @dataclass(frozen=True)
 class EngineSettings:
     """One engine's options from config (checked by its schema above), as Config.engine_settings holds them;
@@ -97,6 +96,7 @@ class EngineSettings:
     options: dict[str, Any] = field(default_factory=dict)
 
 
+#: engine name → the options it accepts
 ENGINE_OPTIONS: dict[str, type[Schema]] = {
     "apertium": ApertiumOptions, "pseudo": PseudoOptions, "google": WebOptions, "mymemory": MyMemoryOptions,
     "deepl": DeeplOptions, "libre": LibreOptions, "microsoft": MicrosoftOptions, "llm": LlmOptions,

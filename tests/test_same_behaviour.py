@@ -1,0 +1,123 @@
+"""Faster code must answer as the code it replaced: each test here runs the earlier version (copied in as an
+oracle, with the commit it comes from) against today's over every input that could tell them apart, either the
+whole of Unicode at once or many generated inputs."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from l10n import document, terminal
+from l10n.document import Segment, SourceError, fold, read_text, read_utf8
+from l10n.pot import contexts
+
+#: every character a Python string can hold but the surrogates
+EVERY_CHARACTER = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+
+
+# -- terminal.printable: one pattern of unsafe characters (9a0014e) instead of one per mode ---------------------
+
+_OLD_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_OLD_UNSAFE_LINE = re.compile(_OLD_UNSAFE.pattern[:-1] + r"\n]")
+
+
+def _old_escaped(match: re.Match[str]) -> str:
+    char = match.group(0)
+    return {"\n": "\\n", "\r": "\\r"}.get(char) or (f"\\x{ord(char):02x}" if ord(char) < 0x100
+                                                    else f"\\u{ord(char):04x}")
+
+
+def _old_printable(text: str, lines: bool = False, json: bool = False) -> str:
+    """terminal.printable at 8439c29."""
+    if json:
+        return _OLD_UNSAFE.sub(terminal._json_escaped, text)
+    return (_OLD_UNSAFE if lines else _OLD_UNSAFE_LINE).sub(_old_escaped, text)
+
+
+@pytest.mark.parametrize("lines", [False, True])
+@pytest.mark.parametrize("json", [False, True])
+def test_printable_escapes_every_character_as_before(lines, json):
+    text = "a\r\nb\n" + EVERY_CHARACTER + "\\n\n"
+    assert terminal.printable(text, lines=lines, json=json) == _old_printable(text, lines=lines, json=json)
+
+
+# -- document.fold: the words of the casefolded text (e58f876) instead of what lies between them replaced -------
+
+_OLD_NON_WORD = re.compile(r"[^\w]+")
+
+
+def _old_fold(text: str) -> str:
+    """document.fold at 8439c29."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).translate(document._BARE)
+    return " ".join(_OLD_NON_WORD.sub(" ", text.casefold()).split())
+
+
+def test_fold_answers_as_before_for_every_character_inside_ascii_words_and_alone():
+    """Each character between two letters, and next to nothing: a character \\w takes for a word's but
+    str.split() for a space would make the two differ."""
+    text = "".join(f"a{c}b {c} " for c in EVERY_CHARACTER)
+    assert fold(text) == _old_fold(text)
+
+
+@given(st.text(max_size=40))
+@example("  Etats-Unis  d'Amérique\u00a0")
+@settings(max_examples=100, deadline=None)
+def test_fold_answers_as_before(text):
+    assert fold(text) == _old_fold(text)
+
+
+# -- document.read_text: CR and NUL looked for in the bytes (00b808d) --------------------------------------------
+
+
+def _old_read_text(path: Path) -> str:
+    """document.read_text at 8439c29 (the file named as given)."""
+    text = read_utf8(path, path, SourceError, "source")[1]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise SourceError("NUL character (U+0000) in the source: remove it", path, text.count("\n", 0, nul) + 1)
+    return text
+
+
+def _outcome(read, path: Path) -> tuple[str, str]:
+    try:
+        return "text", read(path)
+    except SourceError as exc:
+        return "error", str(exc)
+
+
+@given(bom=st.booleans(), text=st.text(st.sampled_from("a\r\n\x00\u0d0d\u0a0d\u2028é\U0001f600"), max_size=30),
+       tail=st.sampled_from([b"", b"\xff", b"\r", b"\x00", b"\xe2\x80"]))
+@example(bom=False, text="\u0d0d\u000d", tail=b"")  # U+0D0D: a code point with 0x0D in it, no CR byte in UTF-8
+@settings(max_examples=300, deadline=None)
+def test_read_text_answers_as_before(tmp_path_factory, bom, text, tail):
+    path = tmp_path_factory.mktemp("src") / "doc.fr.txt"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode() + tail)
+    assert _outcome(read_text, path) == _outcome(_old_read_text, path)
+
+
+# -- pot.contexts: the answer at once when no text plays two roles (00b808d) -------------------------------------
+
+
+def _old_contexts(segments: list[Segment]) -> list[str | None]:
+    """pot.contexts at 8439c29."""
+    first: dict[str, str] = {}
+    mixed: set[str] = set()
+    for seg in segments:
+        if first.setdefault(seg.text, seg.role) != seg.role:
+            mixed.add(seg.text)
+    return [seg.role if seg.text in mixed else None for seg in segments]
+
+
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "c"]), st.sampled_from(["title", "paragraph", "country"])),
+                max_size=8))
+def test_contexts_answer_as_before(pairs):
+    segments = [Segment(text, role, line) for line, (text, role) in enumerate(pairs, 1)]
+    assert contexts(segments) == _old_contexts(segments)
