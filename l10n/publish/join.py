@@ -57,18 +57,13 @@ def joined(pieces: list[Piece], footers: bytes) -> bytes:
         offset = len(pdf.pages) if number else 0
         index = {page.obj.objgen: i for i, page in enumerate(source.pages)}
         if number:
-            known = len(pdf.objects)
+            # pikepdf opens every PDF with qpdf's immediate copy: a stream's data is copied with the stream,
+            # so the piece can be closed once copied, and the join holds each object once, not twice
             pdf.pages.extend(source.pages)
             structure = pdf.copy_foreign(source.Root.StructTreeRoot)
             for kid in structure.K[0].K:  # the piece's Document element is left out: the file keeps one
                 kid.P = document
                 document.K.append(kid)
-            # qpdf copies a stream's data only when the file is written, from the piece: copied now, the
-            # piece can go, and the join holds each object once, not twice
-            for copied in pdf.objects[known:]:
-                if isinstance(copied, pikepdf.Stream):
-                    copied.write(copied.read_raw_bytes(), filter=copied.get(Name.Filter),
-                                 decode_parms=copied.get(Name.DecodeParms))
         else:
             structure = tree
         nums = list(structure.ParentTree.Nums)

@@ -173,9 +173,11 @@ def _piece_html(root: HtmlElement, units: list[HtmlElement], start: int, end: in
     import lxml.html
     from lxml import etree
 
-    body = root.body
+    # the children of <html>: lxml's .head and .body search the whole tree for them, the page's at every piece
+    body = root.find("body")
+    head = copy.deepcopy(root.find("head"))
     piece = lxml.html.Element(root.tag, dict(root.attrib))
-    piece.append(copy.deepcopy(root.head))
+    piece.append(head)
     copies = {body: etree.SubElement(piece, body.tag, dict(body.attrib))}
 
     def copied(element: HtmlElement) -> HtmlElement:
@@ -196,9 +198,9 @@ def _piece_html(root: HtmlElement, units: list[HtmlElement], start: int, end: in
             if element.tag in ("body", "html"):
                 break
             element.set("style", "margin-top: 0; " + (element.get("style") or ""))
-    piece.head.append(lxml.html.fragment_fromstring(_NO_FOOTERS))
+    head.append(lxml.html.fragment_fromstring(_NO_FOOTERS))
     if end < len(units):
-        piece.head.append(lxml.html.fragment_fromstring(_UNBALANCED))
+        head.append(lxml.html.fragment_fromstring(_UNBALANCED))
     return lxml.html.tostring(piece, encoding="unicode", doctype="<!DOCTYPE html>")
 
 
