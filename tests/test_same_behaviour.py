@@ -121,3 +121,33 @@ def _old_contexts(segments: list[Segment]) -> list[str | None]:
 def test_contexts_answer_as_before(pairs):
     segments = [Segment(text, role, line) for line, (text, role) in enumerate(pairs, 1)]
     assert contexts(segments) == _old_contexts(segments)
+
+
+# -- extract: a template whose messages did not change keeps its creation date -----------------------------------
+
+
+@pytest.mark.parametrize("name", ["appel.fr.txt", "mon appel.fr.txt"])
+@pytest.mark.parametrize("segmentation", ["paragraph", "sentence"])
+def test_extract_again_without_its_memo_keeps_the_pot_as_it_was(tmp_path, monkeypatch, name, segmentation):
+    """The memo gone (a fresh clone), extract compares the template it makes with the one on disk: the same
+    messages keep the POT's bytes, its date too, whatever the file's name (a blank in it splits the `#:` line
+    when the POT is read back) and however often a sentence repeats on one line (the same reference twice)."""
+    from l10n import pot
+    from l10n.config import load_config
+    from l10n.extract import extract
+
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source" / name).write_text("Titre\n\nLibérez-le. Libérez-le.\n\nAutre paragraphe.\n",
+                                            encoding="utf-8")
+    (tmp_path / "l10n.yaml").write_text(f'source_language: fr\ndocuments: ["source/{name}"]\nlanguages: [es]\n'
+                                        f"segmentation: {segmentation}\n", encoding="utf-8")
+    config = load_config(tmp_path / "l10n.yaml")
+    monkeypatch.setattr(pot, "now", lambda: "2026-01-01 10:00+0000")
+    extract(config)
+    [written] = (tmp_path / "locales").glob("*.pot")
+    before = written.read_bytes()
+    for memo in (tmp_path / ".l10n").rglob("memo.json"):
+        memo.unlink()
+    monkeypatch.setattr(pot, "now", lambda: "2026-01-01 10:01+0000")
+    report = extract(config)
+    assert written.read_bytes() == before and report.unchanged == [written]
