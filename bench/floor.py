@@ -51,17 +51,16 @@ for text in texts:
         for i, piece in enumerate(pieces):
             piece = piece.translate(ESCAPES) + ("\\n" if i < len(pieces) - 1 else "")
             if piece:
-                library.width_linebreaks(piece.encode("utf-8"), width, 0, None)
+                library.width_linebreaks(piece, width, 0, None)
                 breaks += 1
         continue
     whole = text.translate(ESCAPES) if "\\" in text or '"' in text or not text.isprintable() else text
     if len(whole) <= room and (whole.isascii() or 2 * len(whole) <= room):
         continue  # fits whatever its characters' widths
-    data = whole.encode("utf-8")
     if len(whole) <= room:
         widths += 1
-        if library.width(data) <= room:
+        if library.width(whole.encode("utf-8")) <= room:
             continue
-    library.width_linebreaks(data, width, 0, None)
+    library.width_linebreaks(whole, width, 0, None)
     breaks += 1
 print(len(texts), widths, breaks)

@@ -11,7 +11,7 @@ from l10n.po import unistring
 def test_line_breaks_from_many_threads_equal_the_serial_ones() -> None:
     lib = unistring.library()
     assert lib is not None, "libunistring (Debian: libunistring2/5, installed with gettext) is needed"
-    texts = [(f"{'Libérez Azat Miftakhov, mathématicien emprisonné ' * (n % 7 + 1)}{n} " * 40).encode()
+    texts = [(f"{'Libérez Azat Miftakhov, mathématicien emprisonné ' * (n % 7 + 1)}{n} " * 40)
              for n in range(64)]
     serial = [lib.width_linebreaks(text, 79, 7, None) for text in texts]
     with ThreadPoolExecutor(max_workers=8) as pool:

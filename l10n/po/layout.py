@@ -31,22 +31,27 @@ def _library() -> unistring.Unistring:
 
 
 def _escape(text: str) -> str:
-    # the characters to escape are a backslash, a quote and controls (which str.isprintable rejects)
-    return text.translate(_ESCAPE_TABLE) if "\\" in text or '"' in text or not text.isprintable() else text
+    # the characters to escape, _ESCAPES' keys, each looked for (memchr): str.translate looks every character up
+    if "\\" in text or '"' in text or "\n" in text or "\t" in text or "\r" in text or "\a" in text or \
+            "\b" in text or "\f" in text or "\v" in text:
+        return text.translate(_ESCAPE_TABLE)
+    return text
 
 
-def _quote(keyword: str, value: str, prefix: str, wrap: bool, layouts: _Layouts) -> tuple[str, ...]:
-    """gettext's layout of one string: one line if it fits, else an empty first string and wrapped continuations,
-    with a break after every embedded newline (the only breaks for an entry flagged no-wrap)."""
+def _quote(out: list[str], keyword: str, value: str, prefix: str, wrap: bool, layouts: _Layouts) -> None:
+    """Append gettext's layout of one string: one line if it fits, else an empty first string and wrapped
+    continuations, with a break after every embedded newline (the only breaks for an entry flagged no-wrap)."""
     if not value:
-        return (f'{prefix}{keyword} ""',)
-    if "\n" in value:
-        return layouts.get(keyword, value, prefix, wrap)
-    whole = _escape(value)
-    room = PAGE_WIDTH - 3 - len(prefix) - len(keyword)
-    if not wrap or (len(whole) <= room and (whole.isascii() or 2 * len(whole) <= room or _narrow(whole, room))):
-        return (f'{prefix}{keyword} "{whole}"',)  # fits (no character is more than two columns wide)
-    return layouts.get(keyword, value, prefix, wrap, whole)
+        out.append(f'{prefix}{keyword} ""')
+    elif "\n" in value:
+        out += layouts.get(keyword, value, prefix, wrap)
+    else:
+        whole = _escape(value)
+        room = PAGE_WIDTH - 3 - len(prefix) - len(keyword)
+        if not wrap or (len(whole) <= room and (whole.isascii() or 2 * len(whole) <= room or _narrow(whole, room))):
+            out.append(f'{prefix}{keyword} "{whole}"')  # fits (no character is more than two columns wide)
+        else:
+            out += layouts.get(keyword, value, prefix, wrap, whole)
 
 
 def _narrow(text: str, room: int) -> bool:
@@ -104,39 +109,34 @@ def _laid_out(keyword: str, portions: tuple[tuple[str, bool], ...], prefix: str,
     width = (PAGE_WIDTH if wrap else _UNLIMITED) - 1 - after
     lines: list[str] = [f'{prefix}{keyword} ""']
     for text, newline in portions:
-        data = text.encode("utf-8")
-        overrides = _overrides(data, newline)
-        marks = breaks(data, width, 0, overrides)
+        overrides = _overrides(text, newline)
+        marks = breaks(text, width, 0, overrides)
         if len(portions) == 1 and POSSIBLE not in marks:
             # Laid out as a continued line, it does not wrap; after the keyword (further right) it may.
             start = len(prefix) + len(keyword) + 2 - after
-            if start <= width and POSSIBLE not in breaks(data, width, start, overrides):
+            if start <= width and POSSIBLE not in breaks(text, width, start, overrides):
                 return (f'{prefix}{keyword} "{text}"',)
         cut, at = 0, marks.find(POSSIBLE)
         while at != -1:
-            lines.append(f'{prefix}"{data[cut:at].decode("utf-8")}"')
+            lines.append(f'{prefix}"{text[cut:at]}"')
             cut, at = at, marks.find(POSSIBLE, at + 1)
-        lines.append(f'{prefix}"{data[cut:].decode("utf-8")}"')
+        lines.append(f'{prefix}"{text[cut:]}"')
     return tuple(lines)
 
 
-def _overrides(data: bytes, newline: bool) -> bytes | None:
+def _overrides(text: str, newline: bool) -> bytes | None:
     """No break after a backslash (an escape sequence stays whole) nor before a final escaped newline, as
     write-po.c asks; None, leaving every choice to the library, for the usual string without backslashes."""
-    if b"\\" not in data:
+    if "\\" not in text:
         return None
-    marks = bytearray(len(data))  # 0 is UC_BREAK_UNDEFINED: the library decides
-    at = data.find(b"\\")
+    marks = bytearray(len(text))  # 0 is UC_BREAK_UNDEFINED: the library decides
+    at = text.find("\\")
     while at != -1:
         marks[at + 1] = PROHIBITED
-        at = data.find(b"\\", at + 2)
+        at = text.find("\\", at + 2)
     if newline:
         marks[-2] = PROHIBITED
     return bytes(marks)
-
-
-def _comment_lines(marker: str, lines: list[str]) -> list[str]:
-    return [marker if not line else f"{marker} {line}" for line in lines]
 
 
 def _reference_lines(references: list[str]) -> list[str]:
@@ -154,10 +154,10 @@ def _reference_lines(references: list[str]) -> list[str]:
 
 def _entry_lines(entry: Entry, out: list[str], layouts: _Layouts) -> None:
     """Append one entry's lines: into the file's one list of lines, not a list per entry."""
-    if entry.translator_comments:
-        out += _comment_lines("#", entry.translator_comments)
-    if entry.extracted_comments:
-        out += _comment_lines("#.", entry.extracted_comments)
+    for comment in entry.translator_comments:
+        out.append(f"# {comment}" if comment else "#")
+    for comment in entry.extracted_comments:
+        out.append(f"#. {comment}" if comment else "#.")
     if entry.references and not entry.obsolete:  # msgcat drops references of obsolete entries, repeats none
         refs = entry.references
         if len(refs) == 1:
@@ -172,25 +172,25 @@ def _entry_lines(entry: Entry, out: list[str], layouts: _Layouts) -> None:
         _previous_lines(entry, out, wrap, layouts)
     p = OBSOLETE_PREFIX if entry.obsolete else ""
     if entry.msgctxt is not None:
-        out += _quote("msgctxt", entry.msgctxt, p, wrap, layouts)
-    out += _quote("msgid", entry.msgid, p, wrap, layouts)
+        _quote(out, "msgctxt", entry.msgctxt, p, wrap, layouts)
+    _quote(out, "msgid", entry.msgid, p, wrap, layouts)
     if entry.msgid_plural is not None:
-        out += _quote("msgid_plural", entry.msgid_plural, p, wrap, layouts)
+        _quote(out, "msgid_plural", entry.msgid_plural, p, wrap, layouts)
         for n in sorted(entry.msgstr_plural):
-            out += _quote(f"msgstr[{n}]", entry.msgstr_plural[n], p, wrap, layouts)
+            _quote(out, f"msgstr[{n}]", entry.msgstr_plural[n], p, wrap, layouts)
     else:
-        out += _quote("msgstr", entry.msgstr, p, wrap, layouts)
+        _quote(out, "msgstr", entry.msgstr, p, wrap, layouts)
 
 
 def _previous_lines(entry: Entry, out: list[str], wrap: bool, layouts: _Layouts) -> None:
     """The `#|` lines of a fuzzy entry: what its msgid was when it was last translated."""
     prev = "#~| " if entry.obsolete else "#| "
     if entry.previous_msgctxt is not None:
-        out += _quote("msgctxt", entry.previous_msgctxt, prev, wrap, layouts)
+        _quote(out, "msgctxt", entry.previous_msgctxt, prev, wrap, layouts)
     if entry.previous_msgid is not None:
-        out += _quote("msgid", entry.previous_msgid, prev, wrap, layouts)
+        _quote(out, "msgid", entry.previous_msgid, prev, wrap, layouts)
     if entry.previous_msgid_plural is not None:
-        out += _quote("msgid_plural", entry.previous_msgid_plural, prev, wrap, layouts)
+        _quote(out, "msgid_plural", entry.previous_msgid_plural, prev, wrap, layouts)
 
 
 def _header_lines(header: Entry, out: list[str], layouts: _Layouts) -> None:
@@ -206,7 +206,8 @@ def _header_lines(header: Entry, out: list[str], layouts: _Layouts) -> None:
         return
     lines = raw.lines
     at = next((i for i, line in enumerate(lines) if line.startswith("msgstr")), None)
-    new = _quote("msgstr", header.msgstr, "", "no-wrap" not in header.flags, layouts)
+    new: list[str] = []
+    _quote(new, "msgstr", header.msgstr, "", "no-wrap" not in header.flags, layouts)
     if at is None or lines[at].rstrip() != 'msgstr ""' or new[0] != 'msgstr ""' or \
             not all(line.startswith('"') and line.rstrip().endswith('"') for line in lines[at + 1:]):
         _entry_lines(header, out, layouts)
@@ -215,7 +216,7 @@ def _header_lines(header: Entry, out: list[str], layouts: _Layouts) -> None:
     for text, group in _field_groups(lines[at + 1:]):
         kept.setdefault(text, []).append(group)
     out += lines[:at + 1]
-    for text, group in _field_groups(list(new[1:])):
+    for text, group in _field_groups(new[1:]):
         out += kept[text].pop(0) if kept.get(text) else group
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import threading
 from functools import cache
 from typing import Any
@@ -19,7 +20,8 @@ from typing import Any
 # enum of libunistring's unilbrk.h
 PROHIBITED, POSSIBLE, MANDATORY = 1, 2, 3
 _NAMES = ("libunistring.so.5", "libunistring.so.2", "libunistring.5.dylib", "libunistring.dylib")
-_ENCODING = b"UTF-8"
+_ENCODING = b"UTF-8"  # the encoding whose conventions widths follow (not the text's: CJK ones widen some)
+_UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"  # uint32_t as the machine stores it
 _BREAK = re.compile(rb"[\x02\x03]")  # POSSIBLE or MANDATORY: a mark where a line may or must break
 
 
@@ -28,7 +30,7 @@ class Unistring:
     signatures."""
 
     def __init__(self, lib: Any, ctypes: Any) -> None:
-        self._breaks = getattr(lib, "u8_width_linebreaks_v2", None) or lib.u8_width_linebreaks
+        self._breaks = getattr(lib, "u32_width_linebreaks_v2", None) or lib.u32_width_linebreaks
         self._breaks.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int,
                                  ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p]
         self._breaks.restype = ctypes.c_int
@@ -41,14 +43,15 @@ class Unistring:
         self._new_buffer = ctypes.create_string_buffer
         self._buffers = threading.local()
 
-    def width_linebreaks(self, text: bytes, width: int, start_column: int, overrides: bytes | None) -> bytes:
-        """For each byte of the UTF-8 text, POSSIBLE where a line must end before it to keep lines within
-        `width` columns, the first starting at `start_column`: u8_width_linebreaks, in its newer rules (_v2,
-        which gettext 0.21 and later call) where the library has them. `overrides`: a byte per byte,
-        PROHIBITED where no break may fall, 0 where the library decides."""
+    def width_linebreaks(self, text: str, width: int, start_column: int, overrides: bytes | None) -> bytes:
+        """For each character of the text, POSSIBLE where a line must end before it to keep lines within `width`
+        columns, the first starting at `start_column`: u32_width_linebreaks, in its newer rules (_v2, which
+        gettext 0.21 and later call) where the library has them. `overrides`: a byte per character, PROHIBITED
+        where no break may fall, 0 where the library decides. The library reads the text in UTF-32, one unit per
+        character, so that the marks index the str itself (msgcat asks the same rules of UTF-8)."""
         size = len(text)
         buffer = self._buffer(size)
-        self._breaks(text, size, width, start_column, 0, overrides, _ENCODING, buffer)
+        self._breaks(text.encode(_UTF32), size, width, start_column, 0, overrides, _ENCODING, buffer)
         return buffer[:size]  # a slice of a char array is bytes
 
     def _buffer(self, size: int) -> Any:
