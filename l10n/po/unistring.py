@@ -10,6 +10,7 @@ opportunities and widths too (render.py), which need no byte-identity and fall b
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import sys
@@ -21,7 +22,8 @@ from typing import Any
 PROHIBITED, POSSIBLE, MANDATORY = 1, 2, 3
 _NAMES = ("libunistring.so.5", "libunistring.so.2", "libunistring.5.dylib", "libunistring.dylib")
 _ENCODING = b"UTF-8"  # the encoding whose conventions widths follow (not the text's: CJK ones widen some)
-_UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"  # uint32_t as the machine stores it
+#: UTF-32 with uint32_t as the machine stores it, the encoder looked up once (str.encode looks it up by name)
+_to_utf32 = codecs.getencoder("utf-32-le" if sys.byteorder == "little" else "utf-32-be")
 _BREAK = re.compile(rb"[\x02\x03]")  # POSSIBLE or MANDATORY: a mark where a line may or must break
 
 
@@ -40,27 +42,30 @@ class Unistring:
         self._possible = getattr(lib, "u8_possible_linebreaks_v2", None) or lib.u8_possible_linebreaks
         self._possible.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_char_p]
         self._possible.restype = None
-        self._new_buffer = ctypes.create_string_buffer
+        self._char_array = lambda answer: (ctypes.c_char * len(answer)).from_buffer(answer)
         self._buffers = threading.local()
 
-    def width_linebreaks(self, text: str, width: int, start_column: int, overrides: bytes | None) -> bytes:
+    def width_linebreaks(self, text: str, width: int, start_column: int, overrides: bytes | None) -> bytearray:
         """For each character of the text, POSSIBLE where a line must end before it to keep lines within `width`
         columns, the first starting at `start_column`: u32_width_linebreaks, in its newer rules (_v2, which
         gettext 0.21 and later call) where the library has them. `overrides`: a byte per character, PROHIBITED
         where no break may fall, 0 where the library decides. The library reads the text in UTF-32, one unit per
         character, so that the marks index the str itself (msgcat asks the same rules of UTF-8)."""
         size = len(text)
-        buffer = self._buffer(size)
-        self._breaks(text.encode(_UTF32), size, width, start_column, 0, overrides, _ENCODING, buffer)
-        return buffer[:size]  # a slice of a char array is bytes
+        answer, array = self._buffer(size)
+        self._breaks(_to_utf32(text)[0], size, width, start_column, 0, overrides, _ENCODING, array)
+        return answer[:size]
 
-    def _buffer(self, size: int) -> Any:
+    def _buffer(self, size: int) -> tuple[bytearray, Any]:
         """A buffer of at least `size` bytes for the library's answer, one per thread (pretranslate saves
-        catalogs from several threads), reused from call to call: ctypes makes a new array type for every new
-        size asked, which costs more than the call itself."""
+        catalogs from several threads), reused from call to call (ctypes makes a new array type for every new
+        size asked, which costs more than the call itself): a bytearray, and the ctypes array over its memory
+        that the library writes into. The answer is read from the bytearray, which slices as any bytes do; a
+        slice of the ctypes array looks up the type of its items first."""
         buffer = getattr(self._buffers, "buffer", None)
-        if buffer is None or len(buffer) < size:
-            buffer = self._buffers.buffer = self._new_buffer(max(size, 4096))
+        if buffer is None or len(buffer[0]) < size:
+            answer = bytearray(max(size, 4096))
+            buffer = self._buffers.buffer = (answer, self._char_array(answer))
         return buffer
 
     def line_break_units(self, text: str) -> list[str]:
@@ -95,13 +100,13 @@ class Unistring:
         """The byte offsets (after the first) where u8_possible_linebreaks marks a possible or mandatory break."""
         return [m.start() for m in _BREAK.finditer(self._marks(data), 1)]
 
-    def _marks(self, data: bytes) -> bytes:
+    def _marks(self, data: bytes) -> bytearray:
         """u8_possible_linebreaks' mark for each byte: PROHIBITED, POSSIBLE or MANDATORY (a break before it);
         the library's newer rules add others (CR_BEFORE_LF, 5, on the CR of a CR LF), which are no break."""
         size = len(data)
-        buffer = self._buffer(size)
-        self._possible(data, size, _ENCODING, buffer)
-        return buffer[:size]
+        answer, array = self._buffer(size)
+        self._possible(data, size, _ENCODING, array)
+        return answer[:size]
 
     def width(self, text: bytes) -> int:
         """Columns of the UTF-8 text up to its first NUL, control characters counted as none, as msgcat
