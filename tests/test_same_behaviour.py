@@ -13,6 +13,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from l10n import document, terminal
+from l10n.config import SignatoriesConfig
 from l10n.document import Segment, SourceError, fold, read_text, read_utf8
 from l10n.pot import contexts
 
@@ -151,3 +152,33 @@ def test_extract_again_without_its_memo_keeps_the_pot_as_it_was(tmp_path, monkey
     monkeypatch.setattr(pot, "now", lambda: "2026-01-01 10:01+0000")
     report = extract(config)
     assert written.read_bytes() == before and report.unchanged == [written]
+
+
+# -- document.parse: a chunk is its first line's number and its lines (00b808d) ------------------------------------
+
+_NAME = st.text(st.sampled_from("abcdé -"), min_size=1, max_size=12).map(lambda s: " ".join(s.split())).filter(bool)
+
+
+@given(st.lists(st.tuples(st.sampled_from(["France", "Allemagne", "Etats-Unis", "Régions lointaines", None]),
+                          st.booleans(), st.lists(_NAME, max_size=3), st.integers(1, 3)), min_size=1, max_size=5),
+       st.integers(1, 3))
+@settings(max_examples=150, deadline=None)
+def test_every_line_number_is_where_its_text_stands(groups, gap):
+    """Each block, heading and organisation points at the line it was read from, whether a heading's
+    organisations follow it at once or after a blank line (the line numbers are counted from a chunk's first)."""
+    lines = ["Titre", "", "Premier paragraphe,", "sur deux lignes.", "", "Liste des signataires"]
+    for heading, blank_after, organisations, blanks in groups:
+        lines += [""] * gap
+        if heading is not None:
+            lines += [heading] + [""] * blank_after
+        lines += organisations
+        lines += [""] * blanks
+    doc = document.parse(Path("d.fr.txt"), "\n".join(lines), "fr", SignatoriesConfig(heading="Liste des signataires"))
+    assert [(b.text.split(" ")[0], b.line) for b in doc.body] == [("Titre", 1), ("Premier", 3)]
+    assert doc.signatories is not None and lines[doc.signatories.line - 1] == "Liste des signataires"
+    for group in doc.signatories.groups:
+        assert group.heading is None or lines[group.line - 1] == group.heading
+        for org in group.organisations:
+            assert lines[org.line - 1] == org.name
+    for seg in doc.segments("paragraph"):
+        assert lines[seg.line - 1] == seg.text or seg.role != "organisation"
