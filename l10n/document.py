@@ -254,7 +254,7 @@ _NO_BREAK = ("\u00a0", "\u2007", "\u202f")
 LOOSE_SPACE = re.compile(r"[^\S\u00a0\u2007\u202f]+")
 
 
-def _chunks(text: str) -> list[tuple[int, list[str]]]:
+def _chunks(lines: list[str]) -> list[tuple[int, list[str]]]:
     """Runs of non-blank lines, each with the 1-based number of its first line (the others follow it): blank-line
     runs of any length separate them. Most lines need no tidying: their only white space is single spaces between
     words (str.isprintable rejects every other white space character), and they are kept as they are. Others are
@@ -262,7 +262,7 @@ def _chunks(text: str) -> list[tuple[int, list[str]]]:
     at."""
     chunks: list[tuple[int, list[str]]] = []
     current: list[str] = []
-    for number, line in enumerate(text.split("\n"), 1):
+    for number, line in enumerate(lines, 1):
         trimmed = line.strip()
         if trimmed:
             if not current:
@@ -291,17 +291,29 @@ def read_utf8(path: Path, shown: Path, error: type[L10nError], what: str, hint: 
         raise error(f"{what} is not valid UTF-8{hint}", shown, data[: exc.start].count(b"\n") + 1) from None
 
 
-def read_text(path: Path, shown: Path | None = None) -> str:
-    """Read a source as UTF-8 (a BOM and any line endings accepted); a clear error, naming the file as the
-    user wrote it (`shown`), otherwise."""
-    data, text = read_utf8(path, shown or path, SourceError, "source")
-    # Asked of the bytes, which UTF-8 gives those characters alone: a byte search, whatever width the text took.
-    if b"\r" in data:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if b"\x00" in data:  # no PO string can hold it: refused here, where the line is the source's
-        raise SourceError("NUL character (U+0000) in the source: remove it", shown or path,
-                          text.count("\n", 0, text.find("\x00")) + 1)
-    return text
+def read_lines(path: Path, shown: Path | None = None) -> list[str]:
+    """A source's lines, without their ends, read as UTF-8 (a BOM and any line endings accepted); a clear error,
+    naming the file as the user wrote it (`shown`), otherwise. Decoded as it is read: neither the file's bytes
+    nor its whole text are held beside the lines (a single character beyond Latin-1, a typographic apostrophe,
+    would have Python store every character of that text in two bytes)."""
+    shown = shown or path
+    lines: list[str] = []
+    line = "\n"  # an empty file: one empty line, as str.split("\n") answers
+    try:
+        with open(path, encoding="utf-8-sig", newline=None) as handle:  # newline=None: CR LF and CR read as LF
+            for line in handle:
+                lines.append(line.removesuffix("\n"))
+    except OSError as exc:
+        raise SourceError(f"cannot read source: {exc.strerror or exc}", shown) from None
+    except UnicodeDecodeError:
+        read_utf8(path, shown, SourceError, "source")  # reads the file whole, to name the line: raises
+        raise
+    if line.endswith("\n"):
+        lines.append("")  # the empty line after the last line end, again as str.split answers
+    for number, line in enumerate(lines, 1):
+        if "\x00" in line:  # no PO string can hold it: refused here, where the line is the source's
+            raise SourceError("NUL character (U+0000) in the source: remove it", shown, number)
+    return lines
 
 
 class _GroupNames:
@@ -326,8 +338,13 @@ class _GroupNames:
 
 
 def parse(path: Path, text: str, source_language: str, signatories: SignatoriesConfig) -> Document:
+    """Build the model from a text (parse_lines)."""
+    return parse_lines(path, text.split("\n"), source_language, signatories)
+
+
+def parse_lines(path: Path, lines: list[str], source_language: str, signatories: SignatoriesConfig) -> Document:
     """Build the model. Body: title, paragraphs, dateline. After the signatories heading: groups of organisations."""
-    chunks = _chunks(text)
+    chunks = _chunks(lines)
     if not chunks:
         raise SourceError("source document is empty", path)
     doc = Document(path=path, id=document_id(path), body=[])
@@ -481,4 +498,4 @@ def similar_organisations(doc: Document, threshold: float = SIMILARITY) -> list[
 
 
 def load_document(config: Config, path: Path) -> Document:
-    return parse(path, read_text(config.root / path, path), config.source_language, config.signatories)
+    return parse_lines(path, read_lines(config.root / path, path), config.source_language, config.signatories)

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from l10n.config import SignatoriesConfig
-from l10n.document import LOOSE_SPACE, _chunks, COUNTRY, DATELINE, GROUP, ORGANISATION, PARAGRAPH, TITLE, parse, read_text
+from l10n.document import LOOSE_SPACE, _chunks, COUNTRY, DATELINE, GROUP, ORGANISATION, PARAGRAPH, TITLE, parse, parse_lines, read_lines
 from l10n.errors import SourceError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,7 +18,7 @@ OVERRIDES = SignatoriesConfig(heading="Liste des signataires",
 
 @pytest.fixture
 def appeal():
-    return parse(Path("source/appeal.fr.txt"), read_text(APPEAL), "fr", OVERRIDES)
+    return parse_lines(Path("source/appeal.fr.txt"), read_lines(APPEAL), "fr", OVERRIDES)
 
 
 def test_source_is_committed_verbatim():
@@ -66,9 +66,10 @@ def test_segments_roles(appeal):
     assert sum(s.role == ORGANISATION for s in segments) == 43
 
 
-def test_crlf_bom_and_extra_blank_lines_parse_the_same(appeal):
-    text = "\ufeff" + read_text(APPEAL).replace("\n\n", "\n \n\n\t\n").replace("\n", "\r\n")
-    again = parse(Path("x"), text.replace("\r\n", "\n").lstrip("\ufeff"), "fr", OVERRIDES)
+def test_crlf_bom_and_extra_blank_lines_parse_the_same(appeal, tmp_path):
+    text = "\ufeff" + APPEAL.read_text(encoding="utf-8").replace("\n\n", "\n \n\n\t\n").replace("\n", "\r\n")
+    (tmp_path / "x").write_bytes(text.encode("utf-8"))
+    again = parse_lines(Path("x"), read_lines(tmp_path / "x"), "fr", OVERRIDES)
     assert [s.text for s in again.segments()] == [s.text for s in appeal.segments()]
 
 
@@ -91,14 +92,14 @@ def test_empty_and_invalid_sources_are_clear_errors(tmp_path):
     empty = tmp_path / "empty.txt"
     empty.write_text("\n\n  \n")
     with pytest.raises(SourceError, match="empty"):
-        parse(empty, read_text(empty), "fr", SignatoriesConfig())
+        parse_lines(empty, read_lines(empty), "fr", SignatoriesConfig())
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"ok\nline two \xff\n")
     with pytest.raises(SourceError) as err:
-        read_text(bad)
+        read_lines(bad)
     assert str(err.value) == f"{bad}:2: source is not valid UTF-8"
     with pytest.raises(SourceError, match="cannot read source"):
-        read_text(tmp_path / "missing.txt")
+        read_lines(tmp_path / "missing.txt")
 
 
 def test_white_space_is_tidied_and_no_break_spaces_stay_as_sent():
@@ -129,5 +130,5 @@ def test_lines_are_tidied_as_the_definition_says(lines):
             expected.append(current)
             current = []
     expected += [current] if current else []
-    assert [[(first + i, line) for i, line in enumerate(chunk)] for first, chunk in _chunks("\n".join(lines))] \
+    assert [[(first + i, line) for i, line in enumerate(chunk)] for first, chunk in _chunks(lines)] \
         == expected

@@ -163,7 +163,7 @@ def test_sentence_mode_segments_and_reassembles(project, cli):
 
 
 def test_every_organisation_in_every_built_document(project, cli):
-    from l10n.document import parse, read_text
+    from l10n.document import parse_lines, read_lines
     from l10n.config import load_config
 
     mark_fallback(project)
@@ -171,7 +171,7 @@ def test_every_organisation_in_every_built_document(project, cli):
     run(cli, "update")
     run(cli, "build")
     config = load_config()
-    doc = parse(config.documents[0], read_text(project / config.documents[0]), "fr", config.signatories)
+    doc = parse_lines(config.documents[0], read_lines(project / config.documents[0]), "fr", config.signatories)
     for lang in LANGS:
         for ext in ("txt", "md", "html"):
             out = (project / "dist" / lang / f"appeal.{ext}").read_text(encoding="utf-8")

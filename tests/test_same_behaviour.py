@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from l10n import document, terminal
 from l10n.config import SignatoriesConfig
-from l10n.document import Segment, SourceError, fold, read_text, read_utf8
+from l10n.document import Segment, SourceError, fold, read_lines, read_utf8
 from l10n.pot import contexts
 
 #: every character a Python string can hold but the surrogates
@@ -73,7 +73,7 @@ def test_fold_answers_as_before(text):
     assert fold(text) == _old_fold(text)
 
 
-# -- document.read_text: CR and NUL looked for in the bytes (00b808d) --------------------------------------------
+# -- document.read_text (now read_lines, the text decoded as it is read): CR and NUL as before (00b808d) -------
 
 
 def _old_read_text(path: Path) -> str:
@@ -101,7 +101,7 @@ def _outcome(read, path: Path) -> tuple[str, str]:
 def test_read_text_answers_as_before(tmp_path_factory, bom, text, tail):
     path = tmp_path_factory.mktemp("src") / "doc.fr.txt"
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode() + tail)
-    assert _outcome(read_text, path) == _outcome(_old_read_text, path)
+    assert _outcome(lambda p: "\n".join(read_lines(p)), path) == _outcome(_old_read_text, path)
 
 
 # -- pot.contexts: the answer at once when no text plays two roles (00b808d) -------------------------------------

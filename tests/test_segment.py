@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from l10n.document import read_text
+from l10n.document import read_lines
 from l10n.segment import join_sentences, split_sentences
 
 APPEAL = Path(__file__).resolve().parent.parent / "source" / "appeal.fr.txt"
@@ -36,7 +36,7 @@ def test_splits_at_real_sentence_ends_including_french_spacing():
 
 
 def test_appeal_paragraphs_split_and_restore_exactly():
-    paragraphs = [p for p in read_text(APPEAL).split("\n\n") if p.strip()]
+    paragraphs = [p for p in "\n".join(read_lines(APPEAL)).split("\n\n") if p.strip()]
     counts = [len(split_sentences(p.strip())) for p in paragraphs[:10]]
     assert counts == [1, 2, 2, 3, 2, 1, 1, 1, 2, 1]
     for p in paragraphs:

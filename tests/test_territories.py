@@ -8,8 +8,8 @@ import yaml
 from l10n import langs
 from l10n.config import GroupSpec, SignatoriesConfig, parse_config
 from l10n.document import (ALIASES_DIR, DUPLICATE_GROUP, DUPLICATE_ORGANISATION, LAST, REGION, SIMILAR_ORGANISATION,
-                           UNKNOWN_GROUP, _territories, aliases, duplicate_organisations, parse, publication_order, read_text,
-                           similar_organisations, territory_key, territory_name, territory_of)
+                           UNKNOWN_GROUP, _territories, aliases, duplicate_organisations, parse, parse_lines,
+                           publication_order, read_lines, similar_organisations, territory_key, territory_name, territory_of)
 from l10n.errors import ConfigError
 
 APPEAL2 = Path(__file__).resolve().parent / "data" / "appeal2"
@@ -18,7 +18,7 @@ APPEAL2 = Path(__file__).resolve().parent / "data" / "appeal2"
 def second_appeal():
     config = parse_config(yaml.safe_load((APPEAL2 / "l10n.yaml").read_text()), APPEAL2 / "l10n.yaml")
     path = config.documents[0]
-    return parse(path, read_text(APPEAL2 / path), "fr", config.signatories)
+    return parse_lines(path, read_lines(APPEAL2 / path), "fr", config.signatories)
 
 
 def _doc(groups: str, config: SignatoriesConfig | None = None):
