@@ -49,8 +49,7 @@ def template(config: Config, doc: Document) -> Catalog:
         key, reference = (context, seg.text), f"{source}:{seg.line}"
         entry = entries.get(key)
         if entry is None:
-            entries[key] = Entry(msgid=seg.text, msgctxt=context, extracted_comments=[comment],
-                                 references=[reference])
+            entries[key] = Entry.extracted(seg.text, context, [comment], [reference])
             continue
         if comment not in entry.extracted_comments:
             entry.extracted_comments.append(comment)

@@ -45,6 +45,12 @@ class Entry:
     raw: Raw | None = field(default=None, repr=False, compare=False)
     pristine: tuple | None = field(default=None, repr=False, compare=False)
 
+    @classmethod
+    def extracted(cls, msgid: str, msgctxt: str | None, comments: list[str], references: list[str]) -> Entry:
+        """A template's new entry: the source's text, what it is (extracted comments) and where it stands, every
+        other field empty. By position: a class called with keywords passes them through a dict, twice."""
+        return cls(msgid, "", msgctxt, None, {}, [], [], comments, references)
+
     def state(self) -> tuple:
         """Every field the file's bytes say, in one comparable value (not `line`, not the raw lines)."""
         return (self.msgid, self.msgstr, self.msgctxt, self.msgid_plural,

@@ -32,13 +32,15 @@ class Unistring:
     signatures."""
 
     def __init__(self, lib: Any, ctypes: Any) -> None:
+        # The two functions the PO writer calls for thousands of strings are called without argtypes: each
+        # argument declared is converted by a Python call to its type's from_param, which costs more than the
+        # library's answer for a short string. Their callers are the methods below, which pass what the C
+        # signature takes: bytes or None for a pointer, a Python int for an int, a c_size_t for a size_t.
         self._breaks = getattr(lib, "u32_width_linebreaks_v2", None) or lib.u32_width_linebreaks
-        self._breaks.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int,
-                                 ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p]
         self._breaks.restype = ctypes.c_int
         self._width = lib.u8_width
-        self._width.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p]
         self._width.restype = ctypes.c_int
+        self._size = ctypes.c_size_t
         self._possible = getattr(lib, "u8_possible_linebreaks_v2", None) or lib.u8_possible_linebreaks
         self._possible.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_char_p]
         self._possible.restype = None
@@ -53,7 +55,7 @@ class Unistring:
         character, so that the marks index the str itself (msgcat asks the same rules of UTF-8)."""
         size = len(text)
         answer, array = self._buffer(size)
-        self._breaks(_to_utf32(text)[0], size, width, start_column, 0, overrides, _ENCODING, array)
+        self._breaks(_to_utf32(text)[0], self._size(size), width, start_column, 0, overrides, _ENCODING, array)
         return answer[:size]
 
     def _buffer(self, size: int) -> tuple[bytearray, Any]:
@@ -112,7 +114,7 @@ class Unistring:
         """Columns of the UTF-8 text up to its first NUL, control characters counted as none, as msgcat
         counts them; a line break character (U+2028) counts one where a break would start a new line: never
         less than the line needs."""
-        return self._width(text, len(text), _ENCODING)
+        return self._width(text, self._size(len(text)), _ENCODING)
 
 
 @cache
