@@ -27,12 +27,7 @@ def extract(config: Config) -> StageReport:
             continue
         pot, warnings = _template(config, path)
         report.warnings.extend(warnings)
-        old = pofile.load_or_none(pot.path)
-        if old is not None:
-            pot.loaded_digest = old.loaded_digest
-            date = old.header_field("POT-Creation-Date")
-            if date and _same_entries(old, pot):
-                pot.set_header_field("POT-Creation-Date", date)
+        _take_over(pot)
         report.record(pot.path, pofile.save(pot))
         if facts["source"] is not None and pot.header_field("POT-Creation-Date"):
             # A dated POT made from this source is kept as it is by the next extract (README: byte-identical).
@@ -47,6 +42,18 @@ def _template(config: Config, path: Path) -> tuple[Catalog, list[str]]:
     template is written, so that the writer reuses its memory."""
     doc = load_document(config, path)
     return template(config, doc), doc.warnings
+
+
+def _take_over(pot: Catalog) -> None:
+    """Take over from the POT on disk, if any, what the new one keeps: its digest (an edit made meanwhile is not
+    overwritten) and, when the messages are the same, its creation date. The old catalog is let go before the
+    new one is written, so that the two are not held at once."""
+    old = pofile.load_or_none(pot.path)
+    if old is not None:
+        pot.loaded_digest = old.loaded_digest
+        date = old.header_field("POT-Creation-Date")
+        if date and _same_entries(old, pot):
+            pot.set_header_field("POT-Creation-Date", date)
 
 
 def _same_entries(a: Catalog, b: Catalog) -> bool:
