@@ -298,22 +298,26 @@ def read_lines(path: Path, shown: Path | None = None) -> list[str]:
     would have Python store every character of that text in two bytes)."""
     shown = shown or path
     lines: list[str] = []
-    line = "\n"  # an empty file: one empty line, as str.split("\n") answers
+    rest, nul = "", False  # the line a block ends inside of; whether a block held a NUL
     try:
         with open(path, encoding="utf-8-sig", newline=None) as handle:  # newline=None: CR LF and CR read as LF
-            for line in handle:
-                lines.append(line.removesuffix("\n"))
+            while block := handle.read(_BLOCK):
+                nul = nul or "\x00" in block
+                lines += (rest + block).split("\n")
+                rest = lines.pop()
     except OSError as exc:
         raise SourceError(f"cannot read source: {exc.strerror or exc}", shown) from None
     except UnicodeDecodeError:
         read_utf8(path, shown, SourceError, "source")  # reads the file whole, to name the line: raises
         raise
-    if line.endswith("\n"):
-        lines.append("")  # the empty line after the last line end, again as str.split answers
-    for number, line in enumerate(lines, 1):
-        if "\x00" in line:  # no PO string can hold it: refused here, where the line is the source's
-            raise SourceError("NUL character (U+0000) in the source: remove it", shown, number)
+    lines.append(rest)
+    if nul:  # no PO string can hold it: refused here, where the line is the source's
+        number = next(number for number, line in enumerate(lines, 1) if "\x00" in line)
+        raise SourceError("NUL character (U+0000) in the source: remove it", shown, number)
     return lines
+
+
+_BLOCK = 1 << 16  # characters decoded at a time
 
 
 class _GroupNames:

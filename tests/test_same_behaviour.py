@@ -104,6 +104,18 @@ def test_read_text_answers_as_before(tmp_path_factory, bom, text, tail):
     assert _outcome(lambda p: "\n".join(read_lines(p)), path) == _outcome(_old_read_text, path)
 
 
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
+@pytest.mark.parametrize("tail", ["", "\x00", "last line"])
+def test_read_lines_across_blocks_answers_as_before(tmp_path, end, tail):
+    """A source longer than the blocks read_lines decodes at a time: lines, CR LF pairs and the apostrophe that
+    makes a block two bytes a character fall across block ends, a NUL stands in a later block."""
+    line = "Libérez l’otage — Comité 75\t  fin"
+    path = tmp_path / "doc.fr.txt"
+    path.write_bytes(("\ufeff" + end.join(f"{line} {n}" for n in range(9000)) + end + tail).encode())
+    assert path.stat().st_size > 4 * (1 << 16)
+    assert _outcome(lambda p: "\n".join(read_lines(p)), path) == _outcome(_old_read_text, path)
+
+
 # -- pot.contexts: the answer at once when no text plays two roles (00b808d) -------------------------------------
 
 
