@@ -48,3 +48,12 @@ def test_space_break_units_are_line_break_units_joined_at_spaces(text):
     library = unistring.library()
     assert library is not None, "libunistring (Debian: libunistring2/5, installed with gettext) is needed"
     assert library.space_break_units(text) == _joined(library, text)
+
+
+def test_width_counts_columns_up_to_the_first_nul() -> None:
+    """Unistring.width asks u8_strwidth of the bytes (a bytes object's buffer ends with a NUL): the columns
+    msgcat counts, wide characters two, combining marks and controls none, nothing after an embedded NUL."""
+    library = unistring.library()
+    assert library is not None, "libunistring (Debian: libunistring2/5, installed with gettext) is needed"
+    cases = {"": 0, "abc": 3, "漢字x": 5, "é\u0301": 1, "\x07a\tb": 2, "a\x00漢字": 1, "🙂🙂": 4, "Genève — Zürich": 15}
+    assert {text: library.width(text.encode("utf-8")) for text in cases} == cases

@@ -38,7 +38,7 @@ class Unistring:
         # signature takes: bytes or None for a pointer, a Python int for an int, a c_size_t for a size_t.
         self._breaks = getattr(lib, "u32_width_linebreaks_v2", None) or lib.u32_width_linebreaks
         self._breaks.restype = ctypes.c_int
-        self._width = lib.u8_width
+        self._width = lib.u8_strwidth
         self._width.restype = ctypes.c_int
         self._size = ctypes.c_size_t
         self._possible = getattr(lib, "u8_possible_linebreaks_v2", None) or lib.u8_possible_linebreaks
@@ -113,8 +113,9 @@ class Unistring:
     def width(self, text: bytes) -> int:
         """Columns of the UTF-8 text up to its first NUL, control characters counted as none, as msgcat
         counts them; a line break character (U+2028) counts one where a break would start a new line: never
-        less than the line needs."""
-        return self._width(text, self._size(len(text)), _ENCODING)
+        less than the line needs. u8_strwidth: a bytes object passes its buffer, which Python ends with a NUL,
+        and u8_width stops at the first NUL anyway."""
+        return self._width(text, _ENCODING)
 
 
 @cache
