@@ -112,7 +112,7 @@ def test_read_lines_across_blocks_answers_as_before(tmp_path, end, tail):
     line = "Libérez l’otage — Comité 75\t  fin"
     path = tmp_path / "doc.fr.txt"
     path.write_bytes(("\ufeff" + end.join(f"{line} {n}" for n in range(9000)) + end + tail).encode())
-    assert path.stat().st_size > 4 * (1 << 16)
+    assert path.stat().st_size > 4 * document._BLOCK
     assert _outcome(lambda p: "\n".join(read_lines(p)), path) == _outcome(_old_read_text, path)
 
 
