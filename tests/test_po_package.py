@@ -71,3 +71,21 @@ def test_where_the_loader_read_things_is_not_part_of_what_a_catalog_is():
     assert read.field_lines == {"content-type": 3} and read.entries[0].line == 5
     assert same_catalog(read, dataclasses.replace(read, field_lines={}))
     assert not same_catalog(read, dataclasses.replace(read, bom=True))
+
+
+def test_the_constructors_that_pass_fields_by_position_name_them_in_the_fields_order() -> None:
+    """Entry.read and Entry.extracted call the dataclass by position: read's parameters are the fields in their
+    declared order (all but `pristine`, which the parser sets after), and what each makes has every field where
+    its keyword says."""
+    import dataclasses
+    import inspect
+
+    from l10n.po.model import Entry
+
+    names = [f.name for f in dataclasses.fields(Entry)]
+    assert list(inspect.signature(Entry.read).parameters) == names[:-1] and names[-1] == "pristine"
+    values = dict(zip(names, ["id", "str", "ctxt", "ids", {0: "a"}, ["fuzzy"], ["t"], ["e"], ["r:1"], "pc", "pi",
+                              "pp", True, 7, None]))
+    assert Entry.read(**values) == Entry(**values)
+    assert Entry.extracted("id", "ctxt", ["e"], ["r:1"]) == Entry(msgid="id", msgctxt="ctxt", extracted_comments=["e"],
+                                                                  references=["r:1"])

@@ -46,6 +46,19 @@ class Entry:
     pristine: tuple | None = field(default=None, repr=False, compare=False)
 
     @classmethod
+    def read(cls, msgid: str, msgstr: str, msgctxt: str | None, msgid_plural: str | None,
+             msgstr_plural: dict[int, str], flags: list[str], translator_comments: list[str],
+             extracted_comments: list[str], references: list[str], previous_msgctxt: str | None,
+             previous_msgid: str | None, previous_msgid_plural: str | None, obsolete: bool, line: int,
+             raw: Raw | None) -> Entry:
+        """An entry as the parser reads it, every field named (po.parse's `make`), given to the class by position
+        in the fields' order (tests/test_po_package.py holds the two together): a class called with keywords
+        passes them through a dict twice, for each of a catalog's entries."""
+        return cls(msgid, msgstr, msgctxt, msgid_plural, msgstr_plural, flags, translator_comments,
+                   extracted_comments, references, previous_msgctxt, previous_msgid, previous_msgid_plural,
+                   obsolete, line, raw)
+
+    @classmethod
     def extracted(cls, msgid: str, msgctxt: str | None, comments: list[str], references: list[str]) -> Entry:
         """A template's new entry: the source's text, what it is (extracted comments) and where it stands, every
         other field empty. By position: a class called with keywords passes them through a dict, twice."""

@@ -705,7 +705,7 @@ def loads(data: bytes, path: Path, writable: bool = True) -> Catalog:
     The header is kept verbatim (its msgstr, comments and flags), so fields another tool would merge or reorder
     survive. `writable=False`: for a reader that never saves the catalog, its entries without the lines and
     fields as read (Entry.raw, Entry.pristine) that only the writer uses."""
-    scanned = scan(data, path, Entry, writable)
+    scanned = scan(data, path, Entry.read, writable)
     header = scanned.header if scanned.header is not None else Entry(msgid="")
     return Catalog(path=path, header=header, entries=scanned.messages, encoding=scanned.encoding,
                    newline=scanned.newline, bom=scanned.bom, loaded_digest=sha256(data),
