@@ -42,14 +42,13 @@ def template(config: Config, doc: Document) -> Catalog:
     """The POT for one document: one entry per distinct segment, references to every line it stands on."""
     source = doc.path.as_posix()
     entries: dict[tuple[str | None, str], Entry] = {}
-    segments = doc.segments(config.segmentation)
-    for context, seg in zip(contexts(segments), segments):
+    for key, seg in keyed_segments(doc, config.segmentation):
         # Only a country heading has a territory code: translators see it beside the role.
         comment = f"{seg.role} ({seg.code})" if seg.code else _ROLE_NOTES.get(seg.role, seg.role)
-        key, reference = (context, seg.text), f"{source}:{seg.line}"
+        reference = f"{source}:{seg.line}"
         entry = entries.get(key)
         if entry is None:
-            entries[key] = Entry.extracted(seg.text, context, [comment], [reference])
+            entries[key] = Entry.extracted(seg.text, key[0], [comment], [reference])
             continue
         if comment not in entry.extracted_comments:
             entry.extracted_comments.append(comment)
