@@ -38,17 +38,15 @@ def code_digest() -> str:
 
 
 def library_digest(names: tuple[str, ...]) -> str:
-    """The installed libraries `names` as found now: each one's top-level files by path, size and modification
-    time (a new version changes them), or its absence."""
+    """The installed libraries `names` as found now: each one's module file (a package's `__init__.py`) by path,
+    size and modification time, or its absence. Installing another version writes that file anew, with the
+    version's date (pip and dpkg alike), so its stamp is the version's; the library's other files are not
+    looked at, each of them one more system call for every command that keeps a memo."""
     digest = hashlib.sha256()
     for name in names:
         spec = importlib.util.find_spec(name)
-        origin = os.path.dirname(spec.origin) if spec is not None and spec.origin else None
-        if origin is not None and os.path.isdir(origin):
-            for entry in sorted(os.scandir(origin), key=lambda e: e.name):
-                if entry.is_file():
-                    digest.update(f"{file_stamp(entry.path)}\0".encode())
-        digest.update(f"{name}:{origin}\0".encode())
+        origin = spec.origin if spec is not None else None
+        digest.update(f"{name}:{file_stamp(origin) if origin else 'missing'}\0".encode())
     return digest.hexdigest()
 
 
