@@ -52,7 +52,7 @@ def to_json(items: list[Changes]) -> str:
 
 def _date(value: str) -> str:
     """A record's date as people write it in English ("21 May 2026"); as stored when it is not a date."""
-    from babel.dates import format_date  # Babel is imported when CLDR must be asked (langs)
+    from babel.dates import format_date  # Babel's date formatting: only for the records that show one
 
     try:
         day = datetime.strptime(value[:10], "%Y-%m-%d").date()

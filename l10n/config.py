@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import yaml
+
 from . import langs
 from .engines import REGISTRY
 from .errors import ConfigError
@@ -343,8 +345,6 @@ def _parse_yaml(text: str, path: Path, invalid: str, unreadable: str) -> Any:
     errors, several times faster than the pure-Python parser. The document is
     composed first (aliases there are shared nodes, nothing is expanded) and refused when its expansion would
     be too large or too deep (`_bounded`), before any Python object is built from it."""
-    import yaml
-
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         node = loader.get_single_node()

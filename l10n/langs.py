@@ -1,6 +1,8 @@
 """Language tags, plural forms, names and collation, all from CLDR (Babel, ICU): a new language needs no code.
 
-Babel is imported only when CLDR must be asked, and each answer is kept for the rest of the process."""
+Every command asks CLDR (the configuration's language codes are checked against it), and each answer is kept for
+the rest of the process. Babel's date, number and message-catalog modules are imported only where they are
+needed."""
 
 from __future__ import annotations
 
@@ -8,10 +10,8 @@ import pickle
 import re
 import unicodedata
 from functools import lru_cache
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from babel import Locale
+from babel import Locale, UnknownLocaleError, localedata
+from babel.core import get_global
 
 _TAG_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
@@ -21,8 +21,6 @@ def locale(tag: str) -> Locale:
     """Parse a BCP 47 tag known to CLDR; anything else (paths, typos) raises ValueError."""
     if not isinstance(tag, str) or not _TAG_RE.match(tag):
         raise ValueError(f"{tag!r} is not a BCP 47 language tag")
-    from babel import Locale, UnknownLocaleError
-
     try:
         return Locale.parse(tag, sep="-")
     except (UnknownLocaleError, ValueError) as exc:
@@ -69,8 +67,6 @@ def territory_names(tag: str) -> dict[str, str]:
     loc = locale(tag)
     if loc.territory or loc.script or loc.variant or loc.language in _CHILDREN_OF_A_LANGUAGE:
         return dict(loc.territories)
-    from babel import localedata
-
     with open(localedata.resolve_locale_filename(loc.language), "rb") as data:
         return dict(_NamesOnly(data).load().get("territories", {}))
 
@@ -120,8 +116,6 @@ _SCRIPT_NAMES = {"Latn": ("LATIN",), "Cyrl": ("CYRILLIC",), "Arab": ("ARABIC",),
 
 def likely_subtags(language: str) -> list[str]:
     """CLDR's likely subtags of a bare language: `zh` → [zh, Hans, CN], `sr` → [sr, Cyrl, RS]; [""] if none."""
-    from babel.core import get_global
-
     return get_global("likely_subtags").get(language, "").split("_")
 
 

@@ -131,7 +131,7 @@ class Published:
 
 def percent_text(percent: float, lang: str) -> str:
     """Rounded down, so that 99.6 % never reads as 100 %; digits and spacing from CLDR."""
-    from babel.numbers import format_percent  # Babel is imported when CLDR must be asked (langs)
+    from babel.numbers import format_percent  # Babel's number formatting: only for the pages that show one
 
     return format_percent(math.floor(percent) / 100, locale=langs.locale(lang))
 
