@@ -615,6 +615,11 @@ def entry() -> None:
     """The `l10n` command. A command is one short process whose many small objects mostly live until it ends:
     the cyclic collector rescanned them over and over, a large share of `update` on a big project
     (bench/README.md). Reference counting frees what is dropped; the few cycles left go with the process.
+
+    What is loaded by now, click and the command line's modules, lives as long as the process: it is moved out
+    of the collector's sight (gc.freeze), because Python still collects as it exits, and that last walk over
+    every module's objects was a tenth of a short command such as `extract` (bench/README.md, session 13).
     Tests calling `main` keep the GC."""
     gc.disable()
+    gc.freeze()
     main()
