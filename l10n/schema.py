@@ -56,12 +56,26 @@ def within(loc: tuple[Any, ...], check: Callable[[], Any]) -> Any:
         raise exc.at(*loc) from None
 
 
-@dataclasses.dataclass(kw_only=True)
 class Schema:
     """A mapping of l10n.yaml or the glossary. Subclasses are `@section`s; empty (`signatories:` with nothing
-    under it) means all defaults."""
+    under it) means all defaults. They show and compare themselves as dataclasses do, through the two methods
+    below, written once for all of them (see `section`)."""
 
     not_a_mapping: ClassVar[tuple[str, str]] = (EXPECTED, "expected a mapping of keys to values")
+
+    def __repr__(self) -> str:
+        """The class and every field, as a dataclass shows itself (config_digest hashes it)."""
+        shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in dataclasses.fields(self) if f.repr)
+        return f"{type(self).__qualname__}({shown})"
+
+    def __eq__(self, other: object) -> bool:
+        """Field by field, for two sections of the same kind, as a dataclass compares."""
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        compared = [f.name for f in dataclasses.fields(self) if f.compare]
+        return tuple(getattr(self, n) for n in compared) == tuple(getattr(other, n) for n in compared)
+
+    __hash__ = None  # mutable, like any dataclass that compares its fields
 
     @classmethod
     def internal(cls, context: dict[str, Any]) -> dict[str, Any]:
@@ -72,10 +86,11 @@ class Schema:
         """Rules across keys, checked once every key is valid."""
 
 
-#: the decorator of every section: keys by name. Not frozen, though nothing changes a configuration once read:
-#: a frozen dataclass has three more methods compiled when its class is created, which for the twenty
-#: sections was a large share of what every command pays before its own work (bench/README.md)
-section = dataclasses.dataclass(kw_only=True)
+#: the decorator of every section: keys by name. Only `__init__` is compiled for each section, when its class is
+#: created: not frozen, though nothing changes a configuration once read (a frozen dataclass has three more
+#: methods), and `__repr__` and `__eq__` are Schema's. For the twenty sections, those generated methods were a
+#: large share of what every command pays before its own work (bench/README.md, sessions 9 and 13).
+section = dataclasses.dataclass(kw_only=True, repr=False, eq=False)
 
 
 def key(check: Check, default: Any = None, *, required: bool = False, check_default: bool = False) -> Any:

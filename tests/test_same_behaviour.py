@@ -194,3 +194,49 @@ def test_every_line_number_is_where_its_text_stands(groups, gap):
             assert lines[org.line - 1] == org.name
     for seg in doc.segments("paragraph"):
         assert lines[seg.line - 1] == seg.text or seg.role != "organisation"
+
+
+# -- schema.Schema: one __repr__ and __eq__ for every section (session 13) instead of a dataclass's generated pair ---
+
+def _twins():
+    """The same section twice: as l10n declares one (`@section`, Schema's methods) and as a plain dataclass,
+    whose generated methods are the oracle; fields of every kind a section has, one hidden from repr and
+    comparison (as `field(repr=False, compare=False)` does)."""
+    import dataclasses
+
+    from l10n.schema import Schema, section
+
+    def body():
+        return {"__annotations__": {"code": "str | None", "ratio": "float", "names": "tuple[str, ...]",
+                                    "nested": "object", "hidden": "int"},
+                "code": None, "ratio": 0.5, "names": (), "nested": None,
+                "hidden": dataclasses.field(default=0, repr=False, compare=False)}
+
+    ours = section(type("Twin", (Schema,), {"__module__": __name__, **body()}))
+    oracle = dataclasses.dataclass(kw_only=True)(type("Twin", (), {"__module__": __name__, **body()}))
+    return ours, oracle
+
+
+_SECTION_VALUES = st.fixed_dictionaries({
+    "code": st.one_of(st.none(), st.sampled_from(["ES", "150", "l'Union"])),
+    "ratio": st.sampled_from([0.0, 0.5, 1.0, float("nan")]),
+    "names": st.lists(st.sampled_from(["a", "é", "\u202e"]), max_size=2).map(tuple),
+    "nested": st.one_of(st.none(), st.just({"k": [1, "v"]})),
+    "hidden": st.integers(0, 2)})
+
+
+@given(_SECTION_VALUES, _SECTION_VALUES)
+@settings(max_examples=200, deadline=None)
+def test_a_section_shows_and_compares_itself_as_a_dataclass(a, b):
+    """config_digest hashes repr(config), and sections are compared (GroupSpec in tests, engine options): both
+    must answer as the dataclass methods they replace, NaN and fields hidden from both included."""
+    ours, oracle = _twins()
+    assert repr(ours(**a)) == repr(oracle(**a))
+    shared_nan = float("nan")  # one NaN object in both: a tuple comparison finds it equal to itself
+    same = {**a, "ratio": shared_nan}
+    assert (ours(**same) == ours(**same)) == (oracle(**same) == oracle(**same))
+    assert (ours(**a) == ours(**b)) == (oracle(**a) == oracle(**b))
+    assert (ours(**a) != ours(**b)) == (oracle(**a) != oracle(**b))
+    assert ours(**a).__eq__(oracle(**a)) is NotImplemented
+    with pytest.raises(TypeError):
+        hash(ours(**a))
