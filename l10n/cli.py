@@ -128,6 +128,7 @@ def _writing(ctx: Invocation) -> Iterator[None]:
     with project_lock(lock_dir / "lock"):
         for folder in (config.locales_dir, config.dist_dir, config.cache_dir):  # what a killed run left
             remove_leftovers(config.root / folder)
+        _set_aside()
         yield
 
 
@@ -615,11 +616,17 @@ def entry() -> None:
     """The `l10n` command. A command is one short process whose many small objects mostly live until it ends:
     the cyclic collector rescanned them over and over, a large share of `update` on a big project
     (bench/README.md). Reference counting frees what is dropped; the few cycles left go with the process.
-
-    What is loaded by now, click and the command line's modules, lives as long as the process: it is moved out
-    of the collector's sight (gc.freeze), because Python still collects as it exits, and that last walk over
-    every module's objects was a tenth of a short command such as `extract` (bench/README.md, session 13).
     Tests calling `main` keep the GC."""
     gc.disable()
-    gc.freeze()
+    _set_aside()
     main()
+
+
+def _set_aside() -> None:
+    """Without the cyclic collector (`entry`), move what exists now out of its sight (gc.freeze): the modules
+    loaded so far and the configuration live as long as the process. Python still collects as it exits, and
+    that last walk over every module's objects was a tenth of a short command such as `extract`
+    (bench/README.md, session 13). Done at start-up and again once a writing command holds the lock, its
+    configuration read. Tests calling `main` keep the collector, and everything they make collectable."""
+    if not gc.isenabled():
+        gc.freeze()

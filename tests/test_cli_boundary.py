@@ -119,3 +119,13 @@ def test_a_broken_glossary_stops_every_command_that_uses_it_and_only_those(proje
     assert {p: p.read_bytes() for p in before} == before
     assert cli("status").exit_code == 0
     assert cli("build", "--allow-fuzzy").exit_code == 0
+
+
+def test_main_called_in_process_freezes_nothing(project, cli):
+    """`entry` sets the objects of a command's process aside from the collector (gc.freeze); a program calling
+    `main` in-process, as the tests do, keeps the collector and everything its commands made collectable."""
+    import gc
+
+    before = gc.get_freeze_count()
+    assert cli("extract").exit_code == 0
+    assert gc.isenabled() and gc.get_freeze_count() == before
