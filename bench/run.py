@@ -40,6 +40,10 @@ SIZES = (1000, 5000, 20000)
 TTK, GETTEXT = "translate-toolkit", "gettext"
 #: from this many rounds on, targets are judged on medians: one fast or slow minute cannot decide them
 MEDIAN_ROUNDS = 3
+#: a comparison whose commands all ran in under SHORT_SECONDS is taken over at least SHORT_ROUNDS rounds: a
+#: command of a tenth of a second moves by several percent from one run to the next with the machine's own
+#: noise, more than three rounds can outvote, and nine such rounds take seconds
+SHORT_SECONDS, SHORT_ROUNDS = 1.0, 9
 #: the ratio each family of reference tools sets: l10n ≤ 1.0 × translate-toolkit, ≤ 2.0 × gettext's C tools
 LIMITS = {TTK: 1.0, GETTEXT: 2.0}
 GROWTH_LIMIT = 1.1  # 4× the segments may cost at most 4.4× the time
@@ -166,20 +170,27 @@ class Runner:
 def interleaved(repeat: int, *runners: Runner) -> list[Measure]:
     """Each runner's fastest of `repeat` runs, taken in rounds (every runner once, then again): on a machine
     whose speed drifts from one minute to the next, both sides of a comparison then meet the same minutes,
-    rather than one side a slow one. Every round's wall time and the largest peak memory seen are kept."""
+    rather than one side a slow one. Every round's wall time and the largest peak memory seen are kept. When
+    rounds are judged on their median and every command of the first round was short, there are at least
+    SHORT_ROUNDS of them."""
     found: list[Measure | None] = [None] * len(runners)
     peaks = [0.0] * len(runners)
     walls: list[list[float]] = [[] for _ in runners]
+    rounds = repeat
     try:
         for runner in runners:
             runner.prepare(repeat > 1)
-        for attempt in range(repeat):
+        attempt = 0
+        while attempt < rounds:
             for i, runner in enumerate(runners):
                 measure = runner.once(again=attempt > 0)
                 peaks[i] = max(peaks[i], measure.rss_mb)
                 walls[i].append(measure.wall)
                 if found[i] is None or measure.wall < found[i].wall:
                     found[i] = measure
+            if attempt == 0 and repeat >= MEDIAN_ROUNDS and max(w[0] for w in walls) < SHORT_SECONDS:
+                rounds = max(repeat, SHORT_ROUNDS)
+            attempt += 1
     finally:
         for runner in runners:
             runner.close()
@@ -675,7 +686,8 @@ def markdown(results: list[SizeResult], apertium: list[dict], targets: list[dict
     out = [f"Command: `{command}`", "",
            "Seconds are each side's fastest run. `ratio` is the one targets are judged on: from "
            f"{MEDIAN_ROUNDS} rounds, the median of the rounds' ratios (each round's l10n run against the reference "
-           "run right after it), else the ratio of the fastest runs, which `fastest` always shows.", ""]
+           "run right after it), else the ratio of the fastest runs, which `fastest` always shows. Commands that "
+           f"all ran in under {SHORT_SECONDS:g} s are taken over at least {SHORT_ROUNDS} rounds.", ""]
     if any(st.shown for res in results for st in res.stages):
         out += [f"`{FLOOR}` is not l10n: a Python process started as `l10n` is, in the same rounds as `extract` and "
                 "txt2po, that does only what any extract must (bench/floor.py): import click and PyYAML, read "

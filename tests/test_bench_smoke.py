@@ -89,6 +89,29 @@ def test_ratios_are_judged_on_the_median_of_the_rounds() -> None:
     assert bench.round_ratio(short, bench.Measure(0.8, rounds=[0.8, 2.0])) == pytest.approx(1.25)
 
 
+
+@pytest.mark.parametrize("seconds, repeat, rounds", [(0.1, 3, 9), (0.1, 5, 9), (0.1, 12, 12), (0.1, 1, 1),
+                                                     (0.1, 2, 2), (1.5, 3, 3)])
+def test_short_commands_are_taken_over_more_rounds(seconds, repeat, rounds) -> None:
+    """Commands of a tenth of a second are compared over at least nine rounds once medians judge them; a
+    comparison that includes a longer command, or one not judged on medians, keeps the rounds asked for."""
+    bench = _bench_module()
+
+    class Timed(bench.Runner):
+        def __init__(self, wall: float) -> None:
+            self.wall, self.runs, self.snap = wall, 0, None
+
+        def prepare(self, repeated: bool) -> None:
+            pass
+
+        def once(self, again: bool):
+            self.runs += 1
+            return bench.Measure(self.wall, self.wall, 1.0, 1)
+
+    short, other = Timed(0.1), Timed(seconds)
+    ours, theirs = bench.interleaved(repeat, short, other)
+    assert short.runs == other.runs == rounds == len(ours.rounds) == len(theirs.rounds)
+
 def test_one_time_costs_are_shown_but_not_judged() -> None:
     bench = _bench_module()
     slow = bench.Measure(2.0)
