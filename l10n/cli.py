@@ -625,7 +625,7 @@ def entry() -> None:
 def _set_aside() -> None:
     """Without the cyclic collector (`entry`), move what exists now out of its sight (gc.freeze): the modules
     loaded so far and the configuration live as long as the process. Python still collects as it exits, and
-    that last walk over every module's objects was a tenth of a short command such as `extract`
+    that last walk over every module's objects was a good part of a short command such as `extract`
     (bench/README.md, session 13). Done at start-up and again once a writing command holds the lock, its
     configuration read. Tests calling `main` keep the collector, and everything they make collectable."""
     if not gc.isenabled():
