@@ -89,7 +89,6 @@ def test_ratios_are_judged_on_the_median_of_the_rounds() -> None:
     assert bench.round_ratio(short, bench.Measure(0.8, rounds=[0.8, 2.0])) == pytest.approx(1.25)
 
 
-
 @pytest.mark.parametrize("seconds, repeat, rounds", [(0.1, 3, 9), (0.1, 5, 9), (0.1, 12, 12), (0.1, 1, 1),
                                                      (0.1, 2, 2), (1.5, 3, 3)])
 def test_short_commands_are_taken_over_more_rounds(seconds, repeat, rounds) -> None:
@@ -111,6 +110,7 @@ def test_short_commands_are_taken_over_more_rounds(seconds, repeat, rounds) -> N
     short, other = Timed(0.1), Timed(seconds)
     ours, theirs = bench.interleaved(repeat, short, other)
     assert short.runs == other.runs == rounds == len(ours.rounds) == len(theirs.rounds)
+
 
 def test_one_time_costs_are_shown_but_not_judged() -> None:
     bench = _bench_module()
