@@ -19,6 +19,7 @@ from . import __version__, errors, fsguard
 from .publish import FORMATS
 from .config import Config, load_config
 from .errors import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_QA, EXIT_THRESHOLD, L10nError
+from .po import project_lock, remove_leftovers
 from .terminal import printable
 
 
@@ -123,8 +124,6 @@ def _writing(ctx: Invocation) -> Iterator[None]:
     config = ctx.config
     lock_dir = fsguard.inside(config.root / config.cache_dir)
     lock_dir.mkdir(parents=True, exist_ok=True)
-    from .po import project_lock, remove_leftovers  # writing commands load it anyway; --help and status need not
-
     with project_lock(lock_dir / "lock"):
         for folder in (config.locales_dir, config.dist_dir, config.cache_dir):  # what a killed run left
             remove_leftovers(config.root / folder)
